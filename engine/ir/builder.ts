@@ -13,7 +13,8 @@ export class IrBuilder implements GradBuilder {
   emit(op: IrOp, inputs: readonly NodeId[]): NodeId {
     if (op.type === 'input' || op.type === 'param') throw new Error(`use ${op.type}() to declare a ${op.type}`);
     if (op.type === 'const') {
-      const key = `${this.phase}:${op.value}`;
+      // One constant per (phase, block, step), so every node keeps the origin of its own use.
+      const key = `${this.phase}:${this.origin.block}:${this.origin.t}:${Object.is(op.value, -0) ? '-0' : op.value}`;
       const known = this.consts.get(key);
       if (known !== undefined) return known;
       const id = this.push(op, inputs, { shape: [], dtype: 'float32' });
@@ -60,10 +61,12 @@ export class IrBuilder implements GradBuilder {
   }
 
   private leaf(op: IrOp & { name: string }, shape: Shape, dtype: DType): NodeId {
-    const key = `${op.type}:${op.name}`;
+    // Inputs and params share one namespace: both are fed by name.
+    const key = op.name;
     const known = this.leaves.get(key);
     if (known !== undefined) {
       const n = this.node(known);
+      if (n.op.type !== op.type) throw new ShapeError(`'${op.name}' is declared both as an input and as a param`);
       if (n.shape.join() !== shape.join() || n.dtype !== dtype)
         throw new ShapeError(`${op.type} '${op.name}' declared as ${n.dtype}[${n.shape.join(', ')}] and again as ${dtype}[${shape.join(', ')}]`);
       return known;

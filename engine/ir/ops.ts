@@ -51,6 +51,11 @@ function checkAxis(op: string, axis: number, rank: number): void {
   if (!Number.isInteger(axis) || axis < 0 || axis >= rank) throw new ShapeError(`${op}: axis ${axis} is outside a rank-${rank} tensor`);
 }
 
+function checkDims(op: string, shape: Shape): Shape {
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new ShapeError(`${op}: dimensions must be non-negative integers, got ${fmtShape(shape)}`);
+  return shape;
+}
+
 /** Sums a broadcast gradient back down to the shape of the operand it came from. */
 export function sumTo(b: GradBuilder, g: NodeId, target: Shape): NodeId {
   const from = b.shape(g);
@@ -100,7 +105,7 @@ export const OPS: { readonly [T in OpType]: OpRule<T> } = {
   input: leaf<'input'>(),
   param: leaf<'param'>(),
   const: { arity: 0, shape: () => f32([]), forward: (op) => k.tensor([], [op.value]), grad: () => [] },
-  zeros: { arity: 0, shape: (op) => f32(op.shape), forward: (op) => k.tensor(op.shape), grad: () => [] },
+  zeros: { arity: 0, shape: (op) => f32(checkDims('zeros', op.shape)), forward: (op) => k.tensor(op.shape), grad: () => [] },
 
   index: {
     arity: 1,
@@ -131,6 +136,7 @@ export const OPS: { readonly [T in OpType]: OpRule<T> } = {
   reshape: {
     arity: 1,
     shape: (op, [x]) => {
+      checkDims('reshape', op.shape);
       if (sizeOf(op.shape) !== sizeOf(x.shape)) throw new ShapeError(`reshape: cannot reshape ${fmtShape(x.shape)} to ${fmtShape(op.shape)}`);
       return { shape: op.shape, dtype: x.dtype };
     },
@@ -269,7 +275,11 @@ export const OPS: { readonly [T in OpType]: OpRule<T> } = {
   },
   logSoftmax: {
     arity: 1,
-    shape: (op, [x]) => (needFloat(op.type, [x]), f32(x.shape)),
+    shape: (op, [x]) => {
+      needFloat(op.type, [x]);
+      if (x.shape.length < 1) throw new ShapeError(`${op.type}: needs at least one axis, got a scalar`);
+      return f32(x.shape);
+    },
     forward: (_op, [x]) => k.logSoftmax(x),
     grad: (_op, { b, y, dy }) => {
       // dx = dy − softmax(x) · Σ dy
@@ -280,7 +290,11 @@ export const OPS: { readonly [T in OpType]: OpRule<T> } = {
   },
   softmax: {
     arity: 1,
-    shape: (op, [x]) => (needFloat(op.type, [x]), f32(x.shape)),
+    shape: (op, [x]) => {
+      needFloat(op.type, [x]);
+      if (x.shape.length < 1) throw new ShapeError(`${op.type}: needs at least one axis, got a scalar`);
+      return f32(x.shape);
+    },
     forward: (_op, [x]) => k.softmax(x),
     grad: (_op, { b, y, dy }) => {
       // dx = y · (dy − Σ dy·y)

@@ -155,7 +155,8 @@ function rows(x: Tensor64, f: (row: Float64Array, out: Float64Array) => void): T
 
 export const logSoftmax = (x: Tensor64): Tensor64 =>
   rows(x, (row, out) => {
-    const max = Math.max(...row);
+    let max = -Infinity;
+    for (const v of row) if (v > max) max = v;
     let s = 0;
     for (const v of row) s += Math.exp(v - max);
     const lse = max + Math.log(s);

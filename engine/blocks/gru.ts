@@ -1,0 +1,73 @@
+/**
+ * GRU, Keras layout (gates z, r, h along the columns of kernel [in, 3H], recurrentKernel [H, 3H]).
+ *   z = σ(x·W_z + h·U_z + b_z)            update gate (更新门)
+ *   r = σ(x·W_r + h·U_r + b_r)            reset gate (重置门)
+ *   resetAfter false:  ĥ = tanh(x·W_h + (r·h)·U_h + b_h)
+ *   resetAfter true:   ĥ = tanh(x·W_h + b_h + r·(h·U_h + b'_h))   (PyTorch's form; bias [2, 3H])
+ *   h_t = z·h_{t−1} + (1 − z)·ĥ
+ */
+import { z } from 'zod';
+import { Activation, CellMath } from './math.ts';
+import { T, units } from './ports.ts';
+import { finish, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import { defineBlock } from './types.ts';
+
+const Params = z.strictObject({
+  units: units(32),
+  activation: Activation.default('tanh'),
+  recurrentActivation: Activation.default('sigmoid'),
+  resetAfter: z.boolean().default(true),
+  returnSequences: z.boolean().default(true),
+});
+
+export const gru = defineBlock<z.infer<typeof Params>>({
+  type: 'gru',
+  category: 'recurrent',
+  label: { en: 'GRU', zh: 'GRU 门控循环单元' },
+  help: {
+    en: 'Gated recurrent unit: an update gate mixes the old state with a candidate, a reset gate decides how much of the old state the candidate sees.',
+    zh: '门控循环单元：更新门在旧状态与候选状态之间取舍，重置门决定候选状态能看到多少旧状态。',
+  },
+  params: Params,
+  paramHelp: {
+    units: T.units,
+    activation: T.activation,
+    recurrentActivation: T.recurrentActivation,
+    resetAfter: {
+      en: 'Apply the reset gate after the recurrent matrix product (PyTorch and Keras 2 default; two bias vectors).',
+      zh: '在循环矩阵乘法之后再应用重置门（PyTorch 与 Keras 2 的默认做法；有两组偏置）。',
+    },
+    returnSequences: T.returnSequences,
+  },
+  inputs: recurrentInputs,
+  outputs: recurrentOutputs,
+  infer: recurrentInfer,
+  weights: (p, cx) => [
+    { name: 'kernel', shape: [inputSize(cx), 3 * p.units], init: 'glorotUniform' },
+    { name: 'recurrentKernel', shape: [p.units, 3 * p.units], init: 'orthogonal' },
+    { name: 'bias', shape: p.resetAfter ? [2, 3 * p.units] : [3 * p.units], init: 'zeros' },
+  ],
+  lower: (p, cx) => {
+    const m = new CellMath(cx.cell);
+    const [W, U, b] = [cx.weight('kernel'), cx.weight('recurrentKernel'), cx.weight('bias')];
+    const hPrev = cx.cell.delay(`${cx.nodeId}.h`, [cx.cell.batch, p.units]);
+    const gate = (v: number) => m.act(p.recurrentActivation, v);
+    let z: number, hCandidate: number;
+    if (p.resetAfter) {
+      const [xz, xr, xh] = m.split(m.add(m.matmul(sequenceIn(cx), W), m.row(b, 0)), 3);
+      const [hz, hr, hh] = m.split(m.add(m.matmul(hPrev, U), m.row(b, 1)), 3);
+      z = gate(m.add(xz, hz));
+      const r = gate(m.add(xr, hr));
+      hCandidate = m.act(p.activation, m.add(xh, m.mul(r, hh)));
+    } else {
+      const [xz, xr, xh] = m.split(m.add(m.matmul(sequenceIn(cx), W), b), 3);
+      const [Uz, Ur, Uh] = m.split(U, 3);
+      z = gate(m.add(xz, m.matmul(hPrev, Uz)));
+      const r = gate(m.add(xr, m.matmul(hPrev, Ur)));
+      hCandidate = m.act(p.activation, m.add(xh, m.matmul(m.mul(r, hPrev), Uh)));
+    }
+    const h = m.add(m.mul(z, hPrev), m.mul(m.oneMinus(z), hCandidate));
+    cx.cell.connectDelay(hPrev, h);
+    return finish(cx, h, p.returnSequences);
+  },
+});

@@ -1,0 +1,78 @@
+/** Feed-forward layers applied at every step of a sequence, or once to a vector. */
+import { z } from 'zod';
+import { Activation, CellMath } from './math.ts';
+import { T, anyPort, dense, inputType, seqPort, units } from './ports.ts';
+import { defineBlock, type LowerContext } from './types.ts';
+
+const input = (cx: LowerContext) => {
+  const x = cx.inputs.in;
+  if (x === undefined) throw new Error(`block '${cx.nodeId}': input 'in' is not connected`);
+  return x;
+};
+
+const DenseParams = z.strictObject({
+  units: units(16),
+  activation: Activation.default('linear'),
+  useBias: z.boolean().default(true),
+});
+
+export const denseBlock = defineBlock<z.infer<typeof DenseParams>>({
+  type: 'dense',
+  category: 'layer',
+  label: { en: 'Dense', zh: '全连接层' },
+  help: {
+    en: 'Fully connected layer y = f(x·W + b); on a sequence it is applied at every time step with the same weights.',
+    zh: '全连接层 y = f(x·W + b)；作用于序列时，每个时间步共用同一组权重。',
+  },
+  params: DenseParams,
+  paramHelp: {
+    units: { en: 'Number of outputs.', zh: '输出的个数。' },
+    activation: { en: 'Activation applied to x·W + b.', zh: '作用在 x·W + b 上的激活函数。' },
+    useBias: { en: 'Add a learned bias b.', zh: '加上可学习的偏置 b。' },
+  },
+  inputs: [anyPort('in', T.in)],
+  outputs: [{ name: 'out', label: T.out }],
+  infer: (p, cx) => ({ out: dense(inputType(cx, 'in').kind, p.units) }),
+  weights: (p, cx) => [
+    { name: 'kernel', shape: [inputType(cx, 'in').size, p.units], init: 'glorotUniform' },
+    ...(p.useBias ? [{ name: 'bias', shape: [p.units], init: 'zeros' as const }] : []),
+  ],
+  lower: (p, cx) => {
+    const m = new CellMath(cx.cell);
+    const z = m.matmul(input(cx), cx.weight('kernel'));
+    return { out: m.act(p.activation, p.useBias ? m.add(z, cx.weight('bias')) : z) };
+  },
+});
+
+const ActivationParams = z.strictObject({ fn: Activation.default('tanh') });
+
+export const activation = defineBlock<z.infer<typeof ActivationParams>>({
+  type: 'activation',
+  category: 'layer',
+  label: { en: 'Activation', zh: '激活函数' },
+  help: { en: 'Applies a nonlinearity elementwise.', zh: '逐元素地施加非线性函数。' },
+  params: ActivationParams,
+  paramHelp: { fn: { en: 'tanh, sigmoid, relu or linear (identity).', zh: 'tanh、sigmoid、relu 或 linear（恒等）。' } },
+  inputs: [anyPort('in', T.in)],
+  outputs: [{ name: 'out', label: T.out }],
+  infer: (_p, cx) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
+  weights: () => [],
+  lower: (p, cx) => ({ out: new CellMath(cx.cell).act(p.fn, input(cx)) }),
+});
+
+export const lastStep = defineBlock<Record<string, never>>({
+  type: 'lastStep',
+  category: 'layer',
+  label: { en: 'Last step', zh: '取最后一步' },
+  help: {
+    en: 'Keeps only the value at the last time step: turns a sequence into one vector (many-to-one).',
+    zh: '只保留最后一个时间步的值：把序列变成一个向量（多对一）。',
+  },
+  params: z.strictObject({}),
+  paramHelp: {},
+  inputs: [seqPort('in', T.in)],
+  outputs: [{ name: 'out', label: T.out }],
+  infer: (_p, cx) => ({ out: dense('vector', inputType(cx, 'in').size) }),
+  weights: () => [],
+  lower: (_p, cx) => ({ out: cx.cell.lastStep(input(cx)) }),
+});

@@ -1,0 +1,59 @@
+/**
+ * LSTM, Keras layout (gates i, f, c, o along the columns of kernel [in, 4H] and
+ * recurrentKernel [H, 4H]):
+ *   [i, f, g, o] = split(x·W + h_{t−1}·U + b, 4)
+ *   c_t = σ(f)·c_{t−1} + σ(i)·tanh(g),   h_t = σ(o)·tanh(c_t)
+ */
+import { z } from 'zod';
+import { Activation, CellMath } from './math.ts';
+import { T, units } from './ports.ts';
+import { finish, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import { defineBlock } from './types.ts';
+
+const Params = z.strictObject({
+  units: units(32),
+  activation: Activation.default('tanh'),
+  recurrentActivation: Activation.default('sigmoid'),
+  returnSequences: z.boolean().default(true),
+  unitForgetBias: z.boolean().default(true),
+});
+
+export const lstm = defineBlock<z.infer<typeof Params>>({
+  type: 'lstm',
+  category: 'recurrent',
+  label: { en: 'LSTM', zh: 'LSTM 长短期记忆' },
+  help: {
+    en: 'Long short-term memory: input, forget and output gates control a cell state c that carries information across many steps.',
+    zh: '长短期记忆网络：输入门、遗忘门和输出门控制细胞状态 c，使信息能跨越很多时间步。',
+  },
+  params: Params,
+  paramHelp: {
+    units: T.units,
+    activation: T.activation,
+    recurrentActivation: T.recurrentActivation,
+    returnSequences: T.returnSequences,
+    unitForgetBias: { en: 'Start the forget gate bias at 1 so the cell remembers by default.', zh: '遗忘门偏置初始化为 1，使细胞默认保留记忆。' },
+  },
+  inputs: recurrentInputs,
+  outputs: recurrentOutputs,
+  infer: recurrentInfer,
+  weights: (p, cx) => [
+    { name: 'kernel', shape: [inputSize(cx), 4 * p.units], init: 'glorotUniform' },
+    { name: 'recurrentKernel', shape: [p.units, 4 * p.units], init: 'orthogonal' },
+    { name: 'bias', shape: [4 * p.units], init: p.unitForgetBias ? 'forgetBias' : 'zeros', units: p.units },
+  ],
+  lower: (p, cx) => {
+    const m = new CellMath(cx.cell);
+    const [W, U, b] = [cx.weight('kernel'), cx.weight('recurrentKernel'), cx.weight('bias')];
+    const shape = [cx.cell.batch, p.units];
+    const hPrev = cx.cell.delay(`${cx.nodeId}.h`, shape);
+    const cPrev = cx.cell.delay(`${cx.nodeId}.c`, shape);
+    const [zi, zf, zg, zo] = m.split(m.add(m.add(m.matmul(sequenceIn(cx), W), m.matmul(hPrev, U)), b), 4);
+    const [i, f, o] = [zi, zf, zo].map((g) => m.act(p.recurrentActivation, g));
+    const c = m.add(m.mul(f, cPrev), m.mul(i, m.act(p.activation, zg)));
+    const h = m.mul(o, m.act(p.activation, c));
+    cx.cell.connectDelay(hPrev, h);
+    cx.cell.connectDelay(cPrev, c);
+    return finish(cx, h, p.returnSequences);
+  },
+});

@@ -1,0 +1,145 @@
+/**
+ * The primitives a user wires a cell from by hand. An Elman cell, for example:
+ *   x → linear ─┐
+ *               add → tanh → h        and   h → delay → linear(no bias) → add
+ * Any cycle must pass through a delay (z⁻¹); one without is an algebraic loop.
+ */
+import { z } from 'zod';
+import type { CellRef } from '../compiler/cell.ts';
+import type { IrOp } from '../ir/types.ts';
+import { CellMath } from './math.ts';
+import { T, anyPort, dense, inputType, seqPort, units } from './ports.ts';
+import { type AnyBlock, BlockIssue, type InferContext, type LowerContext, defineBlock, type PortType, type Text } from './types.ts';
+
+const connected = (cx: LowerContext, port: string): CellRef => {
+  const x = cx.inputs[port];
+  if (x === undefined) throw new Error(`block '${cx.nodeId}': input '${port}' is not connected`);
+  return x;
+};
+
+const DelayParams = z.strictObject({ size: z.int().min(0).max(4096).default(0) });
+
+export const delay = defineBlock<z.infer<typeof DelayParams>>({
+  type: 'delay',
+  category: 'primitive',
+  label: { en: 'Delay z⁻¹', zh: '延迟 z⁻¹' },
+  help: {
+    en: 'Outputs its input from the previous time step (zeros at the first step). The only way to close a loop: it is what makes a network recurrent.',
+    zh: '输出上一时间步的输入（第一步输出零）。闭合回路的唯一方式，正是它让网络具有循环结构。',
+  },
+  params: DelayParams,
+  paramHelp: { size: { en: 'Features carried; 0 = take it from the input.', zh: '传递的特征数；0 表示取自输入。' } },
+  inputs: [seqPort('in', T.in)],
+  outputs: [{ name: 'out', label: T.out }],
+  // The validator resolves a delay's size (its input closes a cycle, so it is known only later).
+  infer: (p, cx) => {
+    const x = cx.inputs.in;
+    const size = x?.size ?? p.size;
+    if (!size) throw new BlockIssue('shape-unknown', "cannot tell how many features this delay carries: set its 'size'", 'in');
+    if (x && p.size && x.size !== p.size) throw new BlockIssue('size-mismatch', `size is ${p.size} but the input has ${x.size} features`, 'in');
+    return { out: dense('sequence', size) };
+  },
+  weights: () => [],
+  lower: (_p, cx) => {
+    const size = cx.types.in?.size;
+    if (!size) throw new BlockIssue('shape-unknown', 'delay size unknown', 'in');
+    return { out: cx.cell.delay(`${cx.nodeId}.out`, [cx.cell.batch, size]) };
+  },
+});
+
+const LinearParams = z.strictObject({ units: units(16), useBias: z.boolean().default(true) });
+
+export const linear = defineBlock<z.infer<typeof LinearParams>>({
+  type: 'linear',
+  category: 'primitive',
+  label: { en: 'Linear (matmul)', zh: '线性变换（矩阵乘法）' },
+  help: { en: 'x·W (+ b) with a learned weight matrix W.', zh: '用可学习的权重矩阵 W 计算 x·W（+ b）。' },
+  params: LinearParams,
+  paramHelp: {
+    units: { en: 'Number of outputs (columns of W).', zh: '输出个数（W 的列数）。' },
+    useBias: { en: 'Add a learned bias b.', zh: '加上可学习的偏置 b。' },
+  },
+  inputs: [anyPort('in', T.in)],
+  outputs: [{ name: 'out', label: T.out }],
+  infer: (p, cx) => ({ out: dense(inputType(cx, 'in').kind, p.units) }),
+  weights: (p, cx) => [
+    { name: 'kernel', shape: [inputType(cx, 'in').size, p.units], init: 'glorotUniform' },
+    ...(p.useBias ? [{ name: 'bias', shape: [p.units], init: 'zeros' as const }] : []),
+  ],
+  lower: (p, cx) => {
+    const m = new CellMath(cx.cell);
+    const y = m.matmul(connected(cx, 'in'), cx.weight('kernel'));
+    return { out: p.useBias ? m.add(y, cx.weight('bias')) : y };
+  },
+});
+
+const twoInputs = [anyPort('a', { en: 'a', zh: 'a' }), anyPort('b', { en: 'b', zh: 'b' })];
+const joinKind = (a: PortType, b: PortType) => (a.kind === 'sequence' || b.kind === 'sequence' ? 'sequence' : 'vector');
+
+function elementwise2(type: string, label: Text, help: Text, op: IrOp): AnyBlock {
+  return defineBlock<Record<string, never>>({
+    type,
+    category: 'primitive',
+    label,
+    help,
+    params: z.strictObject({}),
+    paramHelp: {},
+    inputs: twoInputs,
+    outputs: [{ name: 'out', label: T.out }],
+    infer: (_p, cx: InferContext) => {
+      const [a, b] = [inputType(cx, 'a'), inputType(cx, 'b')];
+      if (a.size !== b.size) throw new BlockIssue('size-mismatch', `a has ${a.size} features but b has ${b.size}; they must be equal`, 'b');
+      return { out: dense(joinKind(a, b), a.size) };
+    },
+    weights: () => [],
+    lower: (_p, cx) => ({ out: cx.cell.op(op, [connected(cx, 'a'), connected(cx, 'b')]) }),
+  });
+}
+
+export const add = elementwise2('add', { en: 'Add', zh: '相加' }, { en: 'a + b, elementwise.', zh: '逐元素相加 a + b。' }, { type: 'add' });
+export const multiply = elementwise2(
+  'multiply',
+  { en: 'Multiply', zh: '相乘' },
+  { en: 'a ⊙ b, elementwise (how gates act).', zh: '逐元素相乘 a ⊙ b（门就是这样起作用的）。' },
+  { type: 'mul' },
+);
+
+export const concat = defineBlock<Record<string, never>>({
+  type: 'concat',
+  category: 'primitive',
+  label: { en: 'Concatenate', zh: '拼接' },
+  help: { en: 'Joins the features of a and b: [a, b].', zh: '把 a 与 b 的特征拼接起来：[a, b]。' },
+  params: z.strictObject({}),
+  paramHelp: {},
+  inputs: twoInputs,
+  outputs: [{ name: 'out', label: T.out }],
+  infer: (_p, cx) => {
+    const [a, b] = [inputType(cx, 'a'), inputType(cx, 'b')];
+    return { out: dense(joinKind(a, b), a.size + b.size) };
+  },
+  weights: () => [],
+  lower: (_p, cx) => {
+    const [a, b] = [connected(cx, 'a'), connected(cx, 'b')];
+    return { out: new CellMath(cx.cell).concat([a, b]) };
+  },
+});
+
+function unary(type: 'tanh' | 'sigmoid' | 'relu', label: Text, help: Text): AnyBlock {
+  return defineBlock<Record<string, never>>({
+    type,
+    category: 'primitive',
+    label,
+    help,
+    params: z.strictObject({}),
+    paramHelp: {},
+    inputs: [anyPort('in', T.in)],
+    outputs: [{ name: 'out', label: T.out }],
+    infer: (_p, cx) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
+    weights: () => [],
+    lower: (_p, cx) => ({ out: cx.cell.op({ type }, [connected(cx, 'in')]) }),
+  });
+}
+
+export const tanh = unary('tanh', { en: 'tanh', zh: 'tanh' }, { en: 'Hyperbolic tangent, output in (−1, 1).', zh: '双曲正切，输出在 (−1, 1) 之间。' });
+export const sigmoid = unary('sigmoid', { en: 'sigmoid σ', zh: 'sigmoid σ' }, { en: 'Logistic function, output in (0, 1); used for gates.', zh: '逻辑函数，输出在 (0, 1) 之间；用于门。' });
+export const relu = unary('relu', { en: 'ReLU', zh: 'ReLU' }, { en: 'max(0, x).', zh: 'max(0, x)。' });

@@ -1,0 +1,98 @@
+/**
+ * What a block is: ports, params (one zod schema with defaults and ranges, help in English and
+ * Chinese), weights in the Keras layout, shape inference over port types, and lowering to the
+ * primitive cell graph. Every block kind is one module; `registry.ts` lists them.
+ */
+import type { z } from 'zod';
+import type { CellBuilder, CellRef } from '../compiler/cell.ts';
+import type { Shape } from '../ir/types.ts';
+
+export interface Text {
+  readonly en: string;
+  readonly zh: string;
+}
+
+/** 'sequence': a value at every time step. 'vector': one value per sequence. */
+export type PortKind = 'sequence' | 'vector';
+
+/** What flows along an edge (per example; the batch is implicit). */
+export interface PortType {
+  readonly kind: PortKind;
+  /** Features, or the vocabulary size for token ids. */
+  readonly size: number;
+  /** Integer token ids rather than real features. */
+  readonly tokens: boolean;
+}
+
+export interface InputPort {
+  readonly name: string;
+  readonly label: Text;
+  readonly accepts: readonly PortKind[];
+  /** Whether token ids are required ('only'), refused ('never') or both fine. */
+  readonly tokens: 'only' | 'never' | 'either';
+  readonly optional?: boolean;
+}
+
+export interface OutputPort {
+  readonly name: string;
+  readonly label: Text;
+}
+
+export type Initializer = 'glorotUniform' | 'orthogonal' | 'zeros' | 'ones' | 'forgetBias' | 'uniform';
+
+/** A trainable weight, named as Keras names it (kernel, recurrentKernel, bias, …). */
+export interface WeightSpec {
+  readonly name: string;
+  readonly shape: Shape;
+  readonly init: Initializer;
+  /** For 'forgetBias': the number of units (bias laid out in gates i, f, c, o). */
+  readonly units?: number;
+}
+
+/** A problem found while inferring shapes, reported on the block and port it names. */
+export class BlockIssue extends Error {
+  constructor(
+    readonly code: 'kind-mismatch' | 'size-mismatch' | 'token-mismatch' | 'param-invalid' | 'shape-unknown',
+    message: string,
+    readonly port?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface InferContext {
+  /** Types of the connected inputs (absent: not connected or not yet known). */
+  readonly inputs: Readonly<Record<string, PortType | undefined>>;
+}
+
+export interface LowerContext {
+  readonly cell: CellBuilder;
+  readonly nodeId: string;
+  readonly inputs: Readonly<Record<string, CellRef | undefined>>;
+  /** The types inferred for this block's inputs. */
+  readonly types: Readonly<Record<string, PortType | undefined>>;
+  /** The weight `name` of this block (declared by `weights`) as a cell param. */
+  weight(name: string): CellRef;
+}
+
+export interface BlockDef<P> {
+  readonly type: string;
+  readonly category: 'data' | 'recurrent' | 'layer' | 'primitive' | 'output';
+  readonly label: Text;
+  readonly help: Text;
+  readonly params: z.ZodType<P>;
+  readonly paramHelp: { readonly [K in keyof P]-?: Text };
+  readonly inputs: readonly InputPort[];
+  readonly outputs: readonly OutputPort[];
+  /** Output types from input types; throws BlockIssue. Called only when required inputs are known. */
+  infer(p: P, cx: InferContext): Readonly<Record<string, PortType>>;
+  /** Trainable weights, given the inferred input types. */
+  weights(p: P, cx: InferContext): readonly WeightSpec[];
+  /** Emits the block's cell: returns one cell value per output port. */
+  lower(p: P, cx: LowerContext): Readonly<Record<string, CellRef>>;
+}
+
+/** A block of any param type, as the registry holds it. */
+export type AnyBlock = BlockDef<Record<string, unknown>>;
+
+export const defineBlock = <P>(def: BlockDef<P>): AnyBlock => def as unknown as AnyBlock;

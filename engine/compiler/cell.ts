@@ -1,0 +1,144 @@
+/**
+ * The cell graph: what blocks lower to. Primitive IR ops evaluated once per time step, plus
+ * Delay nodes (z⁻¹, the only source of recurrence) and the few nodes that move values between
+ * "every step" and "once per sequence". Unrolling it over T gives the forward IR.
+ *
+ * Shapes here are per step and include the batch: a sequence of features F is [B, F] at each step.
+ */
+import { inferShape } from '../ir/ops.ts';
+import type { DType, IrOp, Shape } from '../ir/types.ts';
+
+export type CellRef = number;
+/** 'step': a value at every time step; 'once': one value for the whole sequence. */
+export type Domain = 'step' | 'once';
+
+interface Common {
+  readonly id: CellRef;
+  readonly block: string;
+  readonly shape: Shape;
+  readonly dtype: DType;
+  readonly domain: Domain;
+}
+
+export type CellNode =
+  | (Common & { kind: 'op'; op: IrOp; inputs: readonly CellRef[] })
+  | (Common & { kind: 'param'; name: string })
+  /** Data; per step it is row t of a time-major [T, ...shape] input. */
+  | (Common & { kind: 'input'; name: string })
+  /** Value of `input` at t − 1; at t = 0 the value of `init` (zeros when null). */
+  | (Common & { kind: 'delay'; name: string; input: CellRef | null; init: CellRef | null })
+  | (Common & { kind: 'lastStep'; input: CellRef })
+  | (Common & { kind: 'meanOverTime'; input: CellRef });
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export interface CellGraph {
+  readonly nodes: readonly CellNode[];
+  readonly batch: number;
+}
+
+export class CellError extends Error {
+  constructor(
+    message: string,
+    readonly block: string,
+  ) {
+    super(message);
+  }
+}
+
+export class CellBuilder {
+  readonly nodes: CellNode[] = [];
+  block = '';
+
+  constructor(readonly batch: number) {}
+
+  /** Attributes every node created inside `f` to `block`. */
+  forBlock<R>(block: string, f: () => R): R {
+    const saved = this.block;
+    this.block = block;
+    try {
+      return f();
+    } finally {
+      this.block = saved;
+    }
+  }
+
+  op(op: IrOp, inputs: readonly CellRef[]): CellRef {
+    const xs = inputs.map((i) => this.get(i));
+    let typed;
+    try {
+      typed = inferShape(op, xs);
+    } catch (e) {
+      throw new CellError(e instanceof Error ? e.message : String(e), this.block);
+    }
+    const domain: Domain = xs.some((x) => x.domain === 'step') ? 'step' : 'once';
+    return this.push({ kind: 'op', op, inputs: [...inputs], ...typed, domain });
+  }
+
+  param(name: string, shape: Shape): CellRef {
+    const known = this.nodes.find((n) => n.kind === 'param' && n.name === name);
+    if (known) return known.id;
+    return this.push({ kind: 'param', name, shape, dtype: 'float32', domain: 'once' });
+  }
+
+  /** A data input; `perStep` inputs are sequences (their per-step shape is given). */
+  input(name: string, shape: Shape, dtype: DType, perStep: boolean): CellRef {
+    const known = this.nodes.find((n) => n.kind === 'input' && n.name === name);
+    if (known) {
+      if (known.shape.join() !== shape.join() || known.dtype !== dtype || (known.domain === 'step') !== perStep)
+        throw new CellError(`data input '${name}' is read with two different shapes`, this.block);
+      return known.id;
+    }
+    return this.push({ kind: 'input', name, shape, dtype, domain: perStep ? 'step' : 'once' });
+  }
+
+  /** A z⁻¹ whose input is connected later with `connectDelay` (it usually closes a cycle). */
+  delay(name: string, shape: Shape, init: CellRef | null = null): CellRef {
+    if (init !== null && this.get(init).shape.join() !== shape.join())
+      throw new CellError(`delay '${name}': initial value is [${this.get(init).shape.join(', ')}], expected [${shape.join(', ')}]`, this.block);
+    return this.push({ kind: 'delay', name, input: null, init, shape, dtype: 'float32', domain: 'step' });
+  }
+
+  connectDelay(delay: CellRef, input: CellRef): void {
+    const node = this.get(delay);
+    if (node.kind !== 'delay') throw new Error(`cell node ${delay} is not a delay`);
+    const x = this.get(input);
+    if (x.shape.join() !== node.shape.join())
+      throw new CellError(`delay '${node.name}': input is [${x.shape.join(', ')}], expected [${node.shape.join(', ')}]`, node.block);
+    if (x.domain !== 'step') throw new CellError(`delay '${node.name}': its input must be a sequence`, node.block);
+    this.nodes[delay] = { ...node, input };
+  }
+
+  lastStep(input: CellRef): CellRef {
+    const x = this.stepValue(input, 'last step');
+    return this.push({ kind: 'lastStep', input, shape: x.shape, dtype: x.dtype, domain: 'once' });
+  }
+
+  meanOverTime(input: CellRef): CellRef {
+    const x = this.stepValue(input, 'mean over time');
+    return this.push({ kind: 'meanOverTime', input, shape: x.shape, dtype: x.dtype, domain: 'once' });
+  }
+
+  get(ref: CellRef): CellNode {
+    const n = this.nodes[ref];
+    if (!n) throw new Error(`no cell node ${ref}`);
+    return n;
+  }
+
+  finish(): CellGraph {
+    for (const n of this.nodes) if (n.kind === 'delay' && n.input === null) throw new CellError(`delay '${n.name}' has no input`, n.block);
+    return { nodes: [...this.nodes], batch: this.batch };
+  }
+
+  private stepValue(input: CellRef, what: string): CellNode {
+    const x = this.get(input);
+    if (x.domain !== 'step') throw new CellError(`${what} needs a sequence`, this.block);
+    return x;
+  }
+
+  private push(n: DistributiveOmit<CellNode, 'id' | 'block'>): CellRef {
+    const id = this.nodes.length;
+    this.nodes.push({ ...n, id, block: this.block } as CellNode);
+    return id;
+  }
+}

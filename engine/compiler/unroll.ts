@@ -1,0 +1,121 @@
+/**
+ * Unrolling: the cell graph evaluated at t = 0 … T−1 becomes one flat forward IR.
+ *
+ * Dependencies form strongly connected components; a component with a delay in it is a loop and
+ * is evaluated step by step (all its nodes at t, then at t + 1), any other node is evaluated on
+ * its own for every step (or once). Components are visited dependencies first, so a hand-wired
+ * cell unrolls exactly like a built-in block.
+ */
+import type { IrBuilder } from '../ir/builder.ts';
+import type { NodeId } from '../ir/types.ts';
+import type { CellGraph, CellNode, CellRef } from './cell.ts';
+
+export interface Unrolled {
+  /** IR node of cell node `ref` at step t (t ignored for once-domain nodes). */
+  at(ref: CellRef, t: number): NodeId;
+  /** For `stateful` unrolls: each delay's name and its value after the last step. */
+  readonly finalStates: ReadonlyMap<string, NodeId>;
+}
+
+export interface UnrollOptions {
+  readonly steps: number;
+  /** Delays start from inputs named `state:<delay>` instead of zeros (for step-by-step generation). */
+  readonly stateful?: boolean;
+}
+
+const dependencies = (n: CellNode): CellRef[] => {
+  switch (n.kind) {
+    case 'op':
+      return [...n.inputs];
+    case 'delay':
+      return [n.input, n.init].filter((x): x is CellRef => x !== null);
+    case 'lastStep':
+    case 'meanOverTime':
+      return [n.input];
+    case 'param':
+    case 'input':
+      return [];
+  }
+};
+
+/** Tarjan's algorithm over dependency edges: components come out dependencies first. */
+function components(cell: CellGraph): CellRef[][] {
+  const index = new Map<CellRef, number>();
+  const low = new Map<CellRef, number>();
+  const stack: CellRef[] = [];
+  const onStack = new Set<CellRef>();
+  const out: CellRef[][] = [];
+  const visit = (v: CellRef) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of dependencies(cell.nodes[v])) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: CellRef[] = [];
+      let w: CellRef;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      out.push(component.sort((a, b) => a - b));
+    }
+  };
+  for (const n of cell.nodes) if (!index.has(n.id)) visit(n.id);
+  return out;
+}
+
+export function unrollCell(cell: CellGraph, b: IrBuilder, { steps, stateful = false }: UnrollOptions): Unrolled {
+  if (!Number.isInteger(steps) || steps < 1) throw new Error(`steps must be a positive integer, got ${steps}`);
+  const values: (NodeId | undefined)[][] = cell.nodes.map(() => []);
+  const at = (ref: CellRef, t: number): NodeId => {
+    const n = cell.nodes[ref];
+    const v = values[ref][n.domain === 'step' ? t : 0];
+    if (v === undefined) throw new Error(`internal: cell node ${ref} (${n.kind}, block '${n.block}') used at t=${t} before it was computed`);
+    return v;
+  };
+
+  const emit = (n: CellNode, t: number): NodeId =>
+    b.at({ block: n.block, t: n.domain === 'step' ? t : null }, () => {
+      switch (n.kind) {
+        case 'op':
+          return b.emit(n.op, n.inputs.map((x) => at(x, t)));
+        case 'param':
+          return b.param(n.name, n.shape);
+        case 'input':
+          if (n.domain === 'once') return b.input(n.name, n.shape, n.dtype);
+          return b.emit({ type: 'index', index: t }, [b.input(n.name, [steps, ...n.shape], n.dtype)]);
+        case 'delay':
+          if (t > 0) return at(n.input!, t - 1);
+          if (n.init !== null) return at(n.init, 0);
+          return stateful ? b.input(`state:${n.name}`, n.shape) : b.emit({ type: 'zeros', shape: n.shape }, []);
+        case 'lastStep':
+          return at(n.input, steps - 1);
+        case 'meanOverTime': {
+          const all = Array.from({ length: steps }, (_, s) => at(n.input, s));
+          const sum = steps === 1 ? all[0] : b.emit({ type: 'addN' }, all);
+          return b.emit({ type: 'mul' }, [sum, b.emit({ type: 'const', value: 1 / steps }, [])]);
+        }
+      }
+    });
+
+  for (const component of components(cell)) {
+    const nodes = component.map((r) => cell.nodes[r]);
+    if (nodes.every((n) => n.domain === 'once')) {
+      for (const n of nodes) values[n.id][0] = emit(n, 0);
+      continue;
+    }
+    // A loop (or a single per-step node): everything at t before anything at t + 1.
+    for (let t = 0; t < steps; t++) for (const n of nodes) values[n.id][t] = emit(n, t);
+  }
+
+  const finalStates = new Map<string, NodeId>();
+  for (const n of cell.nodes) if (n.kind === 'delay' && n.input !== null) finalStates.set(n.name, at(n.input, steps - 1));
+  return { at, finalStates };
+}

@@ -1,0 +1,110 @@
+/**
+ * Character-level text from a UTF-8 file. Characters are Unicode code points (so Chinese text
+ * and emoji are one symbol each), and Windows line ends are read as "\n".
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { Random } from './random.ts';
+import { seedParam } from './params.ts';
+import { DatasetError, MAX_STREAM_VALUES, type Dataset, type DatasetContext } from './types.ts';
+
+/** Larger files are refused rather than read whole into memory. */
+export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+
+export const textParams = z.strictObject({
+  file: z.string().min(1).describe('UTF-8 text file, relative to the graph file (required).'),
+  steps: z.number().int().min(2).max(4096).default(32).describe('Characters per example (T).'),
+  stride: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe('Characters between the starts of consecutive examples; defaults to steps (no overlap).'),
+  maxSamples: z.number().int().min(1).max(1_000_000).default(100_000).describe('At most this many examples are kept.'),
+  shuffle: z.boolean().default(true).describe('Shuffle the order of examples (by seed) before keeping maxSamples.'),
+  seed: seedParam,
+});
+export type TextParams = z.output<typeof textParams>;
+
+/** Reads the file as text; throws DatasetError('file', …) naming the resolved path. */
+function readText(path: string): string {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new DatasetError('file', `"${path}" is not a file`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof DatasetError) throw error;
+    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+    throw new DatasetError('file', code === 'ENOENT' ? `file not found: "${path}"` : `cannot read "${path}" (${code || String(error)})`);
+  }
+  if (size > MAX_TEXT_BYTES) throw new DatasetError('file', `"${path}" is ${size} bytes, more than the limit of ${MAX_TEXT_BYTES}`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
+  } catch (error) {
+    if (error instanceof TypeError) throw new DatasetError('file', `"${path}" is not valid UTF-8 text`);
+    throw new DatasetError('file', `cannot read "${path}" (${String(error)})`);
+  }
+  return text.replace(/\r\n?/g, '\n');
+}
+
+/**
+ * Example i covers characters [s, s + T] of the file for a start s = stride · k:
+ * x: tokens [N, T]: chars[s .. s+T); y: tokens [N, T]: chars[s+1 .. s+T], the next character at
+ * each position. vocabulary: the file's distinct characters sorted by code point.
+ * Throws DatasetError when the file is missing, empty, not UTF-8 or shorter than steps + 1.
+ */
+export function generateText(params: TextParams, ctx: DatasetContext): Dataset {
+  const { steps, maxSamples } = params;
+  const stride = params.stride ?? steps;
+  const path = resolve(ctx.baseDir, params.file);
+  const chars = Array.from(readText(path)); // iterates by code point, not UTF-16 unit
+  if (chars.length === 0) throw new DatasetError('file', `"${path}" is empty`);
+  if (chars.length < steps + 1) {
+    throw new DatasetError('steps', `"${path}" has ${chars.length} characters; one example needs steps + 1 = ${steps + 1}`);
+  }
+
+  const vocabulary = [...new Set(chars)].sort((a, b) => (a.codePointAt(0) ?? 0) - (b.codePointAt(0) ?? 0));
+  const idOf = new Map(vocabulary.map((c, i) => [c, i]));
+  const ids = Int32Array.from(chars, (c) => idOf.get(c) ?? -1);
+
+  const windows = Math.floor((chars.length - steps - 1) / stride) + 1;
+  let starts = Int32Array.from({ length: windows }, (_, k) => k * stride);
+  if (params.shuffle) new Random(params.seed).shuffle(starts);
+  starts = starts.subarray(0, Math.min(windows, maxSamples));
+  const size = starts.length;
+  if (size * steps > MAX_STREAM_VALUES) {
+    throw new DatasetError('maxSamples', `${size} examples × ${steps} steps = ${size * steps} values, more than the limit of ${MAX_STREAM_VALUES}`);
+  }
+
+  const x = new Int32Array(size * steps);
+  const y = new Int32Array(size * steps);
+  const counts = new Float64Array(vocabulary.length);
+  for (let n = 0; n < size; n++) {
+    const s = starts[n];
+    x.set(ids.subarray(s, s + steps), n * steps);
+    y.set(ids.subarray(s + 1, s + steps + 1), n * steps);
+  }
+  for (const id of y) counts[id]++;
+  let entropy = 0;
+  for (const count of counts) {
+    if (count > 0) entropy -= (count / y.length) * Math.log(count / y.length);
+  }
+
+  return {
+    type: 'text',
+    steps,
+    size,
+    x: { kind: 'tokens', perStep: true, vocabulary: vocabulary.length, data: x },
+    y: { kind: 'tokens', perStep: true, vocabulary: vocabulary.length, data: y },
+    vocabulary,
+    baseline: {
+      metric: 'crossEntropy',
+      value: entropy,
+      description: `Predicting every character from its frequency alone (unigram) gives cross-entropy ${entropy.toFixed(3)} nats; a uniform guess over the ${vocabulary.length} characters gives ln(${vocabulary.length}) = ${Math.log(vocabulary.length).toFixed(3)}.`,
+    },
+  };
+}

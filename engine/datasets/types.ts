@@ -1,0 +1,66 @@
+/**
+ * What every dataset generator produces: an x stream that input blocks read and a y stream that
+ * output and loss blocks compare against. Arrays are flat and example-major (row-major over the
+ * shapes below), so one example is one contiguous slice.
+ */
+
+/**
+ * One stream of a dataset.
+ * Dense: data is [N, T, F] when perStep, else [N, F].
+ * Tokens: ids in [0, vocabulary) shaped [N, T] when perStep, else [N].
+ */
+export type Stream =
+  | { kind: 'dense'; perStep: boolean; features: number; data: Float32Array }
+  | { kind: 'tokens'; perStep: boolean; vocabulary: number; data: Int32Array };
+
+export type BaselineMetric = 'mse' | 'crossEntropy' | 'accuracy';
+
+export interface Dataset {
+  /** Registry key (see DATASETS). */
+  type: string;
+  /** T: time steps per example. */
+  steps: number;
+  /** N: number of examples. */
+  size: number;
+  /** What input blocks read. */
+  x: Stream;
+  /** What output/loss blocks compare against. */
+  y: Stream;
+  /** id -> symbol for token/class streams (characters, dish names), for sampling and display. */
+  vocabulary?: readonly string[];
+  /** The loss of a trivial predictor, so users and tests can see whether a model learned anything. */
+  baseline?: { metric: BaselineMetric; value: number; description: string };
+  /**
+   * Dense values were min-max scaled to [-1, 1] from [min, max] of the raw series:
+   * raw = min + (v + 1) / 2 · (max - min).
+   */
+  normalisation?: { min: number; max: number };
+}
+
+/** Where generators resolve relative paths (the directory of the graph file, or the CLI's cwd). */
+export interface DatasetContext {
+  baseDir: string;
+}
+
+/**
+ * A user error found while generating (a missing file, too little text), tied to the parameter
+ * it is about. loadDataset turns it into `dataset.params.<param>: <message>`.
+ */
+export class DatasetError extends Error {
+  constructor(
+    readonly param: string,
+    readonly detail: string,
+  ) {
+    super(`${param}: ${detail}`);
+    this.name = 'DatasetError';
+  }
+}
+
+/** The most values one stream may hold (2^24 floats = 64 MiB), so a typo cannot exhaust memory. */
+export const MAX_STREAM_VALUES = 2 ** 24;
+
+/** The shape of a stream's data: [N, T, F] / [N, F] for dense, [N, T] / [N] for tokens. */
+export function streamShape(stream: Stream, size: number, steps: number): number[] {
+  const lead = stream.perStep ? [size, steps] : [size];
+  return stream.kind === 'dense' ? [...lead, stream.features] : lead;
+}
