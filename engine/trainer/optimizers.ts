@@ -1,0 +1,80 @@
+/**
+ * Optimizers, with Keras's update rules (and its defaults in the graph schema), applied in place.
+ *   sgd:      w −= lr·g
+ *   momentum: v = μ·v − lr·g;  w += v            (nesterov: w += μ·v − lr·g)
+ *   rmsprop:  s = ρ·s + (1−ρ)·g²;  w −= lr·g / (√s + ε)
+ *   adam:     m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;
+ *             w −= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε)
+ */
+import type { Optimizer } from '../graph/schema.ts';
+
+export interface OptimizerState {
+  step(weights: Map<string, Float32Array>, grads: ReadonlyMap<string, Float32Array>): void;
+}
+
+export function createOptimizer(o: Optimizer): OptimizerState {
+  const slots = new Map<string, Float32Array[]>();
+  const slot = (name: string, n: number, count: number): Float32Array[] => {
+    let s = slots.get(name);
+    if (!s) slots.set(name, (s = Array.from({ length: count }, () => new Float32Array(n))));
+    return s;
+  };
+  let t = 0;
+  return {
+    step(weights, grads) {
+      t++;
+      for (const [name, w] of weights) {
+        const g = grads.get(name);
+        if (!g) throw new Error(`no gradient for weight '${name}'`);
+        const lr = o.learningRate;
+        switch (o.type) {
+          case 'sgd':
+            for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+            break;
+          case 'momentum': {
+            const [v] = slot(name, w.length, 1);
+            const mu = o.momentum;
+            for (let i = 0; i < w.length; i++) {
+              v[i] = mu * v[i] - lr * g[i];
+              w[i] += o.nesterov ? mu * v[i] - lr * g[i] : v[i];
+            }
+            break;
+          }
+          case 'rmsprop': {
+            const [s] = slot(name, w.length, 1);
+            for (let i = 0; i < w.length; i++) {
+              s[i] = o.rho * s[i] + (1 - o.rho) * g[i] * g[i];
+              w[i] -= (lr * g[i]) / (Math.sqrt(s[i]) + o.epsilon);
+            }
+            break;
+          }
+          case 'adam': {
+            const [m, v] = slot(name, w.length, 2);
+            const rate = (lr * Math.sqrt(1 - o.beta2 ** t)) / (1 - o.beta1 ** t);
+            for (let i = 0; i < w.length; i++) {
+              m[i] = o.beta1 * m[i] + (1 - o.beta1) * g[i];
+              v[i] = o.beta2 * v[i] + (1 - o.beta2) * g[i] * g[i];
+              w[i] -= (rate * m[i]) / (Math.sqrt(v[i]) + o.epsilon);
+            }
+            break;
+          }
+        }
+      }
+    },
+  };
+}
+
+/** Global L2 norm of all gradients together. */
+export function globalNorm(grads: ReadonlyMap<string, Float32Array>): number {
+  let s = 0;
+  for (const g of grads.values()) for (let i = 0; i < g.length; i++) s += g[i] * g[i];
+  return Math.sqrt(s);
+}
+
+/** Scales every gradient by maxNorm / norm when norm > maxNorm. Returns whether it clipped. */
+export function clipByGlobalNorm(grads: Map<string, Float32Array>, norm: number, maxNorm: number): boolean {
+  if (!(norm > maxNorm)) return false;
+  const scale = maxNorm / norm;
+  for (const g of grads.values()) for (let i = 0; i < g.length; i++) g[i] *= scale;
+  return true;
+}
