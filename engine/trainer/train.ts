@@ -154,7 +154,17 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         );
       }
       const clipped = settings.clipNorm !== null && clipByGlobalNorm(grads, norm, settings.clipNorm);
+      const before = new Map([...weights].map(([k, v]) => [k, v.slice()]));
       optimizer.step(weights, grads);
+      const overflowed = [...weights].find(([, w]) => !w.every(Number.isFinite));
+      if (overflowed) {
+        for (const [k, v] of before) weights.get(k)!.set(v);
+        return end(
+          'diverged',
+          `the update at epoch ${epoch}, batch ${bi + 1} made weight '${overflowed[0]}' overflow; the weights from the last good step are kept. Lower the learning rate or set clipNorm.`,
+          epoch - 1,
+        );
+      }
       step++;
       lastLoss = loss;
       lossSum += loss * rows.length;
@@ -178,5 +188,5 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     if (settings.targetLoss !== null && meanLoss <= settings.targetLoss)
       return end('target-reached', `mean loss ${meanLoss.toPrecision(4)} reached the target ${settings.targetLoss} at epoch ${epoch}`, epoch);
   }
-  return end('completed', `trained ${settings.epochs} epochs`, settings.epochs);
+  return end('completed', `trained ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}`, settings.epochs);
 }

@@ -1,0 +1,170 @@
+/** The CLI's commands. Each reads its files, runs the engine and reports in text or JSON lines. */
+import cliProgress from 'cli-progress';
+
+import { compileGraph } from '../compiler/compile.ts';
+import { formatDiagnostic } from '../compiler/diagnostics.ts';
+import { analyzeGraph } from '../compiler/validate.ts';
+import { chooseExecutor, type ExecutorChoice } from '../executors/index.ts';
+import { predict } from '../inference/predict.ts';
+import { sample } from '../inference/sample.ts';
+import { resolveTraining } from '../graph/schema.ts';
+import { irToJson } from '../ir/json.ts';
+import { saveFileAtomic } from '../model/atomic.ts';
+import { checkWeightsAgainst, weightsToMap, writeModel } from '../model/file.ts';
+import { train, type TrainEvent } from '../trainer/train.ts';
+import { UserError } from './errors.ts';
+import { datasetOf, failOnErrors, readGraph, readJson, readModel, streamsOf } from './files.ts';
+
+const out = (line: unknown) => process.stdout.write(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+const fmt = (x: number) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(4) : x.toExponential(3));
+
+async function validate(file: string, o: { json?: boolean }): Promise<void> {
+  const graph = readGraph(file);
+  const diagnostics = analyzeGraph(graph, streamsOf(datasetOf(graph, file))).diagnostics;
+  if (o.json) for (const d of diagnostics) out({ type: 'diagnostic', file, ...d });
+  else {
+    for (const d of diagnostics) err(`${file}: ${formatDiagnostic(d)}`);
+    if (!diagnostics.some((d) => d.severity === 'error')) out(`${file}: valid — ${graph.nodes.length} blocks, ${graph.edges.length} connections`);
+  }
+  failOnErrors(file, diagnostics);
+}
+
+async function compile(file: string, o: { steps: number; batch: number; out?: string; json?: boolean }): Promise<void> {
+  const graph = readGraph(file);
+  const streams = streamsOf(datasetOf(graph, file));
+  failOnErrors(file, analyzeGraph(graph, streams).diagnostics);
+  const c = compileGraph(graph, { steps: o.steps, batch: o.batch, streams });
+  const count = (phase: string) => c.train.nodes.filter((n) => n.phase === phase).length;
+  const summary = {
+    type: 'compiled',
+    file,
+    steps: c.steps,
+    batch: c.batch,
+    cellNodes: c.cell.nodes.length,
+    delays: c.cell.nodes.filter((n) => n.kind === 'delay').length,
+    forwardNodes: c.forward.nodes.length,
+    trainNodes: { forward: count('forward'), backward: count('backward') },
+    weights: c.weights.map((w) => ({ param: w.param, shape: w.shape })),
+    parameters: c.weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0),
+  };
+  if (o.out) saveFileAtomic(o.out, `${JSON.stringify({ format: 'rnn-studio.ir', version: 1, steps: c.steps, batch: c.batch, cell: c.cell, forward: irToJson(c.forward), train: irToJson(c.train) })}\n`);
+  if (o.json) {
+    out(o.out ? { ...summary, out: o.out } : summary);
+    return;
+  }
+  out(`${file}: compiled for T=${c.steps}, batch ${c.batch}`);
+  out(`  cell graph   ${summary.cellNodes} nodes (${summary.delays} delays)`);
+  out(`  forward IR   ${summary.forwardNodes} nodes`);
+  out(`  train step   ${c.train.nodes.length} nodes (${summary.trainNodes.forward} forward, ${summary.trainNodes.backward} backward)`);
+  out(`  weights      ${summary.parameters} parameters in ${c.weights.length} tensors`);
+  for (const w of c.weights) out(`    ${w.param.padEnd(28)} [${w.shape.join(', ')}]`);
+  if (o.out) out(`  IR written to ${o.out}`);
+}
+
+async function trainCommand(file: string, o: { epochs?: number; seed?: number; out?: string; executor: ExecutorChoice; json?: boolean }): Promise<void> {
+  const graph = readGraph(file);
+  const dataset = datasetOf(graph, file);
+  if (!dataset) throw new UserError(`${file}: the graph has no "dataset" section to train on`);
+  failOnErrors(file, analyzeGraph(graph, streamsOf(dataset)).diagnostics);
+  const settings = { ...resolveTraining(graph.training), ...(o.epochs ? { epochs: o.epochs } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) };
+  const { executor, reason } = await chooseExecutor(o.executor);
+  const bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: ' epoch {epoch}/{epochs} {bar} {percentage}% | loss {loss} | {sps} steps/s', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+  let totalSteps = 0;
+  const report = (e: TrainEvent) => {
+    if (o.json) {
+      out(e);
+      return;
+    }
+    switch (e.type) {
+      case 'start':
+        err(`training ${graph.name || file} on '${dataset.type}' (${e.examples} examples × ${e.steps} steps, batch ${e.batchSize}, ${e.parameters} parameters)`);
+        err(`executor: ${e.executor.name} (${e.executor.device}, ${e.executor.version})${e.executorReason ? ` — ${e.executorReason}` : ''}`);
+        totalSteps = e.batchesPerEpoch * e.epochs;
+        bar?.start(totalSteps, 0, { epoch: 1, epochs: e.epochs, loss: '…', sps: '…' });
+        return;
+      case 'step':
+        bar?.update(e.step, { epoch: e.epoch, loss: fmt(e.loss), sps: e.stepsPerSecond.toFixed(0) });
+        return;
+      case 'epoch':
+        if (!bar) err(`epoch ${e.epoch}: loss ${fmt(e.loss)}${Object.entries(e.metrics).map(([k, v]) => `, ${k} ${fmt(v)}`).join('')} (${e.seconds.toFixed(2)} s)`);
+        return;
+      case 'end':
+        bar?.stop();
+        return;
+    }
+  };
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const started = performance.now();
+  const result = await train({ graph, dataset, settings, executor, executorReason: reason, signal: controller.signal, onEvent: report });
+  process.off('SIGINT', onSigint);
+  await executor.dispose();
+  const seconds = (performance.now() - started) / 1000;
+  const last = result.history.at(-1);
+  if (!o.json) {
+    err(`${result.end.reason}: ${result.end.message} in ${seconds.toFixed(1)} s`);
+    if (last) out(`final loss ${fmt(last.loss)}${Object.entries(last.metrics).map(([k, v]) => `, ${k} ${fmt(v)}`).join('')}`);
+    if (dataset.baseline) out(`baseline (${dataset.baseline.metric}) ${fmt(dataset.baseline.value)}: ${dataset.baseline.description}`);
+  }
+  if (o.out) {
+    const text = writeModel({
+      graph,
+      weights: result.weights,
+      weightInfo: result.weightInfo,
+      encoding: 'base64',
+      training: {
+        epochs: result.end.epochs,
+        steps: result.end.steps,
+        finalLoss: last?.loss ?? null,
+        dataset: graph.dataset,
+        vocabulary: dataset.vocabulary ? [...dataset.vocabulary] : undefined,
+        normalisation: dataset.normalisation,
+        seed: settings.seed,
+        savedAt: new Date().toISOString(),
+      },
+    });
+    saveFileAtomic(o.out, text);
+    if (o.json) out({ type: 'saved', path: o.out });
+    else err(`model written to ${o.out}`);
+  }
+  if (result.end.reason === 'diverged') throw new UserError(`${file}: ${result.end.message}`);
+}
+
+function loadedModel(file: string) {
+  const model = readModel(file);
+  const weights = weightsToMap(model);
+  const problems = checkWeightsAgainst(compileGraph(model.graph, { steps: 1, batch: 1 }).weights, weights);
+  if (problems.length) throw new UserError(`${file}: ${problems[0]}`, problems.slice(1).map((p) => `${file}: ${p}`));
+  return { model, weights };
+}
+
+async function predictCommand(file: string, o: { input: string; executor: ExecutorChoice; json?: boolean }): Promise<void> {
+  const { model, weights } = loadedModel(file);
+  const input = readJson(o.input);
+  const { executor } = await chooseExecutor(o.executor);
+  try {
+    const result = await predict(model.graph, weights, input, executor);
+    if (o.json) out({ type: 'prediction', ...result });
+    else out(JSON.stringify(result.outputs, null, 2));
+  } finally {
+    await executor.dispose();
+  }
+}
+
+async function sampleCommand(file: string, o: { length: number; temperature: number; prime?: string; seed: number; executor: ExecutorChoice; json?: boolean }): Promise<void> {
+  const { model, weights } = loadedModel(file);
+  const vocabulary = model.training?.vocabulary;
+  if (!vocabulary) throw new UserError(`${file}: the model has no vocabulary; it was not trained on a text dataset`);
+  const { executor } = await chooseExecutor(o.executor);
+  try {
+    const text = await sample(model.graph, weights, vocabulary, { length: o.length, temperature: o.temperature, prime: o.prime, seed: o.seed }, executor);
+    if (o.json) out({ type: 'sample', text });
+    else out(text);
+  } finally {
+    await executor.dispose();
+  }
+}
+
+export const commands = { validate, compile, train: trainCommand, predict: predictCommand, sample: sampleCommand };

@@ -1,0 +1,10 @@
+/** A mistake of the user's (a bad file, a bad value): reported in one line, exit code 1. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    /** Further lines (one per diagnostic), printed after the message. */
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * `rnn-studio`: the engine without the app.
+ *   validate FILE · compile FILE --steps T · train FILE · predict MODEL --input JSON · sample MODEL
+ * Exit codes: 0 success, 1 a user error (one line naming the file and node, no stack trace),
+ * 2 bad usage. `--json` prints JSON lines on stdout.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { CompileError } from '../compiler/diagnostics.ts';
+import { InputError } from '../inference/predict.ts';
+import { commands } from './commands.ts';
+import { UserError } from './errors.ts';
+
+const integer = (min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got '${value}'`);
+  return n;
+};
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number, got '${value}'`);
+  return n;
+};
+const json = new Option('--json', 'print JSON lines instead of text');
+const executor = new Option('--executor <name>', 'which executor runs the model').choices(['auto', 'onnxruntime', 'reference']).default('auto');
+
+export function buildProgram(): Command {
+  const program = new Command('rnn-studio')
+    .description('Compose, compile and train recurrent neural networks from graph JSON files.')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  program.command('validate').description('check a graph file and list its diagnostics').argument('<file>', 'graph file (*.rnn.json)').addOption(json).action(commands.validate);
+
+  program
+    .command('compile')
+    .description('compile a graph into its unrolled forward and train-step IR')
+    .argument('<file>', 'graph file (*.rnn.json)')
+    .requiredOption('--steps <T>', 'time steps to unroll over', integer(1))
+    .option('--batch <B>', 'batch size', integer(1), 1)
+    .option('--out <ir.json>', 'write the IR (cell graph, forward and train step) as JSON')
+    .addOption(json)
+    .action(commands.compile);
+
+  program
+    .command('train')
+    .description("train a graph on its dataset with its training settings")
+    .argument('<file>', 'graph file (*.rnn.json)')
+    .option('--epochs <N>', 'override the number of epochs', integer(1))
+    .option('--seed <S>', 'override the seed', integer(0))
+    .option('--out <model>', 'write the trained model (*.rnn-model.json)')
+    .addOption(executor)
+    .addOption(json)
+    .action(commands.train);
+
+  program
+    .command('predict')
+    .description('run a trained model on inputs')
+    .argument('<model>', 'model file (*.rnn-model.json)')
+    .requiredOption('--input <input.json>', '{ "<input node id>": batch × time × features, or batch × time token ids }')
+    .addOption(executor)
+    .addOption(json)
+    .action(commands.predict);
+
+  program
+    .command('sample')
+    .description('generate text from a trained character or word model')
+    .argument('<model>', 'model file (*.rnn-model.json)')
+    .option('--length <N>', 'tokens to generate', integer(0), 200)
+    .option('--temperature <X>', 'sampling temperature (lower: safer, higher: more varied)', positive, 1)
+    .option('--prime <text>', 'text the model reads before it starts generating')
+    .option('--seed <S>', 'random seed for sampling', integer(0), 1)
+    .addOption(executor)
+    .addOption(json)
+    .action(commands.sample);
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    if (e instanceof UserError) {
+      process.stderr.write(`rnn-studio: ${e.message}\n${e.details.map((d) => `rnn-studio: ${d}\n`).join('')}`);
+      return 1;
+    }
+    if (e instanceof CompileError || e instanceof InputError) {
+      process.stderr.write(`rnn-studio: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+// Run when executed as the program, not when imported by tests.
+if (process.argv[1] && /rnn-studio(\.js)?$|cli[\\/]main\.ts$/.test(process.argv[1])) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`rnn-studio: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exit(70);
+    },
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * Saving a file so that a crash, a full disk or a killed process never leaves it half written:
+ * the text goes to a temporary file in the same folder (same file system, so the rename is
+ * atomic), is flushed to disk, and is then renamed over the target. Readers see the old file or
+ * the new one, never a mixture. Used for graph documents and model files.
+ *
+ * The temporary file is named `.<name>.<pid>-<random>.tmp` next to the target; it is removed when
+ * saving fails. Only a process killed in the middle of a save can leave one behind, and the
+ * target is intact even then.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmod, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Windows refuses a rename while another process (an indexer, a virus scanner) has the target open: retry for about a second. */
+const RENAME_RETRIES = process.platform === 'win32' ? 8 : 0;
+const retryable = (e: unknown) => e instanceof Error && 'code' in e && ['EPERM', 'EACCES', 'EBUSY'].includes(String(e.code));
+const delay = (attempt: number) => 15 * 2 ** attempt;
+
+/** Where the text goes first: the same folder as the target, hidden, and unique to this save. */
+function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+}
+
+function failure(path: string, e: unknown): Error {
+  const reason = e instanceof Error ? e.message : String(e);
+  return new Error(`could not save ${path}: ${reason} (the file on disk was left as it was)`, { cause: e });
+}
+
+/** saveFileAtomic without blocking the event loop (the engine host, Electron's main process); same guarantees. */
+export async function saveFileAtomicAsync(path: string, text: string): Promise<void> {
+  const target = await realpath(path).catch(() => path);
+  const mode = await stat(target).then((s) => s.mode & 0o7777, () => undefined);
+  const temp = tempPathFor(target);
+  let created = false;
+  try {
+    const handle = await open(temp, 'wx', 0o666);
+    created = true;
+    try {
+      await handle.writeFile(text, 'utf8');
+      if (mode !== undefined) await chmod(temp, mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rename(temp, target);
+        break;
+      } catch (e) {
+        if (attempt >= RENAME_RETRIES || !retryable(e)) throw e;
+        await new Promise((resolve) => setTimeout(resolve, delay(attempt)));
+      }
+    }
+  } catch (e) {
+    if (created) await rm(temp, { force: true }).catch(() => undefined);
+    throw failure(path, e);
+  }
+  await syncFolder(dirname(target));
+}
+
+/**
+ * Replaces the file at `path` with `text` (UTF-8) atomically. A symbolic link is followed, so the
+ * link stays a link; an existing file keeps its permissions. Throws an Error naming `path` (the
+ * file system error as its cause) and leaves any existing file unchanged.
+ */
+export function saveFileAtomic(path: string, text: string): void {
+  let target = path;
+  try {
+    target = realpathSync(path);
+  } catch {
+    // No file there yet: create it.
+  }
+  let mode: number | undefined;
+  try {
+    mode = statSync(target).mode & 0o7777;
+  } catch {
+    mode = undefined;
+  }
+  const temp = tempPathFor(target);
+  let created = false;
+  try {
+    const fd = openSync(temp, 'wx', 0o666);
+    created = true;
+    try {
+      writeFileSync(fd, text, 'utf8');
+      if (mode !== undefined) chmodSync(temp, mode);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        renameSync(temp, target);
+        break;
+      } catch (e) {
+        if (attempt >= RENAME_RETRIES || !retryable(e)) throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay(attempt));
+      }
+    }
+  } catch (e) {
+    if (created) rmSync(temp, { force: true });
+    throw failure(path, e);
+  }
+  syncFolderSync(dirname(target));
+}
+
+/** Makes the rename itself durable (POSIX); folders cannot be opened for syncing on Windows, which is fine. */
+async function syncFolder(folder: string): Promise<void> {
+  try {
+    const handle = await open(folder, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Best effort: the data itself is already on disk.
+  }
+}
+
+function syncFolderSync(folder: string): void {
+  try {
+    const fd = openSync(folder, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Best effort, as above.
+  }
+}

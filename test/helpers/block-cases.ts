@@ -1,0 +1,237 @@
+/**
+ * One table of small graphs, at least one per block kind, shared by the gradient check and the
+ * executor-parity test: each case is a minimal graph around the block it is about, ending in an
+ * output block, with trainable weights before every weightless block so its gradient is checked.
+ * `feedsFor` fills a compiled case with seeded random data, float32-exact so that the float64
+ * reference and ONNX Runtime see the same numbers.
+ */
+import { type Compiled, type DataInput, compileGraph } from '../../engine/compiler/compile.ts';
+import { type Activation as ActivationName, Activation } from '../../engine/blocks/math.ts';
+import { LossKind } from '../../engine/blocks/output.ts';
+import { BLOCKS } from '../../engine/blocks/registry.ts';
+import { type Tensor64, tensor } from '../../engine/ir/tensor64.ts';
+import { sizeOf } from '../../engine/ir/types.ts';
+import type { GraphDocument } from '../../engine/graph/schema.ts';
+import { mulberry32, randomTensor } from './gradcheck.ts';
+import { graph } from './graphs.ts';
+
+export const BATCH = 2;
+/** Weights uniform in ±0.5: pre-activations stay around ±1, where tanh and sigmoid are not flat. */
+export const WEIGHT_SCALE = 0.5;
+const FEATURES = 3;
+
+export interface BlockCase {
+  readonly name: string;
+  /** The block type the case is about; every type in BLOCKS must have one. */
+  readonly block: string;
+  readonly graph: GraphDocument;
+  readonly steps: number;
+  /** Weights uniform in ±weightScale (default WEIGHT_SCALE). */
+  readonly weightScale?: number;
+}
+
+type Loss = LossKind;
+const LOSSES: readonly Loss[] = LossKind.options;
+const ACTIVATIONS: readonly ActivationName[] = Activation.options;
+/** The losses in turn, so that every recurrent variant meets each of them somewhere. */
+const lossAt = (i: number): Loss => LOSSES[i % LOSSES.length];
+
+const x = ['input', { size: FEATURES }] as const;
+const out = (loss: Loss) => ['output', { loss }] as const;
+
+/** input → block → output: the recurrent blocks and anything else with one sequence input. */
+function around(block: string, params: Record<string, unknown>, loss: Loss, steps = 4): Omit<BlockCase, 'name'> {
+  return { block, steps, graph: graph({ x, b: [block, params], o: out(loss) }, ['x -> b', 'b -> o']) };
+}
+
+/** input → linear(units) → block → output: for blocks without weights of their own. */
+function afterLinear(block: string, params: Record<string, unknown>, units: number, loss: Loss): Omit<BlockCase, 'name'> {
+  return { block, steps: 3, graph: graph({ x, w: ['linear', { units }], b: [block, params], o: out(loss) }, ['x -> w', 'w -> b', 'b -> o']) };
+}
+
+const json = (p: Record<string, unknown>) => JSON.stringify(p).replace(/"/g, '');
+
+function recurrentCases(): BlockCase[] {
+  const cases: BlockCase[] = [];
+  const add = (block: string, params: Record<string, unknown>, i: number, weightScale?: number) =>
+    cases.push({ name: `${block} ${json(params)}`, weightScale, ...around(block, params, lossAt(i)) });
+  let i = 0;
+  for (const returnSequences of [true, false]) {
+    add('elman', { units: 4, returnSequences }, i++);
+    add('jordan', { units: 4, outputUnits: 3, returnSequences }, i++);
+    add('lstm', { units: 4, returnSequences }, i++);
+    for (const resetAfter of [true, false]) add('gru', { units: 4, resetAfter, returnSequences }, i++);
+  }
+  for (const activation of ACTIVATIONS) {
+    add('elman', { units: 4, activation }, i++);
+    add('jordan', { units: 4, outputUnits: 3, activation, outputActivation: ACTIVATIONS[(ACTIVATIONS.indexOf(activation) + 1) % ACTIVATIONS.length] }, i++);
+    add('lstm', { units: 4, activation }, i++);
+    // relu gates pass only part of already small products (h = o·tanh(c), c = f·c + i·g), so at
+    // ±0.5 the recurrent kernel's gradient is ~1e-5 and the finite differences' absolute rounding
+    // noise (~1e-10) shows; larger weights keep that gradient well above the noise.
+    add('lstm', { units: 4, recurrentActivation: activation }, i++, activation === 'relu' ? 1 : undefined);
+    for (const resetAfter of [true, false]) {
+      add('gru', { units: 4, activation, resetAfter }, i++);
+      add('gru', { units: 4, recurrentActivation: activation, resetAfter }, i++);
+    }
+  }
+  return cases;
+}
+
+/** A hand-wired Elman cell: h = tanh(x·W + b + h₋₁·U), with the delay's size given (it closes the loop). */
+export function handWiredElman(units: number, loss: Loss = 'meanSquaredError'): GraphDocument {
+  return graph(
+    {
+      x,
+      lx: ['linear', { units }],
+      d: ['delay', { size: units }],
+      lh: ['linear', { units, useBias: false }],
+      sum: ['add'],
+      h: ['tanh'],
+      o: out(loss),
+    },
+    ['x -> lx', 'd -> lh', 'lx -> sum.a', 'lh -> sum.b', 'sum -> h', 'h -> d', 'h -> o'],
+  );
+}
+
+function layerCases(): BlockCase[] {
+  const cases: BlockCase[] = [
+    {
+      name: 'input: one vector per example',
+      block: 'input',
+      steps: 3,
+      graph: graph({ x: ['input', { size: FEATURES, sequence: false }], w: ['dense', { units: 2 }], o: out('binaryCrossEntropy') }, ['x -> w', 'w -> o']),
+    },
+    {
+      name: 'embedding of a token sequence',
+      block: 'embedding',
+      steps: 4,
+      graph: graph({ x: ['input', { kind: 'tokens', size: 5 }], e: ['embedding', { dim: 4 }], o: out('softmaxCrossEntropy') }, ['x -> e', 'e -> o']),
+    },
+    {
+      name: 'embedding of one token per example, into an LSTM',
+      block: 'embedding',
+      steps: 3,
+      graph: graph(
+        { x: ['input', { kind: 'tokens', size: 6 }], e: ['embedding', { dim: 3 }], r: ['lstm', { units: 3 }], o: out('meanSquaredError') },
+        ['x -> e', 'e -> r', 'r -> o'],
+      ),
+    },
+    { name: 'dense on a sequence', ...around('dense', { units: 3 }, 'softmaxCrossEntropy', 3) },
+    { name: 'dense without bias', ...around('dense', { units: 2, useBias: false }, 'meanSquaredError', 3) },
+    {
+      name: 'dense on a vector (after lastStep)',
+      block: 'dense',
+      steps: 4,
+      graph: graph({ x, r: ['elman', { units: 4 }], l: ['lastStep'], d: ['dense', { units: 3 }], o: out('binaryCrossEntropy') }, ['x -> r', 'r -> l', 'l -> d', 'd -> o']),
+    },
+    ...ACTIVATIONS.map((activation, i) => ({ name: `dense activation ${activation}`, ...around('dense', { units: 3, activation }, lossAt(i), 3) })),
+    ...ACTIVATIONS.map((fn, i) => ({ name: `activation ${fn}`, ...afterLinear('activation', { fn }, 3, lossAt(i + 1)) })),
+    {
+      name: 'lastStep of an Elman sequence',
+      block: 'lastStep',
+      steps: 4,
+      graph: graph({ x, r: ['elman', { units: 3 }], l: ['lastStep'], o: out('softmaxCrossEntropy') }, ['x -> r', 'r -> l', 'l -> o']),
+    },
+  ];
+  for (const loss of LOSSES) {
+    cases.push({
+      name: `output ${loss} on a sequence`,
+      block: 'output',
+      steps: 3,
+      graph: graph({ x, w: ['linear', { units: 3 }], o: out(loss) }, ['x -> w', 'w -> o']),
+    });
+    cases.push({
+      name: `output ${loss} on a vector`,
+      block: 'output',
+      steps: 3,
+      graph: graph({ x, l: ['lastStep'], w: ['linear', { units: 3 }], o: out(loss) }, ['x -> l', 'l -> w', 'w -> o']),
+    });
+  }
+  return cases;
+}
+
+function primitiveCases(): BlockCase[] {
+  const two = (block: string, loss: Loss, a: number, b: number): Omit<BlockCase, 'name'> => ({
+    block,
+    steps: 3,
+    graph: graph({ x, wa: ['linear', { units: a }], wb: ['linear', { units: b }], b: [block], o: out(loss) }, ['x -> wa', 'x -> wb', 'wa -> b.a', 'wb -> b.b', 'b -> o']),
+  });
+  return [
+    { name: 'delay of a linear map', ...afterLinear('delay', {}, 3, 'meanSquaredError') },
+    { name: 'hand-wired Elman cell (delay, linear, add, tanh)', block: 'delay', steps: 4, graph: handWiredElman(4, 'softmaxCrossEntropy') },
+    { name: 'linear', ...around('linear', { units: 3 }, 'binaryCrossEntropy', 3) },
+    { name: 'linear without bias', ...around('linear', { units: 2, useBias: false }, 'softmaxCrossEntropy', 3) },
+    { name: 'add', ...two('add', 'meanSquaredError', 4, 4) },
+    {
+      name: 'add: a sequence plus a vector (broadcast over time)',
+      block: 'add',
+      steps: 3,
+      graph: graph(
+        { x, wa: ['linear', { units: 3 }], l: ['lastStep'], wb: ['linear', { units: 3 }], b: ['add'], o: out('meanSquaredError') },
+        ['x -> wa', 'x -> l', 'l -> wb', 'wa -> b.a', 'wb -> b.b', 'b -> o'],
+      ),
+    },
+    { name: 'multiply', ...two('multiply', 'binaryCrossEntropy', 3, 3) },
+    { name: 'concat', ...two('concat', 'softmaxCrossEntropy', 2, 3) },
+    { name: 'tanh', ...afterLinear('tanh', {}, 3, 'meanSquaredError') },
+    { name: 'sigmoid', ...afterLinear('sigmoid', {}, 3, 'binaryCrossEntropy') },
+    { name: 'relu', ...afterLinear('relu', {}, 3, 'softmaxCrossEntropy') },
+  ];
+}
+
+export const BLOCK_CASES: readonly BlockCase[] = [...recurrentCases(), ...layerCases(), ...primitiveCases()];
+
+/** Block types in the registry that no case is about (a new block must add its case). */
+export const blocksWithoutCase = (): string[] => BLOCKS.map((b) => b.type).filter((type) => !BLOCK_CASES.some((c) => c.block === type));
+
+/** A seed of its own for each case (FNV-1a of its name), so that cases with one graph still see different numbers. */
+export function seedOf(c: BlockCase): number {
+  let h = 0x811c9dc5;
+  for (const ch of c.name) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  return h >>> 0;
+}
+
+/** The case compiled over its steps with batch BATCH, and its feeds. Throws CompileError if the graph is invalid. */
+export function compileCase(c: BlockCase): { compiled: Compiled; feeds: Record<string, Tensor64> } {
+  const compiled = compileGraph(c.graph, { steps: c.steps, batch: BATCH });
+  return { compiled, feeds: feedsFor(compiled, seedOf(c), c.weightScale) };
+}
+
+/** Rounds every value to float32, so that both executors are fed exactly the same numbers. */
+const float32 = (t: Tensor64): Tensor64 => tensor(t.shape, t.data.map(Math.fround));
+
+const integers = (shape: readonly number[], below: number, rng: () => number): Tensor64 =>
+  tensor(shape, Array.from({ length: sizeOf(shape) }, () => Math.floor(rng() * below)));
+
+/**
+ * Seeded feeds for every weight and data input of `c`: weights uniform in ±WEIGHT_SCALE, dense x
+ * in ±1, token ids below the vocabulary, targets that fit the output's loss (class ids, 0/1, or
+ * reals), and start states in ±0.5.
+ */
+export function feedsFor(c: Compiled, seed: number, weightScale = WEIGHT_SCALE): Record<string, Tensor64> {
+  const rng = mulberry32(seed);
+  const feeds: Record<string, Tensor64> = {};
+  for (const w of c.weights) feeds[w.param] = float32(randomTensor(w.shape, rng, weightScale));
+  for (const i of c.inputs) feeds[i.name] = float32(dataFor(c, i, rng));
+  return feeds;
+}
+
+function dataFor(c: Compiled, i: DataInput, rng: () => number): Tensor64 {
+  const nodes = [...c.analysis.nodes.values()];
+  const reader = nodes.find((n) => n.block.type === 'input' && n.params.stream === i.name);
+  const target = nodes.find((n) => n.block.type === 'output' && n.params.target === i.name);
+  if (reader) return i.dtype === 'int32' ? integers(i.shape, reader.outputs!.out.size, rng) : randomTensor(i.shape, rng, 1);
+  if (target) {
+    switch (target.params.loss as Loss) {
+      case 'softmaxCrossEntropy':
+        return integers(i.shape, target.inputs.in!.size, rng);
+      case 'binaryCrossEntropy':
+        return integers(i.shape, 2, rng);
+      case 'meanSquaredError':
+        return randomTensor(i.shape, rng, 1);
+    }
+  }
+  if (i.name.startsWith('state:')) return randomTensor(i.shape, rng, 0.5);
+  throw new Error(`feedsFor: no block reads data input '${i.name}'`);
+}
