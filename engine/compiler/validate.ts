@@ -62,8 +62,11 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
   const ids = new Set(doc.nodes.map((n) => n.id));
   const incoming = new Map<string, Map<string, GraphEdge>>();
   const usable: GraphEdge[] = [];
+  /** Edges between existing nodes, even invalid ones: they still connect (no false "missing" or "unused"). */
+  const connected: GraphEdge[] = [];
   for (const e of doc.edges) {
     let ok = true;
+    if (ids.has(e.source) && ids.has(e.target) && (!valid.has(e.target) || !valid.has(e.source))) connected.push(e);
     for (const [end, nodeId, port] of [['source', e.source, e.sourcePort], ['target', e.target, e.targetPort]] as const) {
       if (!ids.has(nodeId)) {
         report({ code: 'unknown-node', edgeId: e.id, message: `edge '${e.id}': its ${end} '${nodeId}' is not a node of this graph` });
@@ -92,10 +95,11 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
     byPort.set(e.targetPort, e);
     incoming.set(e.target, byPort);
     usable.push(e);
+    connected.push(e);
   }
   for (const [id, { block }] of valid)
     for (const port of block.inputs)
-      if (!port.optional && !incoming.get(id)?.has(port.name))
+      if (!port.optional && !connected.some((e) => e.target === id && e.targetPort === port.name))
         report({ code: 'missing-connection', nodeId: id, port: port.name, message: `input '${port.name}' of '${block.type}' is not connected` });
 
   // 3. Order; a cycle with no delay in it is an algebraic loop.
@@ -103,18 +107,24 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
   const feedback = usable.filter((e) => isDelay(e.target));
   const ordering = usable.filter((e) => !isDelay(e.target));
   const order = topologicalOrder([...valid.keys()], ordering);
-  const inLoop = [...valid.keys()].filter((id) => !order.includes(id));
-  for (const id of inLoop)
-    report({ code: 'algebraic-loop', nodeId: id, message: `'${id}' is on a cycle with no delay (${findCycle(id, ordering).join(' → ')}): a value would depend on itself at the same step; put a delay block on the loop` });
+  for (const id of valid.keys()) {
+    if (order.includes(id)) continue;
+    // Left out of the order: on a cycle, or downstream of one (those are not reported).
+    const cycle = findCycle(id, ordering);
+    if (cycle)
+      report({ code: 'algebraic-loop', nodeId: id, message: `'${id}' is on a cycle with no delay (${cycle.join(' → ')}): a value would depend on itself at the same step; put a delay block on the loop` });
+  }
 
-  // 4. Shape inference, twice: a delay's input type is known only after the loop it closes.
+  // 4. Shape inference, repeated until no type changes (a delay's input type is known only after
+  //    the loop it closes), then once more to report.
   const nodes = new Map<string, NodeInfo>();
-  for (let pass = 0; pass < 2; pass++) {
-    const final = pass === 1;
+  const signature = () => JSON.stringify([...nodes].map(([id, n]) => [id, n.outputs]));
+  const infer = (final: boolean) => {
     for (const id of order) {
       const { block, params } = valid.get(id)!;
       const inputs: Record<string, PortType | undefined> = {};
       let complete = true;
+      let refused = false;
       for (const port of block.inputs) {
         const e = incoming.get(id)?.get(port.name);
         const t = e && nodes.get(e.source)?.outputs?.[e.sourcePort];
@@ -126,13 +136,14 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
         if (problem) {
           if (final) report({ ...problem, nodeId: id, port: port.name, edgeId: e.id });
           complete = false;
+          refused = true;
           continue;
         }
         inputs[port.name] = t;
       }
       let outputs: Record<string, PortType> | undefined;
       let weights: readonly WeightSpec[] = [];
-      if (complete || block.type === 'delay') {
+      if (complete || (block.type === 'delay' && !refused)) {
         try {
           outputs = { ...block.infer(params, { inputs }) };
           weights = block.weights(params, { inputs });
@@ -143,10 +154,17 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
       }
       nodes.set(id, { block, params, inputs, outputs, weights });
     }
+  };
+  for (let pass = 0, before = ''; pass <= order.length; pass++) {
+    infer(false);
+    const after = signature();
+    if (after === before) break;
+    before = after;
   }
+  infer(true);
 
   // 5. The graph against the dataset, and whether it trains at all.
-  const outputsBlocks = [...nodes.entries()].filter(([, n]) => n.block.type === 'output');
+  const outputsBlocks = [...valid.entries()].filter(([, n]) => n.block.type === 'output');
   if (valid.size > 0 && outputsBlocks.length === 0)
     report({ code: 'no-output', message: 'the graph has no output block, so there is no loss to train; add an "Output + loss" block' });
   for (const [id, n] of nodes) {
@@ -156,7 +174,7 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
       mismatch(report, id, 'in', 'needs targets', want, streams.y, 'y');
     }
   }
-  const used = reachesOutput(nodes, usable);
+  const used = reachesOutput(valid, connected);
   for (const id of nodes.keys())
     if (!used.has(id) && outputsBlocks.length > 0)
       report({ severity: 'warning', code: 'unused-block', nodeId: id, message: `'${id}' does not lead to an output block, so it does not affect training` });
@@ -183,7 +201,8 @@ function checkPort(block: AnyBlock, portName: string, t: PortType): Omit<Diagnos
 function mismatch(report: (d: Omit<Diagnostic, 'severity'>) => void, nodeId: string, port: string, verb: string, have: PortType, data: PortType, stream: string): void {
   if (have.kind === data.kind && have.tokens === data.tokens && have.size === data.size) return;
   const code = have.kind === data.kind && have.tokens === data.tokens ? 'size-mismatch' : 'dataset-mismatch';
-  report({ code, nodeId, port, message: `'${nodeId}' ${verb} ${describe(have)}, but the dataset's '${stream}' is ${describe(data)} (expected ${data.size}, got ${have.size})` });
+  const sizes = have.size !== data.size ? ` (expected ${data.size}, got ${have.size})` : '';
+  report({ code, nodeId, port, message: `'${nodeId}' ${verb} ${describe(have)}, but the dataset's '${stream}' is ${describe(data)}${sizes}` });
 }
 
 /** Kahn's algorithm; nodes on a cycle are left out. */
@@ -208,7 +227,7 @@ function topologicalOrder(ids: readonly string[], edges: readonly GraphEdge[]): 
 }
 
 /** A cycle through `start`, as node ids (start … start), for the message. */
-function findCycle(start: string, edges: readonly GraphEdge[]): string[] {
+function findCycle(start: string, edges: readonly GraphEdge[]): string[] | null {
   const path: string[] = [];
   const seen = new Set<string>();
   const visit = (id: string): boolean => {
@@ -223,10 +242,10 @@ function findCycle(start: string, edges: readonly GraphEdge[]): string[] {
     path.pop();
     return false;
   };
-  return visit(start) ? path : [start, start];
+  return visit(start) ? path : null;
 }
 
-function reachesOutput(nodes: ReadonlyMap<string, NodeInfo>, edges: readonly GraphEdge[]): Set<string> {
+function reachesOutput(nodes: ReadonlyMap<string, { block: AnyBlock }>, edges: readonly GraphEdge[]): Set<string> {
   const used = new Set([...nodes].filter(([, n]) => n.block.type === 'output').map(([id]) => id));
   let grew = true;
   while (grew) {

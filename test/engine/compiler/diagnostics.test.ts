@@ -191,12 +191,10 @@ const errorsAt = (doc: GraphDocument, streams?: StreamTypes): string[] =>
     .filter((d) => d.severity === 'error')
     .map((d) => `${d.code}${d.nodeId ? ` at ${d.nodeId}` : ''}`);
 
-// Each mistake should give its own diagnostic and no others that are not true. These fail today
-// (engine/compiler/validate.ts); the todo says why and the report suggests the fix.
+// Each mistake gives its own diagnostic and no others that are not true.
 describe('one mistake, no false diagnostics', () => {
   it(
     'a node after a delay-free cycle is not said to be on it, and the output block is still found',
-    { todo: "validate.ts reports every node Kahn's order leaves out as on a cycle (here 'o → o'), and looks for output blocks among inferred nodes only, so it adds a false no-output" },
     () => {
       const cycle = CASES.find((c) => c.name === 'a cycle with no delay')!;
       assert.deepEqual(errorsAt(cycle.graph), ['algebraic-loop at s', 'algebraic-loop at h']);
@@ -205,7 +203,6 @@ describe('one mistake, no false diagnostics', () => {
 
   it(
     'an edge from an invalid block still connects the port it goes into',
-    { todo: "validate.ts drops an edge whose other end has an unknown type or bad params, so the next block gets a false missing-connection and the one before a false unused-block" },
     () => {
       for (const name of ['unknown block type', 'param out of range (units: 0)']) {
         const c = CASES.find((k) => k.name === name)!;
@@ -220,7 +217,6 @@ describe('one mistake, no false diagnostics', () => {
 
   it(
     'delays in a chain get their size whatever order the file lists them in',
-    { todo: 'validate.ts infers shapes in two passes over an order in which delays come first, so a chain of delays listed in reverse is not resolved (false shape-unknown)' },
     () => {
       const edges = ['x -> d1', 'd1 -> d2', 'd2 -> d3', 'd3 -> o'];
       assert.deepEqual(errorsAt(graph({ x, d1: ['delay'], d2: ['delay'], d3: ['delay'], o: mse }, edges)), []);
@@ -230,7 +226,6 @@ describe('one mistake, no false diagnostics', () => {
 
   it(
     'a vector into a delay is one kind-mismatch, not also shape-unknown',
-    { todo: 'validate.ts runs a delay\'s infer even when its input was refused, which then asks for a size' },
     () => {
       assert.deepEqual(errorsAt(graph({ x, l: ['lastStep'], d: ['delay'], o: mse }, ['x -> l', 'l -> d', 'd -> o'])), ['kind-mismatch at d']);
     },
@@ -238,7 +233,6 @@ describe('one mistake, no false diagnostics', () => {
 
   it(
     'a target mismatch of kind, not size, does not say "(expected 4, got 4)"',
-    { todo: "validate.ts mismatch() always appends '(expected N, got M)', also when the sizes agree and tokens or kind differ" },
     () => {
       const c = CASES.find((k) => k.name === 'softmax cross-entropy against dense targets')!;
       const d = validateGraph(c.graph, c.streams).find((k) => k.code === 'dataset-mismatch')!;

@@ -6,11 +6,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DocumentError, type ParseResult, parseGraph, parseGraphText, serializeGraph } from '../../../engine/graph/document.ts';
 import type { GraphDocument } from '../../../engine/graph/schema.ts';
 
-const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const TEMPLATES = `${ROOT}templates/`;
 const FIXTURES = fileURLToPath(new URL('../../fixtures/graphs/', import.meta.url));
 const CANONICAL = 'char-lstm.canonical.rnn.json';
 
@@ -41,7 +43,7 @@ describe('graph documents', () => {
   });
 
   for (const file of files) {
-    it(`round-trips ${file.slice(file.lastIndexOf('/templates/') + 1 || file.lastIndexOf('/fixtures/') + 1)}`, () => {
+    it(`round-trips ${relative(ROOT, file)}`, () => {
       const first = parsed(parseGraphText(readFileSync(file, 'utf8')));
       const text = serializeGraph(first);
       const second = parsed(parseGraphText(text));
