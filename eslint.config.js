@@ -12,7 +12,7 @@ const forbid = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'docs/**', 'templates/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'docs/**', 'templates/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

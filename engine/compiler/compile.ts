@@ -49,7 +49,7 @@ export interface Compiled {
   readonly weights: readonly WeightInfo[];
   /** Data the graphs read: 'x', 'y', and 'state:<delay>' when stateful. */
   readonly inputs: readonly DataInput[];
-  /** Outputs: 'loss' (when the graph has an output block), 'out:<output node>' predictions, 'state:<delay>'. */
+  /** Outputs: 'loss' (when the graph has an output block), 'out:<output node>' predictions, 'final:<delay>' (the state after the last step). */
   readonly forward: IrGraph;
   /** The forward outputs plus 'grad:<param>' for every weight. */
   readonly train: IrGraph;
@@ -122,7 +122,7 @@ export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled
         : unrolled.at(ref, 0);
   }
   const states = stateful ? [...unrolled.finalStates.keys()].map((name) => ({ name, shape: cell.nodes.find((n) => n.kind === 'delay' && n.name === name)!.shape })) : [];
-  if (stateful) for (const [name, id] of unrolled.finalStates) outputs[`state:${name}`] = id;
+  if (stateful) for (const [name, id] of unrolled.finalStates) outputs[`final:${name}`] = id;
 
   const forward = prune(b.finish(outputs));
   verifyIr(forward);

@@ -2,6 +2,7 @@
  * Reading and writing graph documents: JSON text → migrate → schema, with errors that name the
  * file, the JSON path and, where there is one, the node.
  */
+import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import type { z } from 'zod';
 import { GRAPH_FORMAT, GRAPH_VERSION, GraphDocument } from './schema.ts';
 
@@ -71,13 +72,35 @@ export function parseGraphText(text: string): ParseResult {
   return parseGraph(json);
 }
 
+const JSON_PROBLEMS: Readonly<Record<string, string>> = {
+  InvalidSymbol: 'unexpected character',
+  ValueExpected: 'expected a value',
+  PropertyNameExpected: 'expected a property name in double quotes',
+  ColonExpected: 'expected a colon',
+  CommaExpected: 'expected a comma',
+  CloseBraceExpected: 'expected }',
+  CloseBracketExpected: 'expected ]',
+  EndOfFileExpected: 'unexpected text after the end of the document',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfString: 'unterminated string',
+  InvalidEscapeCharacter: 'invalid escape in a string',
+  InvalidCharacter: 'invalid character in a string',
+};
+
+/**
+ * Where JSON text goes wrong, as "what at line L, column C". The engine's JSON.parse message does
+ * not always carry a position, so the text is re-read with jsonc-parser, which reports an offset
+ * for every error.
+ */
 export function describeJsonError(text: string, e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  const pos = /position (\d+)/.exec(message);
-  if (!pos) return message;
-  const offset = Number(pos[1]);
-  const before = text.slice(0, offset).split('\n');
-  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${before.length}, column ${before[before.length - 1].length + 1}`;
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return e instanceof Error ? e.message : String(e);
+  const before = text.slice(0, first.offset).split('\n');
+  const found = text.slice(first.offset, first.offset + Math.max(first.length, 1));
+  const what = first.offset >= text.length ? 'unexpected end of text' : `${JSON_PROBLEMS[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error)} at ${JSON.stringify(found)}`;
+  return `${what} at line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
 /** The canonical text of a document: two-space JSON in schema key order, ending in a newline. */

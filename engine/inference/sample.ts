@@ -48,7 +48,7 @@ export async function sample(graph: GraphDocument, weights: Weights, vocabulary:
   for (const w of compiled.weights) feeds[w.param] = { shape: w.shape, data: weights.get(w.param)! };
   for (const s of compiled.states) feeds[`state:${s.name}`] = { shape: s.shape, data: new Float32Array(s.shape.reduce((a, b) => a * b, 1)) };
   const key = `sample:${graphKey(graph)}`;
-  const wanted = [outName, ...compiled.states.map((s) => `state:${s.name}`)];
+  const wanted = [outName, ...compiled.states.map((s) => `final:${s.name}`)];
 
   let token = prime.length ? index.get(prime[0])! : rng.int(vocabulary.length);
   const text: string[] = prime.length ? [prime[0]] : [vocabulary[token]];
@@ -56,7 +56,7 @@ export async function sample(graph: GraphDocument, weights: Weights, vocabulary:
   for (let pos = 1; pos < total; pos++) {
     feeds.x = { shape: [1, 1], data: Int32Array.of(token) };
     const out = await executor.run(key, compiled.forward, feeds, wanted);
-    for (const s of compiled.states) feeds[`state:${s.name}`] = { shape: s.shape, data: out[`state:${s.name}`].data };
+    for (const s of compiled.states) feeds[`state:${s.name}`] = { shape: s.shape, data: out[`final:${s.name}`].data };
     token = pos < prime.length ? index.get(prime[pos])! : drawWithTemperature(out[outName].data, o.temperature, rng);
     text.push(vocabulary[token]);
   }

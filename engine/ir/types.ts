@@ -81,7 +81,7 @@ export interface IrNode {
 /** A graph whose nodes are in topological order (every input id is smaller than its user's). */
 export interface IrGraph {
   readonly nodes: readonly IrNode[];
-  /** Named results: 'loss', 'grad:<param>', 'out:<block>', 'state:<block>.<name>', … */
+  /** Named results: 'loss', 'grad:<param>', 'out:<block>', 'final:<delay>', … */
   readonly outputs: Readonly<Record<string, NodeId>>;
 }
 

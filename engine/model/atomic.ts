@@ -28,38 +28,6 @@ function failure(path: string, e: unknown): Error {
   return new Error(`could not save ${path}: ${reason} (the file on disk was left as it was)`, { cause: e });
 }
 
-/** saveFileAtomic without blocking the event loop (the engine host, Electron's main process); same guarantees. */
-export async function saveFileAtomicAsync(path: string, text: string): Promise<void> {
-  const target = await realpath(path).catch(() => path);
-  const mode = await stat(target).then((s) => s.mode & 0o7777, () => undefined);
-  const temp = tempPathFor(target);
-  let created = false;
-  try {
-    const handle = await open(temp, 'wx', 0o666);
-    created = true;
-    try {
-      await handle.writeFile(text, 'utf8');
-      if (mode !== undefined) await chmod(temp, mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await rename(temp, target);
-        break;
-      } catch (e) {
-        if (attempt >= RENAME_RETRIES || !retryable(e)) throw e;
-        await new Promise((resolve) => setTimeout(resolve, delay(attempt)));
-      }
-    }
-  } catch (e) {
-    if (created) await rm(temp, { force: true }).catch(() => undefined);
-    throw failure(path, e);
-  }
-  await syncFolder(dirname(target));
-}
-
 /**
  * Replaces the file at `path` with `text` (UTF-8) atomically. A symbolic link is followed, so the
  * link stays a link; an existing file keeps its permissions. Throws an Error naming `path` (the
@@ -104,6 +72,38 @@ export function saveFileAtomic(path: string, text: string): void {
     throw failure(path, e);
   }
   syncFolderSync(dirname(target));
+}
+
+/** saveFileAtomic without blocking the event loop (the engine host, Electron's main process); same guarantees. */
+export async function saveFileAtomicAsync(path: string, text: string): Promise<void> {
+  const target = await realpath(path).catch(() => path);
+  const mode = await stat(target).then((s) => s.mode & 0o7777, () => undefined);
+  const temp = tempPathFor(target);
+  let created = false;
+  try {
+    const handle = await open(temp, 'wx', 0o666);
+    created = true;
+    try {
+      await handle.writeFile(text, 'utf8');
+      if (mode !== undefined) await chmod(temp, mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rename(temp, target);
+        break;
+      } catch (e) {
+        if (attempt >= RENAME_RETRIES || !retryable(e)) throw e;
+        await new Promise((resolve) => setTimeout(resolve, delay(attempt)));
+      }
+    }
+  } catch (e) {
+    if (created) await rm(temp, { force: true }).catch(() => undefined);
+    throw failure(path, e);
+  }
+  await syncFolder(dirname(target));
 }
 
 /** Makes the rename itself durable (POSIX); folders cannot be opened for syncing on Windows, which is fine. */

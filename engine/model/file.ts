@@ -174,16 +174,22 @@ function checkStoredWeight(path: string, w: unknown): DocumentError[] {
   if (data !== undefined) {
     if (!Array.isArray(data)) return [problem(`${path}.data`, `expected an array of numbers, got ${describe(data)}`)];
     if (data.length !== count) return [problem(`${path}.data`, `expected ${count} values for ${what}, got ${data.length}`)];
-    const bad = data.flatMap((v: unknown, i) => (typeof v === 'number' && Number.isFinite(Math.fround(v)) ? [] : [i]));
-    if (bad.length === 0) return [];
-    const v: unknown = data[bad[0]];
+    let first = -1;
+    let bad = 0;
+    for (let i = 0; i < data.length; i++) {
+      const v: unknown = data[i];
+      if (typeof v === 'number' && Number.isFinite(Math.fround(v))) continue;
+      if (bad++ === 0) first = i;
+    }
+    if (bad === 0) return [];
+    const v: unknown = data[first];
     const why =
       v === null
         ? 'null is not a number (JSON has no NaN or Infinity and writes them as null: the weights were not finite when saved)'
         : typeof v === 'number'
           ? `${v} is outside the float32 range (about ±3.4028235e38)`
           : `expected a number, got ${describe(v)}`;
-    return [problem(`${path}.data[${bad[0]}]`, `${why}${bad.length > 1 ? ` (and ${bad.length - 1} more bad values)` : ''}`)];
+    return [problem(`${path}.data[${first}]`, `${why}${bad > 1 ? ` (and ${bad - 1} more bad values)` : ''}`)];
   }
   if (typeof base64 !== 'string') return [problem(`${path}.base64`, `expected a base64 string, got ${describe(base64)}`)];
   const malformed = describeBase64Problem(base64);

@@ -76,13 +76,13 @@ describe('unrolling over time', () => {
     for (const n of c.train.nodes) if (n.phase === 'backward') assert.ok(n.inputs.every((i) => i < n.id));
   });
 
-  it('a stateful T = 1 compile exposes state:<delay>, and two steps fed back equal one T = 2 run', () => {
+  it('a stateful T = 1 compile reads state:<delay> and reports final:<delay>, and two steps fed back equal one T = 2 run', () => {
     const one = compile(lstmGraph, 1, BATCH, true);
     assert.deepEqual(one.states.map((s) => s.name).sort(), ['r.c', 'r.h']);
     for (const s of one.states) {
       assert.deepEqual(s.shape, [BATCH, UNITS]);
       assert.ok(one.inputs.some((i) => i.name === `state:${s.name}` && i.shape.join() === `${BATCH},${UNITS}`), `input state:${s.name}`);
-      assert.ok(`state:${s.name}` in one.forward.outputs, `output state:${s.name}`);
+      assert.ok(`final:${s.name}` in one.forward.outputs, `output final:${s.name}`);
     }
 
     const two = compile(lstmGraph, 2, BATCH);
@@ -96,7 +96,7 @@ describe('unrolling over time', () => {
       const got = runReference(one.forward, { ...all, ...state, x: steps(all.x, t, t + 1), y: steps(all.y, t, t + 1) });
       assert.ok(maxAbsDiff(got['out:o'].data, step(whole['out:o'], t)) < 1e-15, `h at t=${t}`);
       losses.push(got.loss.data[0]);
-      state = Object.fromEntries(one.states.map((s) => [`state:${s.name}`, got[`state:${s.name}`]]));
+      state = Object.fromEntries(one.states.map((s) => [`state:${s.name}`, got[`final:${s.name}`]]));
     }
     assert.ok(Math.abs((losses[0] + losses[1]) / 2 - whole.loss.data[0]) < 1e-15, 'the T = 2 loss is the mean of the step losses');
   });
