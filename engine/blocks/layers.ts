@@ -1,14 +1,10 @@
 /** Feed-forward layers applied at every step of a sequence, or once to a vector. */
 import { z } from 'zod';
 import { Activation, CellMath } from './math.ts';
-import { T, anyPort, dense, inputType, seqPort, units } from './ports.ts';
+import { T, affine, anyPort, connected, dense, inputType, seqPort, units } from './ports.ts';
 import { defineBlock, type LowerContext } from './types.ts';
 
-const input = (cx: LowerContext) => {
-  const x = cx.inputs.in;
-  if (x === undefined) throw new Error(`block '${cx.nodeId}': input 'in' is not connected`);
-  return x;
-};
+const input = (cx: LowerContext) => connected(cx, 'in');
 
 const DenseParams = z.strictObject({
   units: units(16),
@@ -32,16 +28,9 @@ export const denseBlock = defineBlock<z.infer<typeof DenseParams>>({
   },
   inputs: [anyPort('in', T.in)],
   outputs: [{ name: 'out', label: T.out }],
-  infer: (p, cx) => ({ out: dense(inputType(cx, 'in').kind, p.units) }),
-  weights: (p, cx) => [
-    { name: 'kernel', shape: [inputType(cx, 'in').size, p.units], init: 'glorotUniform' },
-    ...(p.useBias ? [{ name: 'bias', shape: [p.units], init: 'zeros' as const }] : []),
-  ],
-  lower: (p, cx) => {
-    const m = new CellMath(cx.cell);
-    const z = m.matmul(input(cx), cx.weight('kernel'));
-    return { out: m.act(p.activation, p.useBias ? m.add(z, cx.weight('bias')) : z) };
-  },
+  infer: affine.infer,
+  weights: affine.weights,
+  lower: (p, cx) => ({ out: new CellMath(cx.cell).act(p.activation, affine.lower(p, cx)) }),
 });
 
 const ActivationParams = z.strictObject({ fn: Activation.default('tanh') });

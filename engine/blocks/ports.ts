@@ -1,6 +1,8 @@
 /** Small helpers shared by block definitions. */
 import { z } from 'zod';
-import { BlockIssue, type InferContext, type InputPort, type PortKind, type PortType, type Text } from './types.ts';
+import type { CellRef } from '../compiler/cell.ts';
+import { CellMath } from './math.ts';
+import { BlockIssue, type InferContext, type InputPort, type LowerContext, type PortKind, type PortType, type Text, type WeightSpec } from './types.ts';
 
 export const units = (fallback: number) => z.int().min(1).max(4096).default(fallback);
 
@@ -10,6 +12,27 @@ export function inputType(cx: InferContext, port: string): PortType {
   if (!t) throw new BlockIssue('shape-unknown', `input '${port}' is not connected`, port);
   return t;
 }
+
+/** The cell value on input `port`; the validator guarantees it is connected before lowering. */
+export function connected(cx: LowerContext, port: string): CellRef {
+  const x = cx.inputs[port];
+  if (x === undefined) throw new Error(`block '${cx.nodeId}': input '${port}' is not connected`);
+  return x;
+}
+
+/** x·W (+ b): the weights and math shared by the dense and linear blocks. */
+export const affine = {
+  infer: (p: { units: number }, cx: InferContext): Record<string, PortType> => ({ out: dense(inputType(cx, 'in').kind, p.units) }),
+  weights: (p: { units: number; useBias: boolean }, cx: InferContext): WeightSpec[] => [
+    { name: 'kernel', shape: [inputType(cx, 'in').size, p.units], init: 'glorotUniform' },
+    ...(p.useBias ? [{ name: 'bias', shape: [p.units], init: 'zeros' as const }] : []),
+  ],
+  lower: (p: { useBias: boolean }, cx: LowerContext): CellRef => {
+    const m = new CellMath(cx.cell);
+    const y = m.matmul(connected(cx, 'in'), cx.weight('kernel'));
+    return p.useBias ? m.add(y, cx.weight('bias')) : y;
+  },
+};
 
 export const seqPort = (name: string, label: Text, tokens: InputPort['tokens'] = 'never'): InputPort => ({ name, label, accepts: ['sequence'], tokens });
 export const anyPort = (name: string, label: Text, tokens: InputPort['tokens'] = 'never'): InputPort => ({ name, label, accepts: ['sequence', 'vector'], tokens });

@@ -5,17 +5,11 @@
  * Any cycle must pass through a delay (z⁻¹); one without is an algebraic loop.
  */
 import { z } from 'zod';
-import type { CellRef } from '../compiler/cell.ts';
 import type { IrOp } from '../ir/types.ts';
 import { CellMath } from './math.ts';
-import { T, anyPort, dense, inputType, seqPort, units } from './ports.ts';
-import { type AnyBlock, BlockIssue, type InferContext, type LowerContext, defineBlock, type PortType, type Text } from './types.ts';
+import { T, affine, anyPort, connected, dense, inputType, seqPort, units } from './ports.ts';
+import { type AnyBlock, BlockIssue, type InferContext, defineBlock, type PortType, type Text } from './types.ts';
 
-const connected = (cx: LowerContext, port: string): CellRef => {
-  const x = cx.inputs[port];
-  if (x === undefined) throw new Error(`block '${cx.nodeId}': input '${port}' is not connected`);
-  return x;
-};
 
 const DelayParams = z.strictObject({ size: z.int().min(0).max(4096).default(0) });
 
@@ -61,16 +55,9 @@ export const linear = defineBlock<z.infer<typeof LinearParams>>({
   },
   inputs: [anyPort('in', T.in)],
   outputs: [{ name: 'out', label: T.out }],
-  infer: (p, cx) => ({ out: dense(inputType(cx, 'in').kind, p.units) }),
-  weights: (p, cx) => [
-    { name: 'kernel', shape: [inputType(cx, 'in').size, p.units], init: 'glorotUniform' },
-    ...(p.useBias ? [{ name: 'bias', shape: [p.units], init: 'zeros' as const }] : []),
-  ],
-  lower: (p, cx) => {
-    const m = new CellMath(cx.cell);
-    const y = m.matmul(connected(cx, 'in'), cx.weight('kernel'));
-    return { out: p.useBias ? m.add(y, cx.weight('bias')) : y };
-  },
+  infer: affine.infer,
+  weights: affine.weights,
+  lower: (p, cx) => ({ out: affine.lower(p, cx) }),
 });
 
 const twoInputs = [anyPort('a', { en: 'a', zh: 'a' }), anyPort('b', { en: 'b', zh: 'b' })];
