@@ -52,10 +52,12 @@ describe('graph documents', () => {
     });
   }
 
-  it('reproduces a canonically written file byte for byte', () => {
-    const text = readFileSync(`${FIXTURES}${CANONICAL}`, 'utf8');
-    assert.equal(serializeGraph(parsed(parseGraphText(text))), text);
-  });
+  for (const file of [`${FIXTURES}${CANONICAL}`, ...graphFiles(TEMPLATES)]) {
+    it(`reproduces ${relative(ROOT, file)} byte for byte (opening and saving changes nothing)`, () => {
+      const text = readFileSync(file, 'utf8');
+      assert.equal(serializeGraph(parsed(parseGraphText(text))), text);
+    });
+  }
 
   it('keeps the params of a block type it does not know', () => {
     const doc = valid();
