@@ -37,6 +37,8 @@ export interface ProfileReport {
   readonly profiledRunMs: number;
   readonly profiledKernelMs: number;
   readonly byOp: readonly OpShare[];
+  /** The same, by op type and input shapes: the biggest groups. */
+  readonly byShape: readonly OpShare[];
 }
 
 interface TraceEvent {
@@ -44,7 +46,7 @@ interface TraceEvent {
   readonly name: string;
   readonly ts: number;
   readonly dur: number;
-  readonly args?: { readonly op_name?: string };
+  readonly args?: { readonly op_name?: string; readonly input_type_shape?: readonly Record<string, readonly number[]>[] };
 }
 
 const countOps = (nodes: readonly { opType?: string | null }[]): [string, number][] => {
@@ -52,6 +54,23 @@ const countOps = (nodes: readonly { opType?: string | null }[]): [string, number
   for (const n of nodes) m.set(n.opType ?? '?', (m.get(n.opType ?? '?') ?? 0) + 1);
   return [...m].sort((a, b) => b[1] - a[1]);
 };
+
+/** ['[a]', '[a]', '[b]'] → '2 × [a] [b]': a Sum of 50 equal inputs stays readable. */
+function sameRuns(xs: readonly string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < xs.length; ) {
+    let j = i;
+    while (j < xs.length && xs[j] === xs[i]) j++;
+    out.push(j - i > 2 ? `${j - i} × ${xs[i]}` : xs.slice(i, j).join(' '));
+    i = j;
+  }
+  return out.join(' ');
+}
+
+const shares = (m: ReadonlyMap<string, { n: number; us: number }>, totalUs: number, runs: number): OpShare[] =>
+  [...m]
+    .map(([op, s]) => ({ op, kernels: s.n / runs, share: s.us / Math.max(totalUs, 1), meanUs: s.us / Math.max(s.n, 1) }))
+    .sort((a, b) => b.share - a.share);
 
 /** Profiles `runs` runs of the train graph (after `warmup` unprofiled-for-the-report ones). */
 export async function profileTrain(ort: Ort, c: Compiled, feeds: Feeds, threads: number, runs = 10, warmup = 3): Promise<ProfileReport> {
@@ -83,6 +102,8 @@ export async function profileTrain(ort: Ort, c: Compiled, feeds: Feeds, threads:
     const modelRuns = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').slice(-runs);
     const kernels = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'));
     const byOp = new Map<string, { n: number; us: number }>();
+    const byShape = new Map<string, { n: number; us: number }>();
+    const shapes = (k: TraceEvent) => sameRuns((k.args?.input_type_shape ?? []).map((t) => `[${Object.values(t)[0]?.join('×') ?? ''}]`));
     let kernelUs = 0;
     let kernelCount = 0;
     for (const r of modelRuns) {
@@ -93,6 +114,11 @@ export async function profileTrain(ort: Ort, c: Compiled, feeds: Feeds, threads:
         s.n++;
         s.us += k.dur;
         byOp.set(op, s);
+        const key = `${op} ${shapes(k)}`;
+        const g = byShape.get(key) ?? { n: 0, us: 0 };
+        g.n++;
+        g.us += k.dur;
+        byShape.set(key, g);
         kernelUs += k.dur;
         kernelCount++;
       }
@@ -106,9 +132,8 @@ export async function profileTrain(ort: Ort, c: Compiled, feeds: Feeds, threads:
       kernelsPerRun: kernelCount / n,
       profiledRunMs: modelRuns.reduce((s, r) => s + r.dur, 0) / n / 1000,
       profiledKernelMs: kernelUs / n / 1000,
-      byOp: [...byOp]
-        .map(([op, s]) => ({ op, kernels: s.n / n, share: s.us / Math.max(kernelUs, 1), meanUs: s.us / Math.max(s.n, 1) }))
-        .sort((a, b) => b.share - a.share),
+      byOp: shares(byOp, kernelUs, n),
+      byShape: shares(byShape, kernelUs, n).slice(0, 10),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -3,43 +3,46 @@
  * squared error, Adam), ours against TF.js, side by side in one run.
  *
  *   ours:   compileGraph → train-step IR (loss + every gradient) on the ONNX Runtime executor,
- *           then the gradient norm and Adam in JS, as the trainer does it;
+ *           then the gradient norm and Adam in JS, as the trainer does it; at the executor's
+ *           default thread count (all CPUs) and at 1 thread;
  *   theirs: the same model in TF.js Layers on the wasm backend, one model.trainOnBatch(x, y).
  *
- * Both start from the same weights and see the same batch, so their losses must agree. Rounds
- * interleave ours and theirs (alternating which goes first) to cancel drift. See
- * docs/benchmarks.md.
+ * Every contestant starts from the same weights and sees the same batch, so the losses must
+ * agree. Ours (at each thread count in turn) and TF.js alternate step by step, to cancel drift;
+ * rounds in which other processes took the CPUs are left out. See docs/benchmarks.md.
  *
- *   npm run bench -- [--steps 20] [--warmup 3] [--models lstm,gru,gru-ra] [--threads N]
+ *   npm run bench -- [--steps 20] [--warmup 3] [--models lstm,gru,gru-ra] [--threads 2,1]
  *                    [--tfjs-steps N] [--tfjs-budget 30] [--skip-tfjs] [--profile] [--json]
  */
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { Random } from '../datasets/random.ts';
 import type { Feed } from '../executors/index.ts';
 import { loadOnnxRuntime, OrtExecutor } from '../executors/onnx/ort.ts';
-import { Random } from '../datasets/random.ts';
 import { DEFAULT_OPTIMIZER } from '../graph/schema.ts';
-import { DEFAULT_DIMS, FLOP_FORMULA, MODEL_IDS, MODELS, type Dims, type ModelId, type ModelSpec, trainFlops } from './models.ts';
-import { OurModel, type StepTiming, type IrCounts } from './ours.ts';
-import { profileTrain, type ProfileReport } from './profile.ts';
-import { loadTfjs, TheirModel, type TfjsInfo, type TheirStep } from './tfjs.ts';
+import { type Contention, mark, quietRounds, since } from './contention.ts';
+import { DEFAULT_DIMS, type Dims, FLOP_FORMULA, MODEL_IDS, type ModelId, MODELS, type ModelSpec, trainFlops } from './models.ts';
+import { type IrCounts, OurModel, type StepTiming } from './ours.ts';
+import { type OpShare, profileTrain, type ProfileReport } from './profile.ts';
+import { loadTfjs, type TfjsInfo, type TfjsLoad, TheirModel, type TheirStep } from './tfjs.ts';
 
 const USAGE = `usage: npm run bench -- [options]
-  --steps N        timed steps per side (default 20)
-  --warmup N       untimed steps per side first (default 3)
+  --steps N        timed steps per contestant (default 20)
+  --warmup N       untimed steps per contestant first (default 3)
   --models LIST    comma-separated: ${MODEL_IDS.join(', ')} (default: all; gru-ra is ours only)
-  --threads N      ONNX Runtime intra-op threads (default: the executor's default, all CPUs)
+  --threads LIST   ONNX Runtime intra-op thread counts to run ours at (default: ${availableParallelism()},1 —
+                   the executor's default, all CPUs, and one thread like TF.js's wasm backend)
   --tfjs-steps N   timed TF.js steps (default: --steps, fewer if over --tfjs-budget)
   --tfjs-budget S  seconds of timed TF.js steps per model before the count is cut (default 30)
   --skip-tfjs      ours only
-  --profile        also show where our step's time goes (ONNX Runtime profiler, node counts)
+  --profile        also show where our step's time goes (ONNX Runtime profiler at 1 thread)
   --json           one JSON line per model on stdout (the readable report goes to stderr)`;
 
 interface Options {
   steps: number;
   warmup: number;
   models: ModelId[];
-  threads: number | undefined;
+  threads: number[];
   tfjsSteps: number | undefined;
   tfjsBudget: number;
   skipTfjs: boolean;
@@ -67,24 +70,26 @@ function options(argv: readonly string[]): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  const int = (name: string, v: string | undefined, min: number): number | undefined => {
-    if (v === undefined) return undefined;
+  const int = (name: string, v: string, min: number): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got '${v}'`);
     return n;
   };
-  const models = (values.models ?? MODEL_IDS.join(','))
-    .split(',')
-    .map((m) => m.trim())
-    .filter((m) => m !== '');
+  const list = (v: string) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+  const models = list(values.models ?? MODEL_IDS.join(','));
   for (const m of models) if (!(MODEL_IDS as readonly string[]).includes(m)) throw new Error(`--models: unknown model '${m}' (known: ${MODEL_IDS.join(', ')})`);
+  const threads = values.threads === undefined ? [availableParallelism(), 1] : list(values.threads).map((t) => int('threads', t, 1));
   return {
-    steps: int('steps', values.steps, 1) ?? 20,
-    warmup: int('warmup', values.warmup, 1) ?? 3,
+    steps: values.steps === undefined ? 20 : int('steps', values.steps, 1),
+    warmup: values.warmup === undefined ? 3 : int('warmup', values.warmup, 1),
     models: [...new Set(models)] as ModelId[],
-    threads: int('threads', values.threads, 1),
-    tfjsSteps: int('tfjs-steps', values['tfjs-steps'], 1),
-    tfjsBudget: int('tfjs-budget', values['tfjs-budget'], 1) ?? 30,
+    threads: [...new Set(threads)],
+    tfjsSteps: values['tfjs-steps'] === undefined ? undefined : int('tfjs-steps', values['tfjs-steps'], 1),
+    tfjsBudget: values['tfjs-budget'] === undefined ? 30 : int('tfjs-budget', values['tfjs-budget'], 1),
     skipTfjs: values['skip-tfjs'] ?? false,
     profile: values.profile ?? false,
     json: values.json ?? false,
@@ -109,60 +114,74 @@ function batchData(d: Dims, seed: number): { xBtf: Float32Array; xTbf: Feed; y: 
   return { xBtf, xTbf: { shape: [d.steps, d.batch, d.features], data: xTbf }, y: { shape: [d.batch, d.outputs], data: y } };
 }
 
+interface OurRun {
+  readonly threads: number;
+  readonly steps: readonly StepTiming[];
+  readonly firstLoss: number;
+  readonly lastLoss: number;
+  /** The first run, which builds the ORT session. */
+  readonly firstRunMs: number;
+}
+
 interface ModelResult {
   readonly spec: ModelSpec;
   readonly ir: IrCounts;
   readonly compileMs: number;
-  /** The first run, which builds the ORT session. */
-  readonly sessionMs: number;
   readonly flops: number;
-  readonly ours: readonly StepTiming[];
+  readonly ours: readonly OurRun[];
   readonly theirs: readonly TheirStep[] | null;
   /** Why there is no TF.js column for this model. */
   readonly theirsNote: string | null;
-  readonly firstLoss: { ours: number; theirs: number | null };
-  readonly lastLoss: { ours: number; theirs: number | null };
+  readonly theirFirstLoss: number | null;
+  readonly theirLastLoss: number | null;
   readonly tfjsCut: boolean;
   readonly tfjsLeak: number;
+  /** CPU other processes took during the timed rounds. */
+  readonly contention: Contention | null;
+  /** Timed rounds, how many were quiet, and whether the medians use the quiet ones only. */
+  readonly rounds: { total: number; quiet: number; filtered: boolean };
   readonly profile: ProfileReport | null;
-  /** Median run time of the same graph at B = 1, H = 8 (the per-node floor), ms. */
+  /** Median run time of the same graph at B = 1, H = 8 (the per-node floor), 1 thread, ms. */
   readonly floorMs: number | null;
-  readonly floorKernels: number | null;
 }
 
-async function benchModel(
-  spec: ModelSpec,
-  d: Dims,
-  o: Options,
-  executor: OrtExecutor,
-  threads: number,
-  tfjs: Awaited<ReturnType<typeof loadTfjs>> | null,
-  log: (s: string) => void,
-): Promise<ModelResult> {
+/** A round in which other processes took more than this share of the machine's CPU is left out. */
+const QUIET_SHARE = 0.1;
+/** …as long as at least this many quiet steps remain for every contestant. */
+const MIN_QUIET = 5;
+
+interface Contestant {
+  readonly step: (round: number) => Promise<void>;
+  readonly due: (round: number) => boolean;
+}
+
+async function benchModel(spec: ModelSpec, d: Dims, o: Options, executors: readonly OrtExecutor[], tfjs: TfjsLoad | null, log: (s: string) => void): Promise<ModelResult> {
   const seed = 1;
   const data = batchData(d, seed);
-  const ours = new OurModel(spec, d, executor, DEFAULT_OPTIMIZER, data.xTbf, data.y, seed);
+  const ours = executors.map((ex) => new OurModel(spec, d, ex, DEFAULT_OPTIMIZER, data.xTbf, data.y, seed));
   let theirs: TheirModel | null = null;
   let theirsNote: string | null = null;
   if (!spec.tfjs) theirsNote = 'TF.js Layers has no resetAfter GRU';
   else if (!tfjs) theirsNote = 'skipped (--skip-tfjs)';
   else if (!tfjs.ok) theirsNote = 'TF.js not available';
   else {
-    const w = ours.compiled.weights.map((info) => ({ shape: info.shape, data: Float32Array.from(ours.weights.get(info.param)!) }));
+    const w = ours[0].compiled.weights.map((info) => ({ shape: info.shape, data: Float32Array.from(ours[0].weights.get(info.param)!) }));
     theirs = new TheirModel(tfjs.tf, spec, d, DEFAULT_OPTIMIZER, w, data.xBtf, data.y.data as Float32Array);
   }
 
-  // Warm-up. Our first step also builds the ONNX Runtime session: timed on its own.
+  // Warm-up. Our first step also builds the ONNX Runtime session.
   log(`  ${spec.label}: warming up (${o.warmup} step${o.warmup === 1 ? '' : 's'} each)…`);
-  const first = await ours.step();
-  const sessionMs = first.runMs;
-  for (let i = 1; i < o.warmup; i++) await ours.step();
-  let theirFirst: number | null = null;
+  const firsts: StepTiming[] = [];
+  for (const m of ours) {
+    firsts.push(await m.step());
+    for (let i = 1; i < o.warmup; i++) await m.step();
+  }
+  let theirFirstLoss: number | null = null;
   let theirWarmMs = 0;
   if (theirs) {
     for (let i = 0; i < o.warmup; i++) {
       const s = await theirs.step();
-      if (i === 0) theirFirst = s.loss;
+      if (i === 0) theirFirstLoss = s.loss;
       theirWarmMs = s.ms;
     }
   }
@@ -174,121 +193,155 @@ async function benchModel(
     theirSteps = Math.max(3, Math.floor((o.tfjsBudget * 1000) / theirWarmMs));
     tfjsCut = theirSteps < o.steps;
   }
-  const rounds = Math.max(o.steps, theirSteps);
-  log(`  ${spec.label}: timing ${o.steps} steps of ours${theirs ? `, ${theirSteps} of TF.js` : ''}, interleaved…`);
+  log(`  ${spec.label}: timing ${o.steps} steps of ours at ${o.threads.join(' and ')} thread(s)${theirs ? `, ${theirSteps} of TF.js` : ''}, interleaved…`);
 
-  // Timed rounds: ours and theirs alternate which goes first; TF.js steps are spread evenly
-  // over the rounds when there are fewer of them.
-  const oursT: StepTiming[] = [];
-  const theirsT: TheirStep[] = [];
+  // One pass per thread count: ours at that count against TF.js, round by round, who goes first
+  // alternating. Two ORT sessions are not interleaved with each other: that slowed both by up to
+  // 1 ms (most likely one's pool thread still spinning after its run). TF.js's steps are split
+  // over the passes and spread evenly over each pass's rounds. Marks between rounds let
+  // contention.ts tell which rounds other processes disturbed.
+  const oursT: { round: number; s: StepTiming }[][] = ours.map(() => []);
+  const theirsT: { round: number; s: TheirStep }[] = [];
   const tensorsBefore = theirs?.tensors() ?? 0;
-  for (let r = 0; r < rounds; r++) {
-    const runOurs = r < o.steps ? () => ours.step().then((s) => void oursT.push(s)) : async () => {};
-    const dueTheirs = theirs !== null && Math.floor(((r + 1) * theirSteps) / rounds) > Math.floor((r * theirSteps) / rounds);
-    const runTheirs = dueTheirs ? () => theirs!.step().then((s) => void theirsT.push(s)) : async () => {};
-    if (r % 2 === 0) {
-      await runOurs();
-      await runTheirs();
-    } else {
-      await runTheirs();
-      await runOurs();
+  const timedFrom = mark();
+  const marks = [timedFrom];
+  for (let p = 0; p < ours.length; p++) {
+    const theirsHere = Math.floor(((p + 1) * theirSteps) / ours.length) - Math.floor((p * theirSteps) / ours.length);
+    const rounds = Math.max(o.steps, theirsHere);
+    const contestants: Contestant[] = [{ step: async (round) => void oursT[p].push({ round, s: await ours[p].step() }), due: (r) => r < o.steps }];
+    if (theirs) {
+      const t = theirs;
+      contestants.push({
+        step: async (round) => void theirsT.push({ round, s: await t.step() }),
+        due: (r) => Math.floor(((r + 1) * theirsHere) / rounds) > Math.floor((r * theirsHere) / rounds),
+      });
+    }
+    for (let r = 0; r < rounds; r++) {
+      const round = marks.length - 1;
+      for (let k = 0; k < contestants.length; k++) {
+        const c = contestants[(r + k) % contestants.length];
+        if (c.due(r)) await c.step(round);
+      }
+      marks.push(mark());
     }
   }
+  const quiet = quietRounds(marks, QUIET_SHARE);
+  const contention = since(timedFrom);
+  // Keep only the quiet rounds, when there are enough of them for every contestant.
+  const enough = (xs: readonly { round: number }[]) => xs.filter((x) => quiet[x.round]).length >= Math.min(MIN_QUIET, xs.length);
+  const filter = [...oursT, theirsT].every(enough) && quiet.some((q) => !q);
+  const kept = <T>(xs: readonly { round: number; s: T }[]): T[] => xs.filter((x) => !filter || quiet[x.round]).map((x) => x.s);
   const tfjsLeak = (theirs?.tensors() ?? 0) - tensorsBefore;
   theirs?.dispose();
 
   let profile: ProfileReport | null = null;
   let floorMs: number | null = null;
-  let floorKernels: number | null = null;
   if (o.profile) {
     log(`  ${spec.label}: profiling…`);
     const loaded = await loadOnnxRuntime();
-    if (loaded.ok) profile = await profileTrain(loaded.ort, ours.compiled, ours.feeds(), threads);
-    // The same graph with almost no arithmetic: what walking ~2,400 kernels costs by itself.
+    if (loaded.ok) profile = await profileTrain(loaded.ort, ours[0].compiled, ours[0].feeds(), 1);
+    // The same graph with almost no arithmetic: what walking its ~2,400 kernels costs by itself.
     const tiny: Dims = { ...d, batch: 1, units: 8 };
     const tinyData = batchData(tiny, seed);
-    const floor = new OurModel(spec, tiny, executor, DEFAULT_OPTIMIZER, tinyData.xTbf, tinyData.y, seed);
+    const one = await OrtExecutor.create({ threads: 1 });
+    const floor = new OurModel(spec, tiny, one, DEFAULT_OPTIMIZER, tinyData.xTbf, tinyData.y, seed);
     for (let i = 0; i < o.warmup; i++) await floor.step();
     const runs: number[] = [];
     for (let i = 0; i < Math.max(o.steps, 10); i++) runs.push((await floor.step()).runMs);
     floorMs = median(runs);
-    floorKernels = profile?.kernelsPerRun ?? null;
+    await one.dispose();
   }
 
   return {
     spec,
-    ir: ours.irCounts(),
-    compileMs: ours.compileMs,
-    sessionMs,
+    ir: ours[0].irCounts(),
+    compileMs: ours[0].compileMs,
     flops: trainFlops(spec, d),
-    ours: oursT,
-    theirs: theirs ? theirsT : null,
+    ours: ours.map((_, i) => ({ threads: o.threads[i], steps: kept(oursT[i]), firstLoss: firsts[i].loss, lastLoss: oursT[i].at(-1)?.s.loss ?? NaN, firstRunMs: firsts[i].runMs })),
+    theirs: theirs ? kept(theirsT) : null,
+    rounds: { total: quiet.length, quiet: quiet.filter(Boolean).length, filtered: filter },
     theirsNote,
-    firstLoss: { ours: first.loss, theirs: theirFirst },
-    lastLoss: { ours: oursT.at(-1)?.loss ?? NaN, theirs: theirsT.at(-1)?.loss ?? null },
+    theirFirstLoss,
+    theirLastLoss: theirsT.at(-1)?.s.loss ?? null,
     tfjsCut,
     tfjsLeak,
+    contention,
     profile,
     floorMs,
-    floorKernels,
   };
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);
-const lpad = (s: string, n: number) => s.padStart(n);
 const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+const oursMs = (r: OurRun) => median(r.steps.map((s) => s.ms));
+const theirsMs = (r: ModelResult) => (r.theirs ? median(r.theirs.map((s) => s.ms)) : NaN);
 
 function table(results: readonly ModelResult[]): string {
-  const head = ['model', 'ours ms/step', '(ORT run + JS Adam)', 'TF.js ms/step', 'TF.js / ours', 'ours GFLOP/s', 'TF.js GFLOP/s', 'GFLOP/step'];
-  const rows = results.map((r) => {
-    const ours = median(r.ours.map((s) => s.ms));
-    const theirs = r.theirs ? median(r.theirs.map((s) => s.ms)) : NaN;
+  const head = ['model', 'threads', 'ours ms/step', '= ORT run + JS Adam', 'TF.js ms/step', 'TF.js / ours', 'ours GFLOP/s', 'TF.js GFLOP/s'];
+  const rows: string[][] = [];
+  for (const r of results) {
+    const theirs = theirsMs(r);
     const gf = r.flops / 1e9;
-    return [
-      r.spec.label,
-      f(ours, 2),
-      `(${f(median(r.ours.map((s) => s.runMs)), 2)} + ${f(median(r.ours.map((s) => s.updateMs)), 2)})`,
-      r.theirs ? f(theirs, 1) : '—',
-      r.theirs ? `${f(theirs / ours, 1)}× faster` : '—',
-      f(gf / (ours / 1000), 1),
-      r.theirs ? f(gf / (theirs / 1000), 2) : '—',
-      f(gf, 3),
-    ];
-  });
+    r.ours.forEach((o, i) => {
+      const ours = oursMs(o);
+      rows.push([
+        i === 0 ? r.spec.label : '',
+        String(o.threads),
+        f(ours, 2),
+        `${f(median(o.steps.map((s) => s.runMs)), 2)} + ${f(median(o.steps.map((s) => s.updateMs)), 2)}`,
+        i === 0 && r.theirs ? f(theirs, 1) : i === 0 ? '—' : '',
+        r.theirs ? `${f(theirs / ours, 1)}× faster` : '—',
+        f(gf / (ours / 1000), 1),
+        i === 0 ? (r.theirs ? f(gf / (theirs / 1000), 2) : '—') : '',
+      ]);
+    });
+  }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? pad(c, widths[i]) : lpad(c, widths[i]))).join('  ');
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function jsonLine(r: ModelResult, d: Dims, executor: ReturnType<OrtExecutor['describe']>, threads: number, tfjs: TfjsInfo | null): string {
-  const ours = median(r.ours.map((s) => s.ms));
-  const theirs = r.theirs ? median(r.theirs.map((s) => s.ms)) : null;
+function jsonLine(r: ModelResult, d: Dims, executor: ReturnType<OrtExecutor['describe']>, tfjs: TfjsInfo | null): string {
+  const theirs = r.theirs ? theirsMs(r) : null;
+  const gf = r.flops / 1e9;
   return JSON.stringify({
     model: r.spec.id,
     label: r.spec.label,
     dims: d,
     flopsPerStep: r.flops,
-    ours: {
+    ours: r.ours.map((o) => ({
       executor: executor.name,
       version: executor.version,
-      threads,
-      steps: r.ours.length,
-      medianMs: ours,
-      minMs: Math.min(...r.ours.map((s) => s.ms)),
-      medianRunMs: median(r.ours.map((s) => s.runMs)),
-      medianUpdateMs: median(r.ours.map((s) => s.updateMs)),
-      gflops: r.flops / 1e9 / (ours / 1000),
-      compileMs: r.compileMs,
-      sessionMs: r.sessionMs,
-    },
+      threads: o.threads,
+      steps: o.steps.length,
+      medianMs: oursMs(o),
+      minMs: Math.min(...o.steps.map((s) => s.ms)),
+      medianRunMs: median(o.steps.map((s) => s.runMs)),
+      medianUpdateMs: median(o.steps.map((s) => s.updateMs)),
+      gflops: gf / (oursMs(o) / 1000),
+      ratio: theirs !== null ? theirs / oursMs(o) : null,
+      firstRunMs: o.firstRunMs,
+      firstLoss: o.firstLoss,
+    })),
     theirs:
       r.theirs && theirs !== null && tfjs
-        ? { library: `tfjs ${tfjs.version}`, backend: tfjs.backend, binary: tfjs.binary, threads: tfjs.threads, steps: r.theirs.length, cut: r.tfjsCut, medianMs: theirs, minMs: Math.min(...r.theirs.map((s) => s.ms)), gflops: r.flops / 1e9 / (theirs / 1000) }
+        ? {
+            library: `tfjs ${tfjs.version}`,
+            backend: tfjs.backend,
+            binary: tfjs.binary,
+            threads: tfjs.threads,
+            steps: r.theirs.length,
+            cut: r.tfjsCut,
+            medianMs: theirs,
+            minMs: Math.min(...r.theirs.map((s) => s.ms)),
+            gflops: gf / (theirs / 1000),
+            firstLoss: r.theirFirstLoss,
+          }
         : null,
     theirsNote: r.theirsNote,
-    ratio: theirs !== null ? theirs / ours : null,
-    ir: { trainNodes: r.ir.train, forwardNodes: r.ir.forward, backwardNodes: r.ir.backward, matmul: r.ir.matmul },
-    loss: { first: r.firstLoss, last: r.lastLoss },
+    ir: { trainNodes: r.ir.train, forwardNodes: r.ir.forward, backwardNodes: r.ir.backward, matmul: r.ir.matmul, compileMs: r.compileMs },
+    othersCpuShare: r.contention?.othersShare ?? null,
+    rounds: r.rounds,
     ...(r.profile
       ? {
           profile: {
@@ -301,6 +354,28 @@ function jsonLine(r: ModelResult, d: Dims, executor: ReturnType<OrtExecutor['des
         }
       : {}),
   });
+}
+
+const shareList = (xs: readonly OpShare[]) => xs.map((s) => `${s.op} ${f(s.share * 100, 0)}% (${f(s.kernels, 0)}×${s.meanUs ? `, ${f(s.meanUs, 1)} µs` : ''})`).join(', ');
+
+function profileReport(results: readonly ModelResult[], log: (s: string) => void): void {
+  log('');
+  log('Where our step goes (ONNX Runtime profiler, 1 thread; the profiler inflates every kernel, so read shares, not times):');
+  for (const r of results) {
+    const p = r.profile;
+    if (!p) continue;
+    const unprofiled = r.ours.find((o) => o.threads === 1) ?? r.ours[0];
+    log(`  ${r.spec.label}: ${r.ir.train} IR nodes → ${p.onnxNodes} ONNX nodes → ${p.optimizedNodes} after ORT's optimizer = ${f(p.kernelsPerRun, 0)} kernels per run`);
+    log(`    optimized graph: ${p.optimizedOps.map(([op, n]) => `${op} ${n}`).join(', ')}`);
+    log(
+      `    profiled run ${f(p.profiledRunMs, 2)} ms, kernels ${f(p.profiledKernelMs, 2)} ms of it ` +
+        `(unprofiled run at ${unprofiled.threads} thread${unprofiled.threads === 1 ? '' : 's'}: ${f(median(unprofiled.steps.map((s) => s.runMs)), 2)} ms)`,
+    );
+    log(`    kernel time by op: ${shareList(p.byOp)}`);
+    log(`    biggest groups (op and input shapes): ${p.byShape.map((s) => `${s.op} ${f(s.share * 100, 0)}% (${f(s.kernels, 0)}×)`).join('; ')}`);
+    if (r.floorMs !== null)
+      log(`    per-kernel floor: the same graph at B=1, H=8 runs in ${f(r.floorMs, 2)} ms = ${f((r.floorMs * 1000) / p.kernelsPerRun, 2)} µs per kernel`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -316,15 +391,14 @@ async function main(): Promise<void> {
   const d = DEFAULT_DIMS;
   const started = performance.now();
 
-  let executor: OrtExecutor;
+  const executors: OrtExecutor[] = [];
   try {
-    executor = await OrtExecutor.create({ threads: o.threads });
+    for (const t of o.threads) executors.push(await OrtExecutor.create({ threads: t }));
   } catch (e) {
     console.error(`ONNX Runtime is not available, nothing to benchmark: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   }
-  const ex = executor.describe();
-  const threads = o.threads ?? Number(/(\d+) thread/.exec(ex.device)?.[1] ?? NaN);
+  const ex = executors[0].describe();
 
   const needTfjs = !o.skipTfjs && o.models.some((m) => MODELS[m].tfjs);
   const tfjs = needTfjs ? await loadTfjs() : null;
@@ -332,63 +406,51 @@ async function main(): Promise<void> {
   const tfInfo = tfjs?.ok ? tfjs.info : null;
 
   const cpu = cpus();
-  log(`RNN Studio train-step benchmark: B=${d.batch}, T=${d.steps}, F=${d.features}, H=${d.units}, dense ${d.outputs}, mean squared error, Adam (lr ${DEFAULT_OPTIMIZER.learningRate})`);
   const load = loadavg()[0];
+  log(`RNN Studio train-step benchmark: B=${d.batch}, T=${d.steps}, F=${d.features}, H=${d.units}, dense ${d.outputs}, mean squared error, Adam (lr ${DEFAULT_OPTIMIZER.learningRate})`);
   log(`machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} logical CPUs, Node ${process.version}, load average ${load.toFixed(2)}`);
   if (load > 0.5) log(`warning: load average ${load.toFixed(2)} before the run: other processes compete for the CPUs and the timings will be noisy`);
-  log(`ours:    ${ex.name} ${ex.version}, ${ex.device} (intra-op), sequential, graph optimization 'all'; gradient norm + Adam in JS`);
+  log(`ours:    ${ex.name} ${ex.version} (${executors.map((e) => e.describe().device).join('; ')}; intra-op), sequential, graph optimization 'all'; gradient norm + Adam in JS`);
   if (tfInfo) log(`theirs:  TF.js ${tfInfo.version} Layers, ${tfInfo.backend} backend (${tfInfo.binary}, ${tfInfo.threads} thread${tfInfo.threads === 1 ? '' : 's'}), model.trainOnBatch`);
   log(`FLOPs:   ${FLOP_FORMULA}`);
-  log(`steps:   ${o.warmup} warm-up + ${o.steps} timed per side, ours and TF.js interleaved; medians shown`);
+  log(`steps:   ${o.warmup} warm-up + ${o.steps} timed per contestant, interleaved round by round; medians shown`);
   log('');
 
   const results: ModelResult[] = [];
-  for (const id of o.models) results.push(await benchModel(MODELS[id], d, o, executor, threads, tfjs, log));
-  await executor.dispose();
+  for (const id of o.models) results.push(await benchModel(MODELS[id], d, o, executors, tfjs, log));
+  await Promise.all(executors.map((e) => e.dispose()));
 
   log('');
   log('Train-step IR (loss + all gradients):');
   for (const r of results)
     log(
       `  ${pad(r.spec.label, 22)} ${r.ir.train} nodes (${r.ir.forward} forward, ${r.ir.backward} backward), ${r.ir.matmul} matmul; ` +
-        `compile ${f(r.compileMs, 0)} ms, first run with ORT session build ${f(r.sessionMs, 0)} ms`,
+        `compile ${f(r.compileMs, 0)} ms, first run (builds the ORT session) ${f(r.ours[0].firstRunMs, 0)} ms; ${f(r.flops / 1e9, 3)} GFLOP/step`,
     );
   log('');
   log(table(results));
   log('');
   for (const r of results) {
     const notes: string[] = [];
-    if (r.firstLoss.theirs !== null) {
-      const rel = Math.abs(r.firstLoss.ours - r.firstLoss.theirs) / Math.max(Math.abs(r.firstLoss.theirs), 1e-12);
-      notes.push(`first-step loss ours ${r.firstLoss.ours.toFixed(6)} vs TF.js ${r.firstLoss.theirs.toFixed(6)} (rel. diff ${rel.toExponential(1)})`);
-      notes.push(`after ${o.warmup + r.ours.length} steps: ${r.lastLoss.ours.toFixed(4)} vs ${r.lastLoss.theirs?.toFixed(4) ?? '—'}${r.theirs && r.theirs.length !== r.ours.length ? ' (TF.js took fewer steps)' : ''}`);
+    const ours = r.ours.map((x) => x.firstLoss);
+    if (r.theirFirstLoss !== null) {
+      const rel = Math.max(...ours.map((l) => Math.abs(l - r.theirFirstLoss!) / Math.max(Math.abs(r.theirFirstLoss!), 1e-12)));
+      notes.push(`first-step loss ours ${ours[0].toFixed(6)}, TF.js ${r.theirFirstLoss.toFixed(6)} (rel. diff ≤ ${rel.toExponential(1)})`);
+      const last = [...r.ours.map((x) => x.lastLoss), r.theirLastLoss ?? NaN];
+      notes.push(`last loss ${last.map((l) => l.toFixed(4)).join(' / ')}${r.tfjsCut ? ' (TF.js took fewer steps)' : ''}`);
     } else notes.push(`no TF.js: ${r.theirsNote}`);
     if (r.tfjsCut) notes.push(`TF.js timed ${r.theirs?.length} steps, not ${o.steps} (over the ${o.tfjsBudget} s budget)`);
+    if (r.rounds.filtered) notes.push(`medians over the ${r.rounds.quiet} of ${r.rounds.total} rounds in which other processes took ≤ ${QUIET_SHARE * 100}% of the CPUs`);
+    else if (r.contention && r.contention.othersShare > 0.05)
+      notes.push(`warning: other processes took ${f(r.contention.othersCpuS, 1)} CPU-s (${f(r.contention.othersShare * 100, 0)}% of the machine) while this was timed`);
     if (r.tfjsLeak !== 0) notes.push(`TF.js tensor count changed by ${r.tfjsLeak}`);
     log(`  ${pad(r.spec.label, 22)} ${notes.join('; ')}`);
   }
-
-  if (o.profile) {
-    log('');
-    log('Where our step goes (ONNX Runtime profiler; kernel times inflated by the profiler, read as shares):');
-    for (const r of results) {
-      const p = r.profile;
-      if (!p) continue;
-      log(`  ${r.spec.label}: ${r.ir.train} IR nodes → ${p.onnxNodes} ONNX nodes → ${p.optimizedNodes} after ORT's optimizer; ${f(p.kernelsPerRun, 0)} kernels per run`);
-      log(`    optimized graph: ${p.optimizedOps.map(([op, n]) => `${op} ${n}`).join(', ')}`);
-      log(`    profiled run ${f(p.profiledRunMs, 2)} ms, of which kernels ${f(p.profiledKernelMs, 2)} ms (unprofiled: ${f(median(r.ours.map((s) => s.runMs)), 2)} ms)`);
-      log(`    kernel time by op: ${p.byOp.map((s) => `${s.op} ${f(s.share * 100, 0)}% (${f(s.kernels, 0)}×, ${f(s.meanUs, 1)} µs)`).join(', ')}`);
-      if (r.floorMs !== null)
-        log(
-          `    per-node floor: the same graph at B=1, H=8 runs in ${f(r.floorMs, 2)} ms` +
-            (r.floorKernels ? ` (${f((r.floorMs * 1000) / r.floorKernels, 2)} µs per kernel)` : ''),
-        );
-    }
-  }
+  if (o.profile) profileReport(results, log);
 
   log('');
-  log(`total ${f((performance.now() - started) / 1000, 1)} s; load average now ${loadavg()[0].toFixed(2)} (this run itself adds up to ~1–2)`);
-  if (o.json) for (const r of results) console.log(jsonLine(r, d, ex, threads, tfInfo));
+  log(`total ${f((performance.now() - started) / 1000, 1)} s; load average now ${loadavg()[0].toFixed(2)} (this run itself adds 1–2)`);
+  if (o.json) for (const r of results) console.log(jsonLine(r, d, ex, tfInfo));
 }
 
 await main();
