@@ -165,7 +165,8 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
 
   // 5. The graph against the dataset, and whether it trains at all.
   const outputsBlocks = [...valid.entries()].filter(([, n]) => n.block.type === 'output');
-  if (valid.size > 0 && outputsBlocks.length === 0)
+  if (doc.nodes.length === 0) report({ code: 'no-output', message: 'the graph is empty: add an input, a recurrent block and an "Output + loss" block' });
+  else if (outputsBlocks.length === 0 && ![...doc.nodes].some((n) => n.type === 'output'))
     report({ code: 'no-output', message: 'the graph has no output block, so there is no loss to train; add an "Output + loss" block' });
   for (const [id, n] of nodes) {
     if (n.block.type === 'input' && streams.x && n.outputs?.out) mismatch(report, id, 'out', 'reads', n.outputs.out, streams.x, 'x');

@@ -1,6 +1,7 @@
 /**
  * Running a trained graph on new data. Inputs come batch-major as people write them
- * (batch × time × features, or batch × time token ids), keyed by input node id.
+ * (batch × time × features, batch × time token ids, or batch × features for non-sequence
+ * inputs), keyed by input node id.
  */
 import { z } from 'zod';
 import { compileGraph } from '../compiler/compile.ts';
@@ -11,8 +12,8 @@ import { graphKey } from '../trainer/train.ts';
 
 export class InputError extends Error {}
 
-const Nested = z.array(z.array(z.union([z.number(), z.array(z.number())])));
-export const PredictInput = z.record(z.string(), Nested);
+/** Checked element by element in inputFeeds, so errors can name the example and step. */
+export const PredictInput = z.record(z.string(), z.array(z.unknown()));
 
 export interface Prediction {
   /** Output node id → batch-major values: [B, T, F] for sequences, [B, F] otherwise. */
@@ -41,53 +42,65 @@ function inputBlocks(graph: GraphDocument): InputSpec[] {
     }));
 }
 
-/** Turns `{ [inputNodeId]: batch × time × features }` into time-major feeds; errors name the place. */
+/**
+ * Turns `{ [inputNodeId]: examples }` into feeds (time-major for sequences). An example is
+ * time × features (or time token ids) for a sequence input, features (or one token id) otherwise.
+ * Errors name the input, example, step and feature.
+ */
 export function inputFeeds(graph: GraphDocument, json: unknown): { feeds: Record<string, Feed>; steps: number; batch: number } {
   const parsed = PredictInput.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`input ${issue.path.map(String).join('.') || '(top level)'}: expected { "<input node id>": batch × time × features (numbers) }, ${issue.message}`);
-  }
+  if (!parsed.success) throw new InputError('input: expected a JSON object { "<input node id>": [examples…] }');
   const specs = inputBlocks(graph);
   for (const key of Object.keys(parsed.data))
     if (!specs.some((s) => s.id === key)) throw new InputError(`input '${key}' is not an input node of this graph (inputs: ${specs.map((s) => `'${s.id}'`).join(', ')})`);
   const feeds: Record<string, Feed> = {};
-  let steps = 1;
-  let batch = 0;
+  let steps: number | undefined;
+  let batch: number | undefined;
   for (const spec of specs) {
     const rows = parsed.data[spec.id];
     if (!rows) throw new InputError(`input '${spec.id}' is missing`);
-    if (!spec.sequence) throw new InputError(`input '${spec.id}': predicting from non-sequence inputs is not supported yet`);
     const b = rows.length;
     if (b === 0) throw new InputError(`input '${spec.id}': the batch is empty`);
-    const t = rows[0].length;
-    if (t === 0) throw new InputError(`input '${spec.id}': example 0 has no time steps`);
-    if (batch && b !== batch) throw new InputError(`input '${spec.id}' has ${b} examples, another input has ${batch}`);
+    if (batch !== undefined && b !== batch) throw new InputError(`input '${spec.id}' has ${b} examples, another input has ${batch}`);
     batch = b;
-    steps = t;
     const width = spec.tokens ? 1 : spec.size;
+    /** Writes one value (a token id, or the features of one step) at element offset `into`. */
+    const put = (data: Float32Array | Int32Array, into: number, value: unknown, at: string) => {
+      if (spec.tokens) {
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= spec.size)
+          throw new InputError(`${at}: expected a token id in [0, ${spec.size}), got ${JSON.stringify(value)}`);
+        data[into] = value;
+        return;
+      }
+      const features = typeof value === 'number' && width === 1 ? [value] : value;
+      if (!Array.isArray(features)) throw new InputError(`${at}: expected ${width} features, got ${JSON.stringify(value)}`);
+      if (features.length !== width) throw new InputError(`${at}: has ${features.length} features, expected ${width}`);
+      features.forEach((v: unknown, f) => {
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${at} feature ${f}: ${JSON.stringify(v)} is not a finite number`);
+        data[into * width + f] = v;
+      });
+    };
+    if (!spec.sequence) {
+      const data = spec.tokens ? new Int32Array(b) : new Float32Array(b * width);
+      rows.forEach((example, i) => put(data, i, example, `input '${spec.id}' example ${i}`));
+      feeds[spec.stream] = { shape: spec.tokens ? [b] : [b, width], data };
+      continue;
+    }
+    const first = rows[0];
+    if (!Array.isArray(first) || first.length === 0) throw new InputError(`input '${spec.id}': example 0 should be a list of time steps`);
+    const t = first.length;
+    if (steps !== undefined && t !== steps) throw new InputError(`input '${spec.id}' has ${t} steps, another input has ${steps}`);
+    steps = t;
     const data = spec.tokens ? new Int32Array(t * b) : new Float32Array(t * b * width);
     rows.forEach((example, i) => {
+      if (!Array.isArray(example)) throw new InputError(`input '${spec.id}': example ${i} should be a list of time steps`);
       if (example.length !== t) throw new InputError(`input '${spec.id}': example ${i} has ${example.length} steps, example 0 has ${t}; all examples need the same length`);
-      example.forEach((value, s) => {
-        const at = `input '${spec.id}' example ${i} step ${s}`;
-        if (spec.tokens) {
-          if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= spec.size)
-            throw new InputError(`${at}: expected a token id in [0, ${spec.size}), got ${JSON.stringify(value)}`);
-          data[s * b + i] = value;
-        } else {
-          const features = typeof value === 'number' ? [value] : value;
-          if (features.length !== width) throw new InputError(`${at}: has ${features.length} features, expected ${width}`);
-          features.forEach((v, f) => {
-            if (!Number.isFinite(v)) throw new InputError(`${at} feature ${f}: ${v} is not a finite number`);
-            data[(s * b + i) * width + f] = v;
-          });
-        }
-      });
+      example.forEach((value: unknown, s) => put(data, s * b + i, value, `input '${spec.id}' example ${i} step ${s}`));
     });
     feeds[spec.stream] = { shape: spec.tokens ? [t, b] : [t, b, width], data };
   }
-  return { feeds, steps, batch };
+  if (batch === undefined) throw new InputError('the graph has no input block');
+  return { feeds, steps: steps ?? 1, batch };
 }
 
 /** Runs the forward graph; returns every output block's prediction, batch-major. */

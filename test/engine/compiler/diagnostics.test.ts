@@ -114,6 +114,11 @@ const CASES: readonly InvalidCase[] = [
     expect: [{ code: 'no-output', message: /no output block.*add an "Output \+ loss" block/ }],
   },
   {
+    name: 'an empty graph',
+    graph: graph({}, []),
+    expect: [{ code: 'no-output', message: /the graph is empty/ }],
+  },
+  {
     name: 'input of 3 features, dataset x of 2',
     graph: graph({ x, r: lstm, o: mse }, chain),
     streams: { x: { kind: 'sequence', size: 2, tokens: false } },
