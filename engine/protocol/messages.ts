@@ -1,0 +1,261 @@
+/**
+ * Every message between the UI and the engine host, defined once: a zod schema per request's
+ * params and result, per event, and the envelopes that carry them. Types are derived from the
+ * schemas; both ends parse what they receive (`parseClientMessage`, `parseHostMessage`,
+ * `parseResult`). Pure: no Node, no DOM, so the renderer imports it as is.
+ *
+ * Transport-agnostic: the same JSON-able messages travel over an Electron MessagePort or a
+ * WebSocket. A request is answered by exactly one reply with the same `id`; replies never
+ * throw across the boundary, they carry `{ok:false, error:{code, message}}`.
+ */
+import { z } from 'zod';
+
+/** Bumped when a message changes incompatibly; the host reports it in `host.status`. */
+export const PROTOCOL_VERSION = 1;
+
+// ─── Shared shapes ──────────────────────────────────────────────────────────────────────────
+
+export const ErrorCode = z.enum([
+  /** The message did not parse (names the path of the first problem). */
+  'bad-message',
+  /** The graph document did not parse or migrate. */
+  'invalid-graph',
+  /** The graph parsed but validation found errors (sent with a `diagnostics` event). */
+  'graph-has-errors',
+  /** The dataset could not be built (a missing file, bad params). */
+  'dataset',
+  /** A run, template or file that does not exist. */
+  'not-found',
+  /** Something is in the way: another run is training, a file exists. */
+  'busy',
+  /** A file could not be read or written. */
+  'io',
+  /** The engine host is not connected (client side), or went away before replying. */
+  'host-unavailable',
+  /** No reply within the client's deadline. */
+  'timeout',
+  /** A bug: the message says what happened. */
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ProtocolError = z.strictObject({ code: ErrorCode, message: z.string() });
+export type ProtocolError = z.infer<typeof ProtocolError>;
+
+export const Diagnostic = z.strictObject({
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  message: z.string(),
+  nodeId: z.string().optional(),
+  port: z.string().optional(),
+  edgeId: z.string().optional(),
+});
+export type Diagnostic = z.infer<typeof Diagnostic>;
+
+const RunId = z.string().min(1).max(64);
+const FileName = z.string().min(1).max(255);
+const ExecutorChoice = z.enum(['auto', 'onnxruntime', 'reference']);
+/** A graph document as JSON; the host parses it with the graph schema (and says where it fails). */
+const GraphJson = z.unknown();
+
+export const ExecutorInfo = z.strictObject({ name: z.string(), device: z.string(), version: z.string() });
+
+/** One dataset kind: labels and help in both languages, params as JSON Schema for forms. */
+export const DatasetInfo = z.strictObject({
+  type: z.string(),
+  label: z.strictObject({ en: z.string(), zh: z.string() }),
+  help: z.strictObject({ en: z.string(), zh: z.string() }),
+  /** JSON Schema (draft 2020-12) of the params object. */
+  paramsSchema: z.record(z.string(), z.unknown()),
+});
+export type DatasetInfo = z.infer<typeof DatasetInfo>;
+
+export const TemplateInfo = z.strictObject({ id: z.string(), name: z.string(), description: z.string(), file: z.string() });
+export type TemplateInfo = z.infer<typeof TemplateInfo>;
+
+export const FileEntry = z.strictObject({ name: z.string(), size: z.number(), modified: z.number() });
+export type FileEntry = z.infer<typeof FileEntry>;
+
+/**
+ * The compiled graph drawn as blocks × time steps. A cell is one block at one step (t null: work
+ * outside time, such as the loss); `forward`/`backward` count its IR nodes in each phase. A link
+ * says that some IR node of `to` reads a value computed in `from`.
+ */
+export const UnrolledView = z.strictObject({
+  steps: z.number().int(),
+  blocks: z.array(z.strictObject({ id: z.string(), type: z.string(), label: z.string() })),
+  cells: z.array(z.strictObject({ block: z.string(), t: z.number().int().nullable(), forward: z.number().int(), backward: z.number().int() })),
+  links: z.array(
+    z.strictObject({
+      from: z.strictObject({ block: z.string(), t: z.number().int().nullable() }),
+      to: z.strictObject({ block: z.string(), t: z.number().int().nullable() }),
+      /** 'recurrent': carried from step t to t+1 through a delay. */
+      kind: z.enum(['data', 'recurrent']),
+    }),
+  ),
+  totals: z.strictObject({ forward: z.number().int(), backward: z.number().int(), parameters: z.number().int() }),
+});
+export type UnrolledView = z.infer<typeof UnrolledView>;
+
+const Empty = z.strictObject({});
+const Tensor = z.strictObject({ shape: z.array(z.number().int()), data: z.array(z.number()) });
+
+// ─── Requests and their results ─────────────────────────────────────────────────────────────
+
+export const METHODS = {
+  /** Dataset kinds the host can build. */
+  'datasets.list': { params: Empty, result: z.strictObject({ datasets: z.array(DatasetInfo) }) },
+  /** Parses and validates a graph (dataset included). `baseDir` resolves the dataset's files. */
+  'graph.validate': {
+    params: z.strictObject({ graph: GraphJson, documentPath: z.string().nullable().default(null) }),
+    result: z.strictObject({ diagnostics: z.array(Diagnostic) }),
+  },
+  /** Compiles for `steps` time steps and summarises the unrolled graph. */
+  'graph.compile': {
+    params: z.strictObject({ graph: GraphJson, documentPath: z.string().nullable().default(null), steps: z.number().int().min(1).max(64).default(4) }),
+    result: z.strictObject({ unrolled: UnrolledView }),
+  },
+  /** Starts training; progress arrives as `train.*` events carrying the run id. One run at a time. */
+  'train.start': {
+    params: z.strictObject({ graph: GraphJson, documentPath: z.string().nullable().default(null), executor: ExecutorChoice.default('auto') }),
+    result: z.strictObject({ runId: RunId }),
+  },
+  'train.pause': { params: z.strictObject({ runId: RunId }), result: Empty },
+  'train.resume': { params: z.strictObject({ runId: RunId }), result: Empty },
+  'train.stop': { params: z.strictObject({ runId: RunId }), result: Empty },
+  /** Runs a trained model on inputs shaped as `rnn-studio predict --input` takes them. */
+  predict: {
+    params: z.strictObject({ runId: RunId, input: z.unknown() }),
+    result: z.strictObject({ outputs: z.record(z.string(), Tensor) }),
+  },
+  /** Generates text from a trained character model. */
+  sample: {
+    params: z.strictObject({
+      runId: RunId,
+      length: z.number().int().min(1).max(10_000).default(200),
+      temperature: z.number().positive().max(10).default(1),
+      prime: z.string().max(10_000).default(''),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    }),
+    result: z.strictObject({ text: z.string() }),
+  },
+  /** A trained run as a model file (graph + weights), as text to save. */
+  'model.export': { params: z.strictObject({ runId: RunId }), result: z.strictObject({ text: z.string(), suggestedName: z.string() }) },
+  'templates.list': { params: Empty, result: z.strictObject({ templates: z.array(TemplateInfo) }) },
+  /** A template's text and the path its dataset files resolve against. */
+  'templates.open': { params: z.strictObject({ id: z.string() }), result: z.strictObject({ text: z.string(), documentPath: z.string() }) },
+  /**
+   * The host's workspace folder, for clients with no file system of their own (the browser).
+   * Names are plain file names inside it; anything with a path separator is refused.
+   */
+  'files.list': { params: Empty, result: z.strictObject({ workspace: z.string(), files: z.array(FileEntry) }) },
+  'files.read': { params: z.strictObject({ name: FileName }), result: z.strictObject({ text: z.string(), documentPath: z.string() }) },
+  'files.write': {
+    params: z.strictObject({ name: FileName, text: z.string(), overwrite: z.boolean().default(false) }),
+    result: z.strictObject({ documentPath: z.string() }),
+  },
+} as const;
+
+export type Method = keyof typeof METHODS;
+/** What a caller passes (defaults not yet applied). */
+export type ParamsIn<M extends Method> = z.input<(typeof METHODS)[M]['params']>;
+/** What the host handler receives (defaults applied). */
+export type Params<M extends Method> = z.output<(typeof METHODS)[M]['params']>;
+export type Result<M extends Method> = z.output<(typeof METHODS)[M]['result']>;
+
+// ─── Events (host → client, unrequested) ────────────────────────────────────────────────────
+
+export const StepPoint = z.strictObject({
+  step: z.number().int(),
+  epoch: z.number().int(),
+  loss: z.number(),
+  gradNorm: z.number(),
+  clipped: z.boolean(),
+});
+export type StepPoint = z.infer<typeof StepPoint>;
+
+export const HostState = z.enum(['starting', 'ready', 'crashed', 'restarting', 'stopped']);
+export type HostState = z.infer<typeof HostState>;
+
+export const EndReason = z.enum(['completed', 'cancelled', 'diverged', 'target-reached', 'failed']);
+
+export const HostEvent = z.discriminatedUnion('type', [
+  /** The host process: sent on connect and whenever it changes (a crash, a restart). */
+  z.strictObject({
+    type: z.literal('host.status'),
+    state: HostState,
+    pid: z.number().int().nullable(),
+    protocol: z.number().int(),
+    message: z.string().nullable(),
+  }),
+  z.strictObject({
+    type: z.literal('train.started'),
+    runId: RunId,
+    executor: ExecutorInfo,
+    executorReason: z.string().nullable(),
+    examples: z.number().int(),
+    steps: z.number().int(),
+    batchSize: z.number().int(),
+    batchesPerEpoch: z.number().int(),
+    epochs: z.number().int(),
+    parameters: z.number().int(),
+  }),
+  /** Steps since the last such event (the host sends a few per second, not one per step). */
+  z.strictObject({ type: z.literal('train.steps'), runId: RunId, points: z.array(StepPoint), stepsPerSecond: z.number() }),
+  z.strictObject({
+    type: z.literal('train.epoch'),
+    runId: RunId,
+    epoch: z.number().int(),
+    loss: z.number(),
+    metrics: z.record(z.string(), z.number()),
+    seconds: z.number(),
+  }),
+  z.strictObject({ type: z.literal('train.paused'), runId: RunId, paused: z.boolean() }),
+  z.strictObject({
+    type: z.literal('train.ended'),
+    runId: RunId,
+    reason: EndReason,
+    message: z.string(),
+    epochs: z.number().int(),
+    steps: z.number().int(),
+    loss: z.number().nullable(),
+  }),
+  /** Problems found outside a validate request (when training starts on a graph with errors). */
+  z.strictObject({ type: z.literal('diagnostics'), source: z.enum(['train', 'compile']), diagnostics: z.array(Diagnostic) }),
+]);
+export type HostEvent = z.infer<typeof HostEvent>;
+export type HostEventOf<T extends HostEvent['type']> = Extract<HostEvent, { type: T }>;
+
+// ─── Envelopes ──────────────────────────────────────────────────────────────────────────────
+
+const RequestId = z.number().int().nonnegative();
+
+const requestOf = <M extends Method>(method: M) =>
+  z.strictObject({ type: z.literal('request'), id: RequestId, method: z.literal(method), params: METHODS[method].params });
+
+export const ClientMessage = z.discriminatedUnion('method', [
+  requestOf('datasets.list'),
+  requestOf('graph.validate'),
+  requestOf('graph.compile'),
+  requestOf('train.start'),
+  requestOf('train.pause'),
+  requestOf('train.resume'),
+  requestOf('train.stop'),
+  requestOf('predict'),
+  requestOf('sample'),
+  requestOf('model.export'),
+  requestOf('templates.list'),
+  requestOf('templates.open'),
+  requestOf('files.list'),
+  requestOf('files.read'),
+  requestOf('files.write'),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export const HostMessage = z.union([
+  z.strictObject({ type: z.literal('reply'), id: RequestId, ok: z.literal(true), result: z.unknown() }),
+  z.strictObject({ type: z.literal('reply'), id: RequestId, ok: z.literal(false), error: ProtocolError }),
+  z.strictObject({ type: z.literal('event'), event: HostEvent }),
+]);
+export type HostMessage = z.infer<typeof HostMessage>;
+export type Reply = Extract<HostMessage, { type: 'reply' }>;
