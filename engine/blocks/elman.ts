@@ -2,13 +2,14 @@
 import { z } from 'zod';
 import { Activation, CellMath } from './math.ts';
 import { T, units } from './ports.ts';
-import { finish, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import { finish, initializerHelp, initializerParams, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
 const Params = z.strictObject({
   units: units(32),
   activation: Activation.default('tanh'),
   returnSequences: z.boolean().default(true),
+  ...initializerParams(),
 });
 
 export const elman = defineBlock<z.infer<typeof Params>>({
@@ -20,13 +21,13 @@ export const elman = defineBlock<z.infer<typeof Params>>({
     zh: '简单循环层：上一时间步的隐状态与当前输入一起送回网络。',
   },
   params: Params,
-  paramHelp: { units: T.units, activation: T.activation, returnSequences: T.returnSequences },
+  paramHelp: { units: T.units, activation: T.activation, returnSequences: T.returnSequences, ...initializerHelp() },
   inputs: recurrentInputs,
   outputs: recurrentOutputs,
   infer: recurrentInfer,
   weights: (p, cx) => [
-    { name: 'kernel', shape: [inputSize(cx), p.units], init: 'glorotUniform' },
-    { name: 'recurrentKernel', shape: [p.units, p.units], init: 'orthogonal' },
+    { name: 'kernel', shape: [inputSize(cx), p.units], init: p.kernelInitializer },
+    { name: 'recurrentKernel', shape: [p.units, p.units], init: p.recurrentInitializer, gain: p.recurrentGain },
     { name: 'bias', shape: [p.units], init: 'zeros' },
   ],
   lower: (p, cx) => {

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { Activation, CellMath } from './math.ts';
 import { T, units } from './ports.ts';
-import { finish, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import { finish, initializerHelp, initializerParams, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
 const Params = z.strictObject({
@@ -18,6 +18,7 @@ const Params = z.strictObject({
   recurrentActivation: Activation.default('sigmoid'),
   resetAfter: z.boolean().default(true),
   returnSequences: z.boolean().default(true),
+  ...initializerParams(),
 });
 
 export const gru = defineBlock<z.infer<typeof Params>>({
@@ -38,13 +39,14 @@ export const gru = defineBlock<z.infer<typeof Params>>({
       zh: '在循环矩阵乘法之后再应用重置门（PyTorch 与 Keras 2 的默认做法；有两组偏置）。',
     },
     returnSequences: T.returnSequences,
+    ...initializerHelp(),
   },
   inputs: recurrentInputs,
   outputs: recurrentOutputs,
   infer: recurrentInfer,
   weights: (p, cx) => [
-    { name: 'kernel', shape: [inputSize(cx), 3 * p.units], init: 'glorotUniform' },
-    { name: 'recurrentKernel', shape: [p.units, 3 * p.units], init: 'orthogonal' },
+    { name: 'kernel', shape: [inputSize(cx), 3 * p.units], init: p.kernelInitializer, units: p.units },
+    { name: 'recurrentKernel', shape: [p.units, 3 * p.units], init: p.recurrentInitializer, units: p.units, gain: p.recurrentGain },
     { name: 'bias', shape: p.resetAfter ? [2, 3 * p.units] : [3 * p.units], init: 'zeros' },
   ],
   lower: (p, cx) => {

@@ -1,11 +1,14 @@
 /**
- * Jordan network: the *output* of the previous step is fed back.
- *   h_t = f(x_t·W + y_{t−1}·U + b),   y_t = g(h_t·V + c)
+ * Jordan network: the *output* of the previous step is fed back, through a context s.
+ *   s_t = α·s_{t−1} + y_{t−1}                      (α = contextDecay; α = 0: s_t = y_{t−1})
+ *   h_t = f(x_t·W + s_t·U + b),   y_t = g(h_t·V + c)
+ * With feedback 'preActivation' the value fed back is h_t·V + c, y before its activation g.
+ * The defaults (feedback 'output', contextDecay 0) lower to exactly the cell they always did.
  */
 import { z } from 'zod';
 import { Activation, CellMath } from './math.ts';
 import { T, units } from './ports.ts';
-import { finish, inputSize, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import { finish, initializerHelp, initializerParams, inputSize, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 import { dense, inputType } from './ports.ts';
 
@@ -15,6 +18,9 @@ const Params = z.strictObject({
   activation: Activation.default('tanh'),
   outputActivation: Activation.default('tanh'),
   returnSequences: z.boolean().default(true),
+  feedback: z.enum(['output', 'preActivation']).default('output'),
+  contextDecay: z.number().min(0).lt(1).default(0),
+  ...initializerParams('glorotUniform'),
 });
 
 export const jordan = defineBlock<z.infer<typeof Params>>({
@@ -32,6 +38,15 @@ export const jordan = defineBlock<z.infer<typeof Params>>({
     activation: T.activation,
     outputActivation: { en: 'Activation of the output y.', zh: '输出 y 的激活函数。' },
     returnSequences: T.returnSequences,
+    feedback: {
+      en: 'What is fed back: output = y after its output activation; preActivation = h·V + c, before it (the block still outputs y).',
+      zh: '送回的内容：output 为经过输出激活函数之后的 y；preActivation 为激活之前的 h·V + c（模块的输出仍是 y）。',
+    },
+    contextDecay: {
+      en: 'Self-loop α of the context units s that carry the fed-back output into the hidden layer: s_t = α·s_{t−1} + y_{t−1}, so older outputs fade by a factor α per step. 0 feeds back only the last output.',
+      zh: '上下文单元 s 的自连接系数 α（s 把送回的输出带入隐藏层）：s_t = α·s_{t−1} + y_{t−1}，较早的输出每步按因子 α 衰减。0 表示只送回上一步的输出。',
+    },
+    ...initializerHelp('glorotUniform'),
   },
   inputs: recurrentInputs,
   outputs: recurrentOutputs,
@@ -40,8 +55,8 @@ export const jordan = defineBlock<z.infer<typeof Params>>({
     return { out: dense(p.returnSequences ? 'sequence' : 'vector', p.outputUnits) };
   },
   weights: (p, cx) => [
-    { name: 'kernel', shape: [inputSize(cx), p.units], init: 'glorotUniform' },
-    { name: 'recurrentKernel', shape: [p.outputUnits, p.units], init: 'glorotUniform' },
+    { name: 'kernel', shape: [inputSize(cx), p.units], init: p.kernelInitializer },
+    { name: 'recurrentKernel', shape: [p.outputUnits, p.units], init: p.recurrentInitializer, gain: p.recurrentGain },
     { name: 'bias', shape: [p.units], init: 'zeros' },
     { name: 'outputKernel', shape: [p.units, p.outputUnits], init: 'glorotUniform' },
     { name: 'outputBias', shape: [p.outputUnits], init: 'zeros' },
@@ -49,10 +64,14 @@ export const jordan = defineBlock<z.infer<typeof Params>>({
   lower: (p, cx) => {
     const m = new CellMath(cx.cell);
     const [W, U, b, V, c] = ['kernel', 'recurrentKernel', 'bias', 'outputKernel', 'outputBias'].map(cx.weight);
-    const yPrev = cx.cell.delay(`${cx.nodeId}.y`, [cx.cell.batch, p.outputUnits]);
-    const h = m.act(p.activation, m.add(m.add(m.matmul(sequenceIn(cx), W), m.matmul(yPrev, U)), b));
-    const y = m.act(p.outputActivation, m.add(m.matmul(h, V), c));
-    cx.cell.connectDelay(yPrev, y);
+    const plain = p.feedback === 'output' && p.contextDecay === 0;
+    // The context s_t: a delay of what this step feeds back (named after y when it is just y_{t−1}).
+    const s = cx.cell.delay(`${cx.nodeId}.${plain ? 'y' : 'context'}`, [cx.cell.batch, p.outputUnits]);
+    const h = m.act(p.activation, m.add(m.add(m.matmul(sequenceIn(cx), W), m.matmul(s, U)), b));
+    const preActivation = m.add(m.matmul(h, V), c);
+    const y = m.act(p.outputActivation, preActivation);
+    const fed = p.feedback === 'output' ? y : preActivation;
+    cx.cell.connectDelay(s, p.contextDecay === 0 ? fed : m.add(m.mul(m.constant(p.contextDecay), s), fed));
     return finish(cx, y, p.returnSequences);
   },
 });

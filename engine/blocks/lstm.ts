@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { Activation, CellMath } from './math.ts';
 import { T, units } from './ports.ts';
-import { finish, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import { finish, initializerHelp, initializerParams, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
 const Params = z.strictObject({
@@ -16,6 +16,7 @@ const Params = z.strictObject({
   recurrentActivation: Activation.default('sigmoid'),
   returnSequences: z.boolean().default(true),
   unitForgetBias: z.boolean().default(true),
+  ...initializerParams(),
 });
 
 export const lstm = defineBlock<z.infer<typeof Params>>({
@@ -32,14 +33,15 @@ export const lstm = defineBlock<z.infer<typeof Params>>({
     activation: T.activation,
     recurrentActivation: T.recurrentActivation,
     returnSequences: T.returnSequences,
-    unitForgetBias: { en: 'Start the forget gate bias at 1 so the cell remembers by default.', zh: '遗忘门偏置初始化为 1，使细胞默认保留记忆。' },
+    unitForgetBias: T.unitForgetBias,
+    ...initializerHelp(),
   },
   inputs: recurrentInputs,
   outputs: recurrentOutputs,
   infer: recurrentInfer,
   weights: (p, cx) => [
-    { name: 'kernel', shape: [inputSize(cx), 4 * p.units], init: 'glorotUniform' },
-    { name: 'recurrentKernel', shape: [p.units, 4 * p.units], init: 'orthogonal' },
+    { name: 'kernel', shape: [inputSize(cx), 4 * p.units], init: p.kernelInitializer, units: p.units },
+    { name: 'recurrentKernel', shape: [p.units, 4 * p.units], init: p.recurrentInitializer, units: p.units, gain: p.recurrentGain },
     { name: 'bias', shape: [4 * p.units], init: p.unitForgetBias ? 'forgetBias' : 'zeros', units: p.units },
   ],
   lower: (p, cx) => {

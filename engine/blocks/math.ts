@@ -41,6 +41,19 @@ export class CellMath {
   relu(x: CellRef): CellRef {
     return this.cell.op({ type: 'relu' }, [x]);
   }
+  neg(x: CellRef): CellRef {
+    return this.cell.op({ type: 'neg' }, [x]);
+  }
+  exp(x: CellRef): CellRef {
+    return this.cell.op({ type: 'exp' }, [x]);
+  }
+  log(x: CellRef): CellRef {
+    return this.cell.op({ type: 'log' }, [x]);
+  }
+  /** log(1 + eˣ), computed stably; > 0 for every x. */
+  softplus(x: CellRef): CellRef {
+    return this.cell.op({ type: 'softplus' }, [x]);
+  }
   act(name: Activation, x: CellRef): CellRef {
     switch (name) {
       case 'tanh':

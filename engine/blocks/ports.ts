@@ -48,5 +48,6 @@ export const T = {
     zh: '在每个时间步输出 h（多对多）；关闭时只输出最后一步（多对一）。',
   },
   activation: { en: 'Activation of the candidate / hidden state.', zh: '候选状态／隐状态的激活函数。' },
+  unitForgetBias: { en: 'Start the forget gate bias at 1 so the cell remembers by default.', zh: '遗忘门偏置初始化为 1，使细胞默认保留记忆。' },
   recurrentActivation: { en: 'Activation of the gates (sigmoid as in PyTorch and Keras).', zh: '门的激活函数（与 PyTorch、Keras 一样默认 sigmoid）。' },
 } satisfies Record<string, Text>;

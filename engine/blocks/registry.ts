@@ -1,17 +1,19 @@
 /** Every block kind, in palette order. The palette, inspector, validator and docs all read this. */
 import { embedding, input } from './data.ts';
+import { ctrnn } from './ctrnn.ts';
 import { elman } from './elman.ts';
 import { gru } from './gru.ts';
 import { jordan } from './jordan.ts';
 import { activation, denseBlock, lastStep } from './layers.ts';
 import { lstm } from './lstm.ts';
 import { output } from './output.ts';
+import { peepholeLstm } from './peephole-lstm.ts';
 import { add, concat, delay, linear, multiply, relu, sigmoid, tanh } from './primitives.ts';
 import type { AnyBlock } from './types.ts';
 
 export const BLOCKS: readonly AnyBlock[] = [
   input, embedding,
-  elman, jordan, lstm, gru,
+  elman, jordan, lstm, gru, peepholeLstm, ctrnn,
   denseBlock, activation, lastStep,
   output,
   delay, linear, add, multiply, concat, tanh, sigmoid, relu,

@@ -38,15 +38,34 @@ export interface OutputPort {
   readonly label: Text;
 }
 
-export type Initializer = 'glorotUniform' | 'orthogonal' | 'zeros' | 'ones' | 'forgetBias' | 'uniform';
+/** How a weight starts (engine/model/init.ts draws it, deterministic by seed). */
+export type Initializer =
+  | 'glorotUniform'
+  | 'glorotNormal'
+  | 'heUniform'
+  | 'heNormal'
+  | 'orthogonal'
+  | 'identity'
+  | 'zeros'
+  | 'ones'
+  | 'constant'
+  | 'forgetBias'
+  | 'uniform';
 
 /** A trainable weight, named as Keras names it (kernel, recurrentKernel, bias, …). */
 export interface WeightSpec {
   readonly name: string;
   readonly shape: Shape;
   readonly init: Initializer;
-  /** For 'forgetBias': the number of units (bias laid out in gates i, f, c, o). */
+  /**
+   * The width of one gate block: for 'forgetBias' (a bias laid out in gates i, f, c, o) and for
+   * 'identity' (an identity matrix in every gate block of H columns).
+   */
   readonly units?: number;
+  /** Every initial value is multiplied by this (default 1). */
+  readonly gain?: number;
+  /** For 'constant': the value every element starts at. */
+  readonly value?: number;
 }
 
 /** A problem found while inferring shapes, reported on the block and port it names. */

@@ -32,6 +32,8 @@ export interface WeightInfo {
   readonly shape: Shape;
   readonly init: Initializer;
   readonly units?: number;
+  readonly gain?: number;
+  readonly value?: number;
 }
 
 export interface DataInput {
@@ -128,7 +130,7 @@ export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled
   verifyIr(forward);
 
   const weights: WeightInfo[] = analysis.order.flatMap((id) =>
-    analysis.nodes.get(id)!.weights.map((w) => ({ param: `${id}.${w.name}`, node: id, name: w.name, shape: w.shape, init: w.init, units: w.units })),
+    analysis.nodes.get(id)!.weights.map((w) => ({ param: `${id}.${w.name}`, node: id, name: w.name, shape: w.shape, init: w.init, units: w.units, gain: w.gain, value: w.value })),
   );
   let train = forward;
   if (outputs.loss !== undefined) {

@@ -1,26 +1,46 @@
 /**
  * Weight initialisers, as Keras defines them: Glorot-uniform kernels, orthogonal recurrent
- * kernels, zero biases (LSTM forget gate at 1), uniform(−0.05, 0.05) embeddings.
+ * kernels, zero biases (LSTM forget gate at 1), uniform(−0.05, 0.05) embeddings, and the others a
+ * block's `kernelInitializer` / `recurrentInitializer` can choose (Glorot and He normal or uniform,
+ * identity, zeros).
+ *
+ * Every draw comes from one seeded generator, weight after weight in the compiled order, so the
+ * same graph and seed always give the same weights. Initialisers that draw nothing (identity,
+ * zeros, constants) leave the generator where it was, so choosing one for a weight changes the
+ * numbers of that weight only.
  */
 import type { WeightInfo } from '../compiler/compile.ts';
 import { Random } from '../datasets/random.ts';
-import { sizeOf } from '../ir/types.ts';
+import { assertNever, fmtShape, type Shape, sizeOf } from '../ir/types.ts';
 
 export type Weights = Map<string, Float32Array>;
 
-/** Fresh weights for every `param` of a compiled graph, deterministic by seed. */
+/** Fresh weights for every `param` of a compiled graph, deterministic by seed. Throws when an initialiser does not fit its weight's shape. */
 export function initWeights(weights: readonly WeightInfo[], seed: number): Weights {
   const rng = new Random(seed);
-  return new Map(weights.map((w) => [w.param, initOne(w, rng)]));
+  return new Map(weights.map((w) => [w.param, scaled(initOne(w, rng), w.gain ?? 1)]));
 }
+
+const scaled = (values: Float32Array, gain: number): Float32Array => (gain === 1 ? values : values.map((v) => v * gain));
+
+/** Keras's fans: [in, out] of a matrix, n and n for a vector of n. */
+function fans(shape: Shape, size: number): [number, number] {
+  return shape.length === 2 ? [shape[0], shape[1]] : [size, size];
+}
+
+/** Keras draws its "normal" initialisers from N(0, σ²) truncated at 2σ; this is the σ that keeps the variance (the std of N(0, 1) cut at ±2). */
+const TRUNCATED_STD = 0.87962566103423978;
 
 function initOne(w: WeightInfo, rng: Random): Float32Array {
   const out = new Float32Array(sizeOf(w.shape));
+  const [fanIn, fanOut] = fans(w.shape, out.length);
   switch (w.init) {
     case 'zeros':
       return out;
     case 'ones':
       return out.fill(1);
+    case 'constant':
+      return out.fill(w.value ?? 0);
     case 'uniform':
       return out.map(() => (rng.uniform() * 2 - 1) * 0.05);
     case 'forgetBias': {
@@ -28,22 +48,62 @@ function initOne(w: WeightInfo, rng: Random): Float32Array {
       const units = w.units ?? out.length / 4;
       return out.fill(1, units, 2 * units);
     }
-    case 'glorotUniform': {
-      const [fanIn, fanOut] = w.shape.length === 2 ? w.shape : [out.length, out.length];
-      const limit = Math.sqrt(6 / (fanIn + fanOut));
-      return out.map(() => (rng.uniform() * 2 - 1) * limit);
-    }
+    case 'glorotUniform':
+      return uniform(out, Math.sqrt(6 / (fanIn + fanOut)), rng);
+    case 'glorotNormal':
+      return truncatedNormal(out, Math.sqrt(2 / (fanIn + fanOut)) / TRUNCATED_STD, rng);
+    case 'heUniform':
+      return uniform(out, Math.sqrt(6 / fanIn), rng);
+    case 'heNormal':
+      return truncatedNormal(out, Math.sqrt(2 / fanIn) / TRUNCATED_STD, rng);
     case 'orthogonal':
-      return orthogonal(w.shape[0], w.shape[1], rng);
+      return orthogonal(matrixShape(w), rng);
+    case 'identity':
+      return identity(matrixShape(w), w.units);
+    default:
+      return assertNever(w.init, 'initializer');
   }
 }
 
+function matrixShape(w: WeightInfo): [number, number] {
+  if (w.shape.length !== 2) throw new Error(`weight '${w.param}': the ${w.init} initializer needs a matrix, but the weight is ${fmtShape(w.shape)}`);
+  return [w.shape[0], w.shape[1]];
+}
+
+function uniform(out: Float32Array, limit: number, rng: Random): Float32Array {
+  return out.map(() => (rng.uniform() * 2 - 1) * limit);
+}
+
+/** N(0, std²) with every draw beyond 2·std drawn again, as TensorFlow's truncated_normal. */
+function truncatedNormal(out: Float32Array, std: number, rng: Random): Float32Array {
+  return out.map(() => {
+    for (;;) {
+      const z = rng.normal();
+      if (Math.abs(z) <= 2) return z * std;
+    }
+  });
+}
+
 /**
- * A [rows, cols] matrix with orthonormal rows or columns (whichever are fewer): Gram–Schmidt on
- * Gaussian vectors, done blockwise so an LSTM's [H, 4H] gets an orthogonal [H, H] per gate as
- * Keras's orthogonal initialiser over the whole matrix would give orthonormal rows.
+ * An identity matrix in every gate block: [rows, G·units] gets eye(rows, units) in each of its G
+ * blocks of `units` columns (ones on the leading diagonal of a block that is not square). With
+ * one block (Elman, CTRNN) this is eye(rows, cols), Keras's Identity; for an LSTM's [H, 4H] it
+ * gives each gate its own identity, where Keras's Identity would give eye(H, 4H) (only gate i).
  */
-function orthogonal(rows: number, cols: number, rng: Random): Float32Array {
+function identity([rows, cols]: [number, number], units = cols): Float32Array {
+  if (units < 1 || cols % units !== 0) throw new Error(`identity initializer: ${cols} columns do not split into gate blocks of ${units}`);
+  const out = new Float32Array(rows * cols);
+  for (let block = 0; block < cols; block += units) for (let i = 0; i < Math.min(rows, units); i++) out[i * cols + block + i] = 1;
+  return out;
+}
+
+/**
+ * A [rows, cols] matrix with orthonormal rows or columns (whichever are fewer), as Keras's
+ * Orthogonal over the whole matrix: modified Gram–Schmidt on Gaussian vectors, which is the QR
+ * decomposition of a Gaussian matrix with diag(R) > 0. An LSTM's [H, 4H] recurrent kernel thus
+ * has H orthonormal rows of length 4H (not an orthogonal [H, H] per gate).
+ */
+function orthogonal([rows, cols]: [number, number], rng: Random): Float32Array {
   const n = Math.min(rows, cols);
   const m = Math.max(rows, cols);
   // n orthonormal vectors of length m.

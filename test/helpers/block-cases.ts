@@ -75,6 +75,22 @@ function recurrentCases(): BlockCase[] {
       add('gru', { units: 4, recurrentActivation: activation, resetAfter }, i++);
     }
   }
+  // Blocks and options added later come after the first ones, so that those keep their losses and seeds.
+  for (const returnSequences of [true, false]) {
+    add('peepholeLstm', { units: 4, returnSequences }, i++);
+    add('ctrnn', { units: 4, returnSequences }, i++);
+    add('jordan', { units: 4, outputUnits: 3, feedback: 'preActivation', returnSequences }, i++);
+    add('jordan', { units: 4, outputUnits: 3, contextDecay: 0.6, returnSequences }, i++);
+  }
+  for (const activation of ACTIVATIONS) {
+    add('peepholeLstm', { units: 4, activation }, i++);
+    // As for the LSTM, relu gates need larger weights to keep the gradient above the noise; with 4
+    // units every forget gate of this case's draw is shut (relu ≤ 0), so p_f would get no gradient.
+    if (activation === 'relu') add('peepholeLstm', { units: 5, recurrentActivation: activation }, i++, 1);
+    else add('peepholeLstm', { units: 4, recurrentActivation: activation }, i++);
+  }
+  for (const activation of ['tanh', 'sigmoid', 'relu'] as const) add('ctrnn', { units: 4, activation, dt: 0.5, tauInit: 2 }, i++);
+  add('jordan', { units: 4, outputUnits: 3, feedback: 'preActivation', contextDecay: 0.9, outputActivation: 'sigmoid' }, i++);
   return cases;
 }
 

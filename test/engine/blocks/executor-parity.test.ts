@@ -26,18 +26,21 @@ describe('ONNX Runtime matches the reference on every block', () => {
   });
 
   for (const c of BLOCK_CASES) {
-    it(c.name, async () => {
+    it(c.name, async (t) => {
       const { compiled, feeds } = compileCase(c);
       const graph = compiled.train;
       const expected = runReference(graph, feeds);
       const got = await ort.run(c.name, graph, feedsFrom64(graph, feeds));
       const names = Object.keys(graph.outputs);
       assert.ok(names.includes('loss') && names.some((n) => n.startsWith('grad:')), `outputs: ${names.join(', ')}`);
+      let worst = 0;
       for (const name of names) {
         assert.deepEqual(got[name].shape, [...expected[name].shape], `${name}: shape`);
         const error = relativeToScale(got[name].data, expected[name].data);
+        worst = Math.max(worst, error);
         assert.ok(error < TOLERANCE, `${name}: relative error ${error.toExponential(2)}`);
       }
+      t.diagnostic(`worst relative error ${worst.toExponential(2)}`);
     });
   }
 });

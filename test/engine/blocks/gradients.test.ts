@@ -17,10 +17,11 @@ describe('block gradients (finite differences, float64 reference)', () => {
   });
 
   for (const c of BLOCK_CASES) {
-    it(c.name, () => {
+    it(c.name, (t) => {
       const { compiled, feeds } = compileCase(c);
       assert.deepEqual(compiled.analysis.diagnostics, [], 'the case graph is valid and every block in it is used');
       const { worst, perParam } = gradCheck(compiled.train, feeds);
+      t.diagnostic(`worst relative error ${worst.toExponential(2)}`);
       assert.ok(Object.keys(perParam).length > 0, 'the case has weights to check');
       assert.ok(worst < TOLERANCE, `worst relative error ${worst.toExponential(2)}: ${JSON.stringify(perParam)}`);
     });

@@ -1,0 +1,78 @@
+/**
+ * Peephole LSTM (Gers & Schmidhuber; Keras's PeepholeLSTMCell): the gates also look at the cell
+ * state, through elementwise peephole weights p_i, p_f, p_o [H]. Keras layout for the rest
+ * (gates i, f, c, o along the columns of kernel [in, 4H] and recurrentKernel [H, 4H]):
+ *   [z_i, z_f, z_c, z_o] = split(x·W + h_{t−1}·U + b, 4)
+ *   i = σ(z_i + p_i ⊙ c_{t−1}),   f = σ(z_f + p_f ⊙ c_{t−1})
+ *   c_t = f ⊙ c_{t−1} + i ⊙ tanh(z_c)
+ *   o = σ(z_o + p_o ⊙ c_t)                    (the output gate sees the new cell state)
+ *   h_t = o ⊙ tanh(c_t)
+ */
+import { z } from 'zod';
+import { Activation, CellMath } from './math.ts';
+import { T, units } from './ports.ts';
+import { finish, initializerHelp, initializerParams, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import { defineBlock } from './types.ts';
+
+const Params = z.strictObject({
+  units: units(32),
+  activation: Activation.default('tanh'),
+  recurrentActivation: Activation.default('sigmoid'),
+  returnSequences: z.boolean().default(true),
+  unitForgetBias: z.boolean().default(true),
+  ...initializerParams(),
+  peepholeInitializer: z.enum(['glorotUniform', 'zeros']).default('glorotUniform'),
+});
+
+/** The peephole weights, in the order Keras's PeepholeLSTMCell adds them after kernel, recurrent_kernel and bias. */
+export const PEEPHOLES = ['peepholeInput', 'peepholeForget', 'peepholeOutput'] as const;
+
+export const peepholeLstm = defineBlock<z.infer<typeof Params>>({
+  type: 'peepholeLstm',
+  category: 'recurrent',
+  label: { en: 'Peephole LSTM', zh: '窥视孔 LSTM' },
+  help: {
+    en: 'LSTM whose gates also see the cell state c through peephole connections: the input and forget gates look at c_{t−1}, the output gate at the new c_t. Helps with precise timing.',
+    zh: '门也能看到细胞状态 c 的 LSTM（窥视孔连接）：输入门和遗忘门看 c_{t−1}，输出门看更新后的 c_t。有助于学习精确的时间间隔。',
+  },
+  params: Params,
+  paramHelp: {
+    units: T.units,
+    activation: T.activation,
+    recurrentActivation: T.recurrentActivation,
+    returnSequences: T.returnSequences,
+    unitForgetBias: T.unitForgetBias,
+    ...initializerHelp(),
+    peepholeInitializer: {
+      en: 'How the peephole weights p_i, p_f, p_o start: glorotUniform (uniform in ±√(3/H), what Keras draws them from by default) or zeros (the block starts as a plain LSTM).',
+      zh: '窥视孔权重 p_i、p_f、p_o 的初始化方式：glorotUniform（在 ±√(3/H) 内均匀分布，即 Keras 的默认做法）或 zeros（模块一开始与普通 LSTM 相同）。',
+    },
+  },
+  inputs: recurrentInputs,
+  outputs: recurrentOutputs,
+  infer: recurrentInfer,
+  weights: (p, cx) => [
+    { name: 'kernel', shape: [inputSize(cx), 4 * p.units], init: p.kernelInitializer, units: p.units },
+    { name: 'recurrentKernel', shape: [p.units, 4 * p.units], init: p.recurrentInitializer, units: p.units, gain: p.recurrentGain },
+    { name: 'bias', shape: [4 * p.units], init: p.unitForgetBias ? 'forgetBias' : 'zeros', units: p.units },
+    ...PEEPHOLES.map((name) => ({ name, shape: [p.units], init: p.peepholeInitializer })),
+  ],
+  lower: (p, cx) => {
+    const m = new CellMath(cx.cell);
+    const [W, U, b] = [cx.weight('kernel'), cx.weight('recurrentKernel'), cx.weight('bias')];
+    const [pi, pf, po] = PEEPHOLES.map((name) => cx.weight(name));
+    const shape = [cx.cell.batch, p.units];
+    const hPrev = cx.cell.delay(`${cx.nodeId}.h`, shape);
+    const cPrev = cx.cell.delay(`${cx.nodeId}.c`, shape);
+    const gate = (z: number) => m.act(p.recurrentActivation, z);
+    const [zi, zf, zc, zo] = m.split(m.add(m.add(m.matmul(sequenceIn(cx), W), m.matmul(hPrev, U)), b), 4);
+    const i = gate(m.add(zi, m.mul(pi, cPrev)));
+    const f = gate(m.add(zf, m.mul(pf, cPrev)));
+    const c = m.add(m.mul(f, cPrev), m.mul(i, m.act(p.activation, zc)));
+    const o = gate(m.add(zo, m.mul(po, c)));
+    const h = m.mul(o, m.act(p.activation, c));
+    cx.cell.connectDelay(hPrev, h);
+    cx.cell.connectDelay(cPrev, c);
+    return finish(cx, h, p.returnSequences);
+  },
+});
