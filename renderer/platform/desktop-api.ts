@@ -51,6 +51,11 @@ export interface DesktopApi {
   recentFiles(): Promise<RecentFile[]>;
   /** Tells main the window's document, for the title bar and the unsaved-changes prompt on close. */
   setDocumentState(state: { title: string; path: string | null; dirty: boolean }): void;
+  /**
+   * The engine host's state as main sees it (a crash, a restart). After 'ready' a new engine port
+   * arrives through ENGINE_PORT_MESSAGE; the old one is dead.
+   */
+  onHostStatus(listener: (status: { state: 'starting' | 'ready' | 'crashed' | 'restarting' | 'stopped'; pid: number | null; message: string | null }) => void): () => void;
   /** Subscribes to native menu commands; returns the unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   /**

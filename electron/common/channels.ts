@@ -1,0 +1,27 @@
+/**
+ * IPC channel names between main and the preload, one per message. Prefixed so they never meet
+ * Electron's own channels. Only these names exist: main registers a handler for each renderer →
+ * main channel and nothing else, so a page cannot reach anything by guessing a name.
+ */
+
+// ─── Renderer asks, main answers (ipcRenderer.invoke ↔ ipcMain.handle) ─────────────────────
+export const OPEN_GRAPH_DIALOG = 'rnn-studio:open-graph-dialog';
+export const OPEN_GRAPH_PATH = 'rnn-studio:open-graph-path';
+export const SAVE_GRAPH = 'rnn-studio:save-graph';
+export const SAVE_TEXT_DIALOG = 'rnn-studio:save-text-dialog';
+export const RECENT_FILES = 'rnn-studio:recent-files';
+
+// ─── Renderer tells main (ipcRenderer.send ↔ ipcMain.on) ──────────────────────────────────
+export const SET_DOCUMENT_STATE = 'rnn-studio:set-document-state';
+export const CLOSE_WINDOW = 'rnn-studio:close-window';
+
+// ─── Main tells the renderer (webContents.send / postMessage ↔ ipcRenderer.on) ────────────
+export const HOST_STATUS = 'rnn-studio:host-status';
+export const MENU_COMMAND = 'rnn-studio:menu-command';
+export const SAVE_BEFORE_CLOSE = 'rnn-studio:save-before-close';
+/** Carries a MessagePortMain to the preload, which hands it to the page. */
+export const ENGINE_PORT = 'rnn-studio:engine-port-transfer';
+
+export const INVOKE_CHANNELS = [OPEN_GRAPH_DIALOG, OPEN_GRAPH_PATH, SAVE_GRAPH, SAVE_TEXT_DIALOG, RECENT_FILES] as const;
+export const SEND_CHANNELS = [SET_DOCUMENT_STATE, CLOSE_WINDOW] as const;
+export const EVENT_CHANNELS = [HOST_STATUS, MENU_COMMAND, SAVE_BEFORE_CLOSE, ENGINE_PORT] as const;

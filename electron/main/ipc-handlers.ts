@@ -1,0 +1,238 @@
+/**
+ * Main's side of the preload's API: one handler per channel. Each checks its sender first (only
+ * the app's own page, in the top frame, is answered; anything else is refused and logged), parses
+ * its arguments (a page is not trusted to send what the type says), and answers
+ * `{ok:false, error:{code, message}}` instead of throwing.
+ *
+ * A page can read or overwrite by path only files the user chose: picked in a dialog, handed to
+ * the app (command line, Finder), or on the recent files list. Saving to any other path asks the
+ * user with a save dialog first.
+ */
+import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { SAVE_FILTERS, type OpenedFile, type RecentFile, type Result, type SaveFilter } from '../common/api.ts';
+import {
+  CLOSE_WINDOW,
+  OPEN_GRAPH_DIALOG,
+  OPEN_GRAPH_PATH,
+  RECENT_FILES,
+  SAVE_GRAPH,
+  SAVE_TEXT_DIALOG,
+  SET_DOCUMENT_STATE,
+} from '../common/channels.ts';
+import type { DocumentWindow } from './document-window.ts';
+import { FILE_EXTENSIONS, MAX_OPEN_BYTES, readTextFile, suggestedFileName, writeTextFile } from './file-access.ts';
+import type { RecentFiles } from './recent-files.ts';
+import { isTrustedSender, type SenderFrame } from './security.ts';
+import type { MainStrings } from './strings.ts';
+
+export interface IpcEvent<S> {
+  readonly sender: S;
+  readonly senderFrame: SenderFrame | null;
+}
+
+/** What the handlers use of ipcMain. */
+export interface IpcMainLike<S> {
+  handle(channel: string, listener: (event: IpcEvent<S>, ...args: unknown[]) => unknown): void;
+  on(channel: string, listener: (event: IpcEvent<S>, ...args: unknown[]) => void): unknown;
+}
+
+export interface DialogsLike<W> {
+  showOpenDialog(parent: W, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+  showSaveDialog(parent: W, options: SaveDialogOptions): Promise<{ canceled: boolean; filePath?: string }>;
+}
+
+export interface IpcTarget<W> {
+  readonly window: W;
+  readonly document: DocumentWindow;
+}
+
+export interface IpcHandlerDeps<S, W> {
+  /** The app page's file:// URL, the only sender answered. */
+  readonly appUrl: string;
+  readonly platform?: NodeJS.Platform;
+  /** The window a sender belongs to; null when it has none (it is refused). */
+  windowOf(sender: S): IpcTarget<W> | null;
+  readonly dialogs: DialogsLike<W>;
+  readonly recent: RecentFiles;
+  /** Where dialogs start before the user has picked a folder (the Documents folder). */
+  defaultFolder(): string;
+  /** Read at each use: the language is known only once the app is ready. */
+  readonly strings: MainStrings;
+  readonly log: (message: string) => void;
+  readonly maxOpenBytes?: number;
+}
+
+const AbsolutePath = z.string().min(1).max(4096).refine((p) => isAbsolute(p), 'must be an absolute path');
+const ARGUMENTS = {
+  [OPEN_GRAPH_DIALOG]: z.tuple([]),
+  [OPEN_GRAPH_PATH]: z.tuple([AbsolutePath]),
+  [SAVE_GRAPH]: z.tuple([AbsolutePath.nullable(), z.string(), z.string().max(1000)]),
+  [SAVE_TEXT_DIALOG]: z.tuple([z.string(), z.string().max(1000), z.enum(SAVE_FILTERS)]),
+  [RECENT_FILES]: z.tuple([]),
+  [SET_DOCUMENT_STATE]: z.tuple([z.object({ title: z.string().max(1000), path: z.string().max(4096).nullable(), dirty: z.boolean() })]),
+  [CLOSE_WINDOW]: z.tuple([]),
+} as const;
+type Channel = keyof typeof ARGUMENTS;
+type Args<C extends Channel> = z.output<(typeof ARGUMENTS)[C]>;
+
+const fail = (code: string, message: string) => ({ ok: false as const, error: { code, message } });
+const ok = <T>(value: T) => ({ ok: true as const, value });
+
+function parseArgs<C extends Channel>(channel: C, args: unknown[]): { ok: true; value: Args<C> } | { ok: false; error: { code: string; message: string } } {
+  const parsed = ARGUMENTS[channel].safeParse(args);
+  if (parsed.success) return ok(parsed.data as Args<C>);
+  const issue = parsed.error.issues[0];
+  const at = issue.path.length ? `argument ${issue.path.map(String).join('.')}` : 'arguments';
+  return fail('bad-request', `${channel}: ${at}: ${issue.message}`);
+}
+
+export interface IpcHandlers {
+  /** Lets the page read and save `path` by name (a file handed to the app outside a dialog). */
+  allow(path: string): void;
+}
+
+export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerDeps<S, W>): IpcHandlers {
+  const platform = deps.platform ?? process.platform;
+  const maxOpenBytes = deps.maxOpenBytes ?? MAX_OPEN_BYTES;
+  const keyOf = (path: string) => (platform === 'win32' || platform === 'darwin' ? resolve(path).toLowerCase() : resolve(path));
+  const chosen = new Set<string>();
+  let lastFolder: string | null = null;
+
+  const allow = (path: string) => {
+    chosen.add(keyOf(path));
+    lastFolder = dirname(resolve(path));
+  };
+  const allowed = async (path: string) => chosen.has(keyOf(path)) || (await deps.recent.includes(path));
+  const remember = async (path: string) => {
+    allow(path);
+    await deps.recent.add(path);
+  };
+  const startFolder = () => lastFolder ?? deps.defaultFolder();
+
+  /** The sender's window, or null (logged) when the sender is not the app's own page. */
+  const targetOf = (channel: string, event: IpcEvent<S>): IpcTarget<W> | null => {
+    if (!isTrustedSender(event.senderFrame, deps.appUrl, platform)) {
+      const from = event.senderFrame === null ? 'a frame that no longer exists' : event.senderFrame.parent !== null ? `a subframe (${event.senderFrame.url})` : event.senderFrame.url;
+      deps.log(`refused ${channel} from ${from}`);
+      return null;
+    }
+    const target = deps.windowOf(event.sender);
+    if (target === null) deps.log(`refused ${channel}: the sender has no window`);
+    return target;
+  };
+
+  function answer<C extends Channel, T>(channel: C, respond: (target: IpcTarget<W>, args: Args<C>) => Promise<Result<T>>): void {
+    ipc.handle(channel, async (event, ...raw): Promise<Result<T>> => {
+      const target = targetOf(channel, event);
+      if (target === null) return fail('forbidden', `${channel} is answered only for RNN Studio's own page`);
+      target.document.pageSpoke();
+      const args = parseArgs(channel, raw);
+      if (!args.ok) return args;
+      try {
+        return await respond(target, args.value);
+      } catch (e) {
+        deps.log(`${channel} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        return fail('internal', `${channel} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  }
+
+  function listen<C extends Channel>(channel: C, act: (target: IpcTarget<W>, args: Args<C>) => void): void {
+    ipc.on(channel, (event, ...raw) => {
+      const target = targetOf(channel, event);
+      if (target === null) return;
+      const args = parseArgs(channel, raw);
+      if (!args.ok) {
+        deps.log(args.error.message);
+        return;
+      }
+      act(target, args.value);
+    });
+  }
+
+  const saveFilters = (filter: SaveFilter) => {
+    const strings = deps.strings;
+    const name = filter === 'graph' ? strings.filterGraph : filter === 'model' ? strings.filterModel : strings.filterJson;
+    return [{ name, extensions: [FILE_EXTENSIONS[filter]] }];
+  };
+
+  /** Asks where to save; null when the user cancels. */
+  const askSavePath = async (target: IpcTarget<W>, defaultPath: string, filter: SaveFilter): Promise<string | null> => {
+    const choice = await deps.dialogs.showSaveDialog(target.window, {
+      defaultPath,
+      filters: saveFilters(filter),
+      properties: ['createDirectory', 'showOverwriteConfirmation'],
+    });
+    return choice.canceled || !choice.filePath ? null : choice.filePath;
+  };
+
+  answer(OPEN_GRAPH_DIALOG, async (target): Promise<Result<OpenedFile | null>> => {
+    const strings = deps.strings;
+    const pending = target.document.takePendingOpen();
+    let path = pending;
+    if (path === null) {
+      const choice = await deps.dialogs.showOpenDialog(target.window, {
+        defaultPath: startFolder(),
+        properties: ['openFile'],
+        filters: [
+          { name: `${strings.filterGraph} (*.${FILE_EXTENSIONS.graph})`, extensions: [FILE_EXTENSIONS.graph] },
+          { name: strings.filterJson, extensions: ['json'] },
+        ],
+      });
+      if (choice.canceled || choice.filePaths.length === 0) return ok(null);
+      path = choice.filePaths[0];
+    }
+    const read = await readTextFile(path, maxOpenBytes);
+    if (read.ok) await remember(path);
+    return read;
+  });
+
+  answer(OPEN_GRAPH_PATH, async (_target, [path]): Promise<Result<OpenedFile>> => {
+    if (!(await allowed(path))) return fail('forbidden', `${path} is not a file opened in RNN Studio before; choose it with Open…`);
+    const read = await readTextFile(path, maxOpenBytes);
+    if (read.ok) await remember(path);
+    return read;
+  });
+
+  answer(SAVE_GRAPH, async (target, [path, text, suggestedName]): Promise<Result<{ path: string } | null>> => {
+    let destination = path !== null && (await allowed(path)) ? path : null;
+    if (destination === null) {
+      const offered = path ?? join(startFolder(), suggestedFileName(suggestedName, 'graph', deps.strings.untitled));
+      destination = await askSavePath(target, offered, 'graph');
+      if (destination === null) return ok(null);
+    }
+    const written = await writeTextFile(destination, text);
+    if (written.ok) await remember(destination);
+    return written;
+  });
+
+  answer(SAVE_TEXT_DIALOG, async (target, [text, suggestedName, filter]): Promise<Result<{ path: string } | null>> => {
+    const destination = await askSavePath(target, join(startFolder(), suggestedFileName(suggestedName, filter, deps.strings.untitled)), filter);
+    if (destination === null) return ok(null);
+    const written = await writeTextFile(destination, text);
+    if (written.ok) {
+      if (filter === 'graph') await remember(destination);
+      else lastFolder = dirname(destination);
+    }
+    return written;
+  });
+
+  ipc.handle(RECENT_FILES, async (event): Promise<RecentFile[]> => {
+    const target = targetOf(RECENT_FILES, event);
+    if (target === null) return [];
+    target.document.pageSpoke();
+    try {
+      return await deps.recent.list();
+    } catch (e) {
+      deps.log(`could not list recent files: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
+    }
+  });
+
+  listen(SET_DOCUMENT_STATE, (target, [state]) => target.document.setState(state));
+  listen(CLOSE_WINDOW, (target) => target.document.closeNow());
+
+  return { allow };
+}

@@ -1,0 +1,186 @@
+/**
+ * Enough of Electron's main-process API, as plain objects that record what they are asked, to run
+ * the bundled dist/electron/main.cjs in Node. Only what main.ts uses is here.
+ */
+import { EventEmitter } from 'node:events';
+
+export interface FakeEvent {
+  prevented: boolean;
+  preventDefault(): void;
+}
+export const fakeEvent = (extra: Record<string, unknown> = {}): FakeEvent & Record<string, unknown> => {
+  const event = { prevented: false, preventDefault: () => (event.prevented = true), ...extra };
+  return event;
+};
+
+export interface FakeElectronOptions {
+  readonly appPath: string;
+  readonly userData: string;
+  readonly documents: string;
+  readonly lock?: boolean;
+  readonly messageBoxResponse?: number;
+}
+
+let nextContentsId = 1;
+
+export class FakeWebContents extends EventEmitter {
+  readonly id = nextContentsId++;
+  readonly sent: { channel: string; args: unknown[] }[] = [];
+  readonly posted: { channel: string; message: unknown; transfer: unknown[] }[] = [];
+  readonly mainFrame = { url: '', parent: null };
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push({ channel, args });
+  }
+  postMessage(channel: string, message: unknown, transfer: unknown[] = []): void {
+    this.posted.push({ channel, message, transfer });
+  }
+  isDestroyed(): boolean {
+    return false;
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => unknown): void {
+    this.windowOpenHandler = handler;
+  }
+  windowOpenHandler: ((details: { url: string }) => unknown) | null = null;
+}
+
+export function fakeElectron(options: FakeElectronOptions) {
+  const record = {
+    windows: [] as FakeBrowserWindow[],
+    forks: [] as { modulePath: string; args: string[]; options: Record<string, unknown>; child: FakeUtilityProcess }[],
+    handles: new Map<string, (event: unknown, ...args: unknown[]) => unknown>(),
+    listeners: new Map<string, (event: unknown, ...args: unknown[]) => void>(),
+    menus: [] as unknown[],
+    headersListener: null as unknown,
+    permissionRequestHandler: null as unknown,
+    permissionCheckHandler: null as unknown,
+    quits: 0,
+    messageBoxes: [] as unknown[],
+    recentDocuments: [] as string[],
+  };
+
+  class FakeBrowserWindow extends EventEmitter {
+    static getFocusedWindow(): FakeBrowserWindow | null {
+      return record.windows.find((w) => !w.closed) ?? null;
+    }
+    readonly webContents = new FakeWebContents();
+    title = '';
+    loaded: string | null = null;
+    closed = false;
+    shown = false;
+    constructor(readonly options: Record<string, unknown>) {
+      super();
+      record.windows.push(this);
+      app.emit('web-contents-created', fakeEvent(), this.webContents);
+    }
+    loadFile(path: string): Promise<void> {
+      this.loaded = path;
+      return Promise.resolve();
+    }
+    setTitle(title: string): void {
+      this.title = title;
+    }
+    setDocumentEdited(): void {}
+    setRepresentedFilename(): void {}
+    isMinimized(): boolean {
+      return false;
+    }
+    restore(): void {}
+    focus(): void {}
+    show(): void {
+      this.shown = true;
+    }
+    isDestroyed(): boolean {
+      return this.closed;
+    }
+    reload(): void {}
+    /** Like BrowserWindow.close(): 'close' may be prevented; otherwise the window goes. */
+    close(): void {
+      const event = fakeEvent();
+      this.emit('close', event);
+      if (event.prevented) return;
+      this.closed = true;
+      this.emit('closed');
+    }
+  }
+
+  class FakeUtilityProcess extends EventEmitter {
+    pid: number | undefined = undefined;
+    readonly posted: { message: unknown; transfer: unknown[] }[] = [];
+    killed = false;
+    postMessage(message: unknown, transfer: unknown[] = []): void {
+      this.posted.push({ message, transfer });
+    }
+    kill(): boolean {
+      this.killed = true;
+      return true;
+    }
+  }
+
+  let channels = 0;
+  class MessageChannelMain {
+    readonly port1: { channel: number; end: number };
+    readonly port2: { channel: number; end: number };
+    constructor() {
+      channels++;
+      this.port1 = { channel: channels, end: 1 };
+      this.port2 = { channel: channels, end: 2 };
+    }
+  }
+
+  const app = Object.assign(new EventEmitter(), {
+    isPackaged: false,
+    setName: () => undefined,
+    setAppUserModelId: () => undefined,
+    requestSingleInstanceLock: () => options.lock ?? true,
+    quit: () => {
+      record.quits++;
+    },
+    exit: () => undefined,
+    getAppPath: () => options.appPath,
+    getPath: (name: string) => (name === 'userData' ? options.userData : name === 'documents' ? options.documents : `/unknown/${name}`),
+    getLocale: () => 'en-US',
+    getVersion: () => '0.1.0',
+    whenReady: () => Promise.resolve(),
+    setAboutPanelOptions: () => undefined,
+    addRecentDocument: (path: string) => record.recentDocuments.push(path),
+    clearRecentDocuments: () => undefined,
+  });
+
+  const electron = {
+    app,
+    BrowserWindow: FakeBrowserWindow,
+    MessageChannelMain,
+    utilityProcess: {
+      fork: (modulePath: string, args: string[], forkOptions: Record<string, unknown>) => {
+        const child = new FakeUtilityProcess();
+        record.forks.push({ modulePath, args, options: forkOptions, child });
+        return child;
+      },
+    },
+    ipcMain: {
+      handle: (channel: string, listener: (event: unknown, ...args: unknown[]) => unknown) => record.handles.set(channel, listener),
+      on: (channel: string, listener: (event: unknown, ...args: unknown[]) => void) => record.listeners.set(channel, listener),
+    },
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: (listener: unknown) => (record.headersListener = listener) },
+        setPermissionRequestHandler: (handler: unknown) => (record.permissionRequestHandler = handler),
+        setPermissionCheckHandler: (handler: unknown) => (record.permissionCheckHandler = handler),
+      },
+    },
+    Menu: {
+      buildFromTemplate: (template: unknown) => ({ template }),
+      setApplicationMenu: (menu: unknown) => record.menus.push(menu),
+    },
+    dialog: {
+      showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+      showSaveDialog: () => Promise.resolve({ canceled: true, filePath: '' }),
+      showMessageBox: (_window: unknown, box: unknown) => {
+        record.messageBoxes.push(box);
+        return Promise.resolve({ response: options.messageBoxResponse ?? 2, checkboxChecked: false });
+      },
+    },
+    shell: { openExternal: () => Promise.resolve() },
+  };
+  return { electron, record, app };
+}
