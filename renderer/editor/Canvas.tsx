@@ -1,0 +1,209 @@
+/**
+ * The graph editor canvas (React Flow, controlled by the document store). Drags move blocks in
+ * the store (one undo step per drag); connections go through `store.connect`, which refuses what
+ * the engine would reject, and the reason is shown. While a connection is dragged, ports that
+ * would take it are marked.
+ */
+import {
+  Background,
+  BackgroundVariant,
+  type Connection,
+  Controls,
+  type Edge,
+  type EdgeChange,
+  type FinalConnectionState,
+  MiniMap,
+  type NodeChange,
+  type OnConnectStartParams,
+  ReactFlow,
+  useReactFlow,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type DocumentState, type XY } from '../store/document-store.ts';
+import { useDocument, useDocumentStore } from '../store/context.tsx';
+import { useToasts } from '../ui/toasts.tsx';
+import { useLanguage } from '../ui/use-language.ts';
+import { BlockNode } from './BlockNode.tsx';
+import { type ConnectionHints, connectionHints, verdictFor } from './connection-hints.ts';
+import { type BlockFlowNode, toFlowEdges } from './flow-model.ts';
+import { ConnectionHintsContext } from './hints-context.ts';
+import { useAnalysis } from './use-analysis.ts';
+import { type Measured, useFlowNodes } from './use-flow-nodes.ts';
+
+const NODE_TYPES = { block: BlockNode };
+/** Small graphs are shown at their natural size rather than blown up to fill the canvas. */
+const FIT_VIEW = { padding: 0.08, maxZoom: 1 };
+
+const CATEGORY_COLOURS: Readonly<Record<string, string>> = {
+  data: '#0e9f6e',
+  recurrent: '#4f46e5',
+  layer: '#0284c7',
+  output: '#c2410c',
+  primitive: '#64748b',
+};
+
+const selectionOf = (s: DocumentState) => s.selection;
+
+function requestOf(c: Connection | Edge) {
+  return { source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' };
+}
+
+export function Canvas() {
+  const { t } = useTranslation('editor');
+  const store = useDocumentStore();
+  const toasts = useToasts();
+  const flow = useReactFlow<BlockFlowNode>();
+  const doc = useDocument((s) => s.doc);
+  const selection = useDocument(selectionOf);
+  const diagnostics = useDocument((s) => s.diagnostics);
+  const loads = useDocument((s) => s.loads);
+  const language = useLanguage();
+  const analysis = useAnalysis();
+  const [measured, setMeasured] = useState<Measured>({});
+  const [hints, setHints] = useState<ConnectionHints | null>(null);
+  const hintsRef = useRef<ConnectionHints | null>(null);
+
+  const nodes = useFlowNodes(doc, analysis, diagnostics, selection.nodes, measured, language);
+  const edges = useMemo(() => toFlowEdges(doc, analysis, diagnostics, selection.edges), [doc, analysis, diagnostics, selection.edges]);
+
+  // A newly loaded document is shown whole (after its nodes have been measured).
+  useEffect(() => {
+    if (loads === 0) return;
+    const timer = setTimeout(() => void flow.fitView({ ...FIT_VIEW, duration: 200 }), 60);
+    return () => clearTimeout(timer);
+  }, [loads, flow]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<BlockFlowNode>[]) => {
+      const s = store.getState();
+      const dragging: Record<string, XY> = {};
+      const ended: Record<string, XY> = {};
+      let endedAny = false;
+      const chosen = new Set(s.selection.nodes);
+      let selectionChanged = false;
+      const sizes: Record<string, { width: number; height: number }> = {};
+      for (const c of changes) {
+        switch (c.type) {
+          case 'position':
+            if (c.dragging) {
+              if (c.position) dragging[c.id] = c.position;
+            } else {
+              endedAny = true;
+              if (c.position) ended[c.id] = c.position;
+            }
+            break;
+          case 'select':
+            if (c.selected) chosen.add(c.id);
+            else chosen.delete(c.id);
+            selectionChanged = true;
+            break;
+          case 'dimensions':
+            if (c.dimensions) sizes[c.id] = c.dimensions;
+            break;
+          default:
+            // Removal goes through the editor's own Delete handling (one undo step for all of it).
+            break;
+        }
+      }
+      if (Object.keys(dragging).length > 0) s.moveNodes(dragging, 'drag');
+      if (endedAny) s.moveNodes(ended, 'end');
+      if (selectionChanged) s.select([...chosen], s.selection.edges);
+      if (Object.keys(sizes).length > 0)
+        setMeasured((m) => {
+          const changed = Object.entries(sizes).some(([id, d]) => m[id]?.width !== d.width || m[id]?.height !== d.height);
+          return changed ? { ...m, ...sizes } : m;
+        });
+    },
+    [store],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      const s = store.getState();
+      const chosen = new Set(s.selection.edges);
+      let changed = false;
+      for (const c of changes)
+        if (c.type === 'select') {
+          if (c.selected) chosen.add(c.id);
+          else chosen.delete(c.id);
+          changed = true;
+        }
+      if (changed) s.select(s.selection.nodes, [...chosen]);
+    },
+    [store],
+  );
+
+  const refuse = useCallback((reason: string) => toasts.show({ kind: 'error', message: t('connect.refused', { reason }) }), [toasts, t]);
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const result = store.getState().connect(requestOf(c));
+      if (!result.ok) refuse(result.reason);
+    },
+    [store, refuse],
+  );
+
+  const isValidConnection = useCallback((c: Connection | Edge) => verdictFor(store.getState().doc, hintsRef.current, requestOf(c)).ok, [store]);
+
+  const onConnectStart = useCallback(
+    (_event: MouseEvent | TouchEvent, params: OnConnectStartParams) => {
+      if (!params.nodeId || !params.handleId || !params.handleType) return;
+      const next = connectionHints(store.getState().doc, { nodeId: params.nodeId, port: params.handleId, side: params.handleType });
+      hintsRef.current = next;
+      setHints(next);
+    },
+    [store],
+  );
+
+  const onConnectEnd = useCallback(
+    (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      const current = hintsRef.current;
+      hintsRef.current = null;
+      setHints(null);
+      // A drop on a port that refuses the connection: say why (valid drops reach onConnect).
+      if (state.isValid !== false || !state.fromHandle || !state.toHandle || !state.fromNode || !state.toNode) return;
+      const from = { nodeId: state.fromNode.id, port: state.fromHandle.id ?? '' };
+      const to = { nodeId: state.toNode.id, port: state.toHandle.id ?? '' };
+      const request =
+        state.fromHandle.type === 'source'
+          ? { source: from.nodeId, sourcePort: from.port, target: to.nodeId, targetPort: to.port }
+          : { source: to.nodeId, sourcePort: to.port, target: from.nodeId, targetPort: from.port };
+      const verdict = verdictFor(store.getState().doc, current, request);
+      if (!verdict.ok) refuse(verdict.reason);
+    },
+    [store, refuse],
+  );
+
+  return (
+    <div className="canvas" data-testid="canvas" aria-label={t('canvas.label')}>
+      <ConnectionHintsContext.Provider value={hints}>
+        <ReactFlow<BlockFlowNode>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={NODE_TYPES}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectStart={onConnectStart}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={['Meta', 'Control']}
+          connectionRadius={24}
+          defaultEdgeOptions={{ type: 'default' }}
+          minZoom={0.2}
+          maxZoom={2}
+          fitView
+          fitViewOptions={FIT_VIEW}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#c8cfdb" />
+          <MiniMap pannable zoomable style={{ width: 168, height: 108 }} nodeColor={(n) => CATEGORY_COLOURS[(n.data as BlockFlowNode['data']).category ?? ''] ?? '#94a3b8'} nodeStrokeWidth={2} maskColor="rgba(241, 244, 249, 0.7)" />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </ConnectionHintsContext.Provider>
+      {doc.nodes.length === 0 && <div className="canvas-empty">{t('canvas.empty')}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,250 @@
+/**
+ * The File menu: New, Open, Save, Save As, Open Recent, Import/Export JSON and Templates, with
+ * Ctrl/Cmd+N, O, S and Shift+S in a browser. Inside Electron the native menu sends the same
+ * commands (and owns the accelerators), files go through native dialogs, and a window closing
+ * with unsaved changes is saved from here.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useEngine } from '../engine/context.tsx';
+import type { DesktopApi } from '../platform/desktop-api.ts';
+import { useDocument, useDocumentStore } from '../store/context.tsx';
+import { Menu, type MenuEntry } from '../ui/Menu.tsx';
+import { useToasts } from '../ui/toasts.tsx';
+import { createBrowserFileService } from './browser-file-service.ts';
+import { createDesktopFileService, pickImportFile } from './desktop-file-service.ts';
+import { downloadText } from './download.ts';
+import { createFileActions, failureMessage, type FileActions, type Translate } from './file-actions.ts';
+import { askUnsavedOn, createFilePromptSlot, pickTemplateOn, showErrorsOn, workspacePromptsOn, type FilePrompt, type FilePromptSlot } from './file-prompts.ts';
+import type { FileService, RecentItem } from './file-service.ts';
+import { DocumentErrorsDialog, OverwriteDialog, UnsavedChangesDialog } from './FileQuestions.tsx';
+import { documentAccessFor } from './store-access.ts';
+import { fromMenuCommand, shortcutCommand, shortcutLabel, type FileCommand } from './shortcuts.ts';
+import { TemplateGallery } from './TemplateGallery.tsx';
+import { WorkspaceFileDialog } from './WorkspaceFileDialog.tsx';
+import './files.css';
+
+interface FileMenuController {
+  readonly service: FileService;
+  readonly actions: FileActions;
+  readonly run: (command: FileCommand) => Promise<void>;
+}
+
+const isMac = () => /Mac|iPhone|iPad/.test(globalThis.navigator?.userAgent ?? '');
+
+function localStorageOrUndefined(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined; // storage disabled: recent files last for the session only
+  }
+}
+
+export function FileMenu() {
+  const { t, i18n } = useTranslation('files');
+  const store = useDocumentStore();
+  const { client } = useEngine();
+  const toasts = useToasts();
+  const path = useDocument((s) => s.path);
+
+  const clientRef = useRef(client);
+  const toastsRef = useRef(toasts);
+  const importInput = useRef<HTMLInputElement>(null);
+  const [slot] = useState(createFilePromptSlot);
+  const [shown, setShown] = useState<{ prompt: FilePrompt | null; key: number }>({ prompt: null, key: 0 });
+  const [recent, setRecent] = useState<readonly RecentItem[]>([]);
+
+  useEffect(() => {
+    clientRef.current = client;
+  }, [client]);
+  useEffect(() => {
+    toastsRef.current = toasts;
+  }, [toasts]);
+
+  const [controller] = useState<FileMenuController>(() => {
+    const desktop = globalThis.window?.rnnStudio;
+    const getClient = () => clientRef.current;
+    // The language may change while the menu lives: translate at the moment a message is made.
+    const translate: Translate = (key, options) => i18n.t(key, { ...options, ns: 'files' });
+    const service = desktop
+      ? createDesktopFileService(desktop)
+      : createBrowserFileService({ getClient, prompts: workspacePromptsOn(slot), storage: localStorageOrUndefined(), download: downloadText });
+    const actions = createFileActions({
+      document: documentAccessFor(store),
+      service,
+      getClient,
+      t: translate,
+      ui: {
+        askUnsaved: (name) => askUnsavedOn(slot, name),
+        showDocumentErrors: (source, errors) => showErrorsOn(slot, source, errors),
+        notify: (kind, message) => toastsRef.current.show({ kind, message }),
+      },
+    });
+    const run = (command: FileCommand) => runCommand(command, { actions, slot, desktop, importInput, translate, notify: (message) => toastsRef.current.show({ kind: 'error', message }) });
+    return { service, actions, run };
+  });
+  const { service, actions, run } = controller;
+
+  const refreshRecent = useCallback(() => void service.recent().then(setRecent, () => setRecent([])), [service]);
+
+  useEffect(() => {
+    const unsubscribe = slot.subscribe((prompt) => setShown((s) => ({ prompt, key: s.key + 1 })));
+    return () => {
+      unsubscribe();
+      slot.cancel();
+    };
+  }, [slot]);
+
+  useEffect(refreshRecent, [refreshRecent, path]);
+
+  // Browser shortcuts; inside Electron the native menu's accelerators send them instead.
+  useEffect(() => {
+    if (window.rnnStudio) return;
+    const onKeyDown = (e: KeyboardEvent) => {
+      const command = shortcutCommand(e);
+      if (command === null) return;
+      e.preventDefault(); // the browser's own Save Page / Open File
+      void run(command).then(refreshRecent);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [run, refreshRecent]);
+
+  useEffect(() => {
+    const api = window.rnnStudio;
+    if (!api) return;
+    const offMenu = api.onMenuCommand((command) => {
+      const fileCommand = fromMenuCommand(command);
+      if (fileCommand) void run(fileCommand).then(refreshRecent);
+    });
+    // Main asked "Save, Don't save, Cancel" on close and the user chose Save.
+    const offClose = api.onSaveBeforeClose(() => {
+      void actions.save().then((saved) => {
+        if (saved) api.closeWindow();
+      });
+    });
+    return () => {
+      offMenu();
+      offClose();
+    };
+  }, [run, actions, refreshRecent]);
+
+  const mac = isMac();
+  const item = (command: FileCommand, label: string): MenuEntry => ({
+    kind: 'item',
+    id: command,
+    label,
+    testId: `menu-file-${command}`,
+    shortcut: shortcutLabel(command, mac) ?? undefined,
+    onSelect: () => void run(command).then(refreshRecent),
+  });
+
+  const entries: MenuEntry[] = [
+    item('new', t('menu.new')),
+    item('open', t('menu.open')),
+    item('save', t('menu.save')),
+    item('saveAs', t('menu.saveAs')),
+    { kind: 'separator', id: 'sep-recent' },
+    { kind: 'heading', id: 'recent', label: t('menu.recent') },
+    ...(recent.length > 0
+      ? recent.map(
+          (r): MenuEntry => ({
+            kind: 'item',
+            id: `recent:${r.key}`,
+            label: r.name,
+            title: r.detail,
+            testId: 'recent-file',
+            onSelect: () => void actions.openRecent(r).then(refreshRecent),
+          }),
+        )
+      : [{ kind: 'heading', id: 'recent-empty', label: t('menu.recentEmpty') } satisfies MenuEntry]),
+    { kind: 'separator', id: 'sep-json' },
+    item('import', t('menu.import')),
+    item('export', t('menu.export')),
+    { kind: 'separator', id: 'sep-templates' },
+    item('templates', t('menu.templates')),
+  ];
+
+  return (
+    <>
+      <Menu label={t('menu.file')} entries={entries} testId="menu-file" onOpen={refreshRecent} />
+      <input
+        ref={importInput}
+        type="file"
+        hidden
+        data-testid="import-input"
+        accept=".json,application/json"
+        onChange={(e) => {
+          const input = e.currentTarget;
+          const file = input.files?.[0];
+          // Cleared so that picking the same file again is noticed.
+          input.value = '';
+          if (file) void actions.importFile(file);
+        }}
+      />
+      <PromptView key={shown.key} prompt={shown.prompt} client={client} />
+    </>
+  );
+}
+
+function PromptView({ prompt, client }: { prompt: FilePrompt | null; client: ReturnType<typeof useEngine>['client'] }) {
+  if (prompt === null) return null;
+  switch (prompt.kind) {
+    case 'unsaved':
+      return <UnsavedChangesDialog name={prompt.name} onAnswer={prompt.answer} />;
+    case 'open':
+      return <WorkspaceFileDialog mode="open" listing={prompt.listing} onAnswer={prompt.answer} />;
+    case 'saveAs':
+      return <WorkspaceFileDialog mode="save" listing={prompt.listing} suggested={prompt.suggested} onAnswer={prompt.answer} />;
+    case 'overwrite':
+      return <OverwriteDialog name={prompt.name} onAnswer={prompt.answer} />;
+    case 'errors':
+      return <DocumentErrorsDialog source={prompt.source} errors={prompt.errors} onClose={() => prompt.answer(true)} />;
+    case 'templates':
+      return <TemplateGallery client={client} onAnswer={prompt.answer} />;
+  }
+}
+
+interface RunContext {
+  readonly actions: FileActions;
+  readonly slot: FilePromptSlot;
+  readonly desktop: DesktopApi | undefined;
+  readonly importInput: { readonly current: HTMLInputElement | null };
+  readonly translate: Translate;
+  readonly notify: (message: string) => void;
+}
+
+async function runCommand(command: FileCommand, { actions, slot, desktop, importInput, translate, notify }: RunContext): Promise<void> {
+  switch (command) {
+    case 'new':
+      await actions.newDocument();
+      return;
+    case 'open':
+      await actions.open();
+      return;
+    case 'save':
+      await actions.save();
+      return;
+    case 'saveAs':
+      await actions.saveAs();
+      return;
+    case 'export':
+      await actions.exportJson();
+      return;
+    case 'import': {
+      if (!desktop) {
+        importInput.current?.click();
+        return;
+      }
+      const picked = await pickImportFile(desktop);
+      if (!picked.ok) notify(failureMessage(translate, picked.failure, 'import'));
+      else if (picked.value) await actions.importFile(picked.value);
+      return;
+    }
+    case 'templates': {
+      const template = await pickTemplateOn(slot);
+      if (template) await actions.openTemplate(template);
+      return;
+    }
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * The document store: the engine's GraphDocument is the source of truth, changed only through the
+ * actions below. Every change to the document goes through Immer's `produceWithPatches`, and the
+ * patches make undo/redo (one entry per user action: a whole drag is one entry). Selection,
+ * diagnostics and the saved-state marker live outside the history.
+ */
+import { applyPatches, type Draft, enablePatches, produce, produceWithPatches } from 'immer';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { getBlock } from '../../engine/blocks/registry.ts';
+import type { GraphDocument } from '../../engine/graph/schema.ts';
+import type { Diagnostic } from '../../engine/protocol/messages.ts';
+import { checkConnection, type ConnectionRequest } from './connection-rules.ts';
+import { PatchHistory } from './history.ts';
+import { freshEdgeId, freshNodeId } from './ids.ts';
+import { sameValue } from './same-value.ts';
+
+enablePatches();
+
+export type XY = { x: number; y: number };
+
+export type ConnectResult = { ok: true; edgeId: string } | { ok: false; reason: string; code: string };
+
+export interface Selection {
+  readonly nodes: string[];
+  readonly edges: string[];
+}
+
+export interface DocumentState {
+  doc: GraphDocument;
+  /** Where it was opened from / saved to; sent as documentPath to the host. */
+  path: string | null;
+  /** Differs from what was last loaded or saved. */
+  dirty: boolean;
+  selection: Selection;
+  /** Latest diagnostics for `doc` (from the engine, or from the local analysis while it is away). */
+  diagnostics: Diagnostic[];
+  canUndo: boolean;
+  canRedo: boolean;
+  /** How many documents were loaded since the store was made; the canvas fits its view to each. */
+  loads: number;
+  load(doc: GraphDocument, path: string | null): void;
+  markSaved(path: string): void;
+  addNode(type: string, position: XY): string;
+  connect(c: ConnectionRequest): ConnectResult;
+  removeNodes(ids: string[]): void;
+  removeEdges(ids: string[]): void;
+  /** Nodes and edges together, as one undo step (edges of removed nodes go with them). */
+  removeElements(nodes: string[], edges: string[]): void;
+  removeSelection(): void;
+  moveNodes(positions: Record<string, XY>, phase: 'drag' | 'end'): void;
+  setParams(nodeId: string, params: Record<string, unknown>): void;
+  setLabel(nodeId: string, label: string | undefined): void;
+  setName(name: string): void;
+  setDescription(description: string | undefined): void;
+  setDataset(spec: GraphDocument['dataset']): void;
+  setTraining(settings: GraphDocument['training']): void;
+  select(nodes: string[], edges?: string[]): void;
+  setDiagnostics(d: Diagnostic[]): void;
+  undo(): void;
+  redo(): void;
+}
+
+export interface DocumentStoreOptions {
+  /** Clock for merging quick successive edits of one field (tests pass their own). */
+  readonly now?: () => number;
+}
+
+export type DocumentStore = StoreApi<DocumentState>;
+
+export const emptyDocument = (name = 'Untitled'): GraphDocument => ({
+  format: 'rnn-studio.graph',
+  version: 1,
+  name,
+  nodes: [],
+  edges: [],
+});
+
+const EMPTY_SELECTION: Selection = { nodes: [], edges: [] };
+
+const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Selection restricted to what exists in `doc`. */
+function within(doc: GraphDocument, s: Selection): Selection {
+  const nodes = s.nodes.filter((id) => doc.nodes.some((n) => n.id === id));
+  const edges = s.edges.filter((id) => doc.edges.some((e) => e.id === id));
+  return nodes.length === s.nodes.length && edges.length === s.edges.length ? s : { nodes, edges };
+}
+
+function placeNodes(d: Draft<GraphDocument>, positions: Record<string, XY>): void {
+  for (const node of d.nodes) {
+    const p = positions[node.id];
+    if (p && (node.position.x !== p.x || node.position.y !== p.y)) node.position = { x: p.x, y: p.y };
+  }
+}
+
+export function createDocumentStore(initial: GraphDocument = emptyDocument(), options: DocumentStoreOptions = {}): DocumentStore {
+  const now = options.now ?? (() => Date.now());
+  const history = new PatchHistory();
+  let saved: GraphDocument = structuredClone(initial);
+  /** The document as it was when the current drag began; null when no drag is under way. */
+  let dragBase: GraphDocument | null = null;
+
+  return createStore<DocumentState>()((set, get) => {
+    const status = (doc: GraphDocument) => ({ dirty: !sameValue(doc, saved), canUndo: history.canUndo, canRedo: history.canRedo });
+
+    /** A drag interrupted by another action still becomes its own undo step. */
+    const settleDrag = () => {
+      if (dragBase === null) return;
+      const base = dragBase;
+      dragBase = null;
+      const moved = get().doc;
+      const [next, patches, inverse] = produceWithPatches(base, (d) => {
+        placeNodes(d, Object.fromEntries(moved.nodes.map((n) => [n.id, n.position])));
+      });
+      if (patches.length > 0) history.record(patches, inverse, null, now());
+      set({ doc: next, ...status(next) });
+    };
+
+    /** Applies one user action to the document as one undo step; false when nothing changed. */
+    const commit = (recipe: (d: Draft<GraphDocument>) => void, coalesceKey: string | null = null): boolean => {
+      settleDrag();
+      const [next, patches, inverse] = produceWithPatches(get().doc, recipe);
+      if (patches.length === 0) return false;
+      history.record(patches, inverse, coalesceKey, now());
+      set({ doc: next, selection: within(next, get().selection), ...status(next) });
+      return true;
+    };
+
+    const step = (direction: 'undo' | 'redo') => {
+      settleDrag();
+      const entry = direction === 'undo' ? history.undo() : history.redo();
+      if (!entry) return;
+      const next = applyPatches(get().doc, direction === 'undo' ? entry.inverse : entry.patches);
+      set({ doc: next, selection: within(next, get().selection), ...status(next) });
+    };
+
+    return {
+      doc: structuredClone(initial),
+      path: null,
+      dirty: false,
+      selection: EMPTY_SELECTION,
+      diagnostics: [],
+      canUndo: false,
+      canRedo: false,
+      loads: 0,
+
+      load(doc, path) {
+        dragBase = null;
+        history.clear();
+        saved = structuredClone(doc);
+        set({ doc: structuredClone(doc), path, dirty: false, selection: EMPTY_SELECTION, diagnostics: [], canUndo: false, canRedo: false, loads: get().loads + 1 });
+      },
+
+      markSaved(path) {
+        settleDrag();
+        saved = get().doc;
+        history.seal();
+        set({ path, dirty: false });
+      },
+
+      addNode(type, position) {
+        const block = getBlock(type);
+        if (!block) throw new Error(`addNode: unknown block type '${type}'`);
+        const id = freshNodeId(type, get().doc.nodes);
+        const params = block.params.parse({}) as Record<string, unknown>;
+        commit((d) => {
+          d.nodes.push({ id, type, params, position: { x: position.x, y: position.y } });
+        });
+        set({ selection: { nodes: [id], edges: [] } });
+        return id;
+      },
+
+      connect(c) {
+        settleDrag();
+        const doc = get().doc;
+        const edgeId = freshEdgeId(doc.edges);
+        const check = checkConnection(doc, c, edgeId);
+        if (!check.ok) return check;
+        commit((d) => {
+          d.edges.push({ id: edgeId, source: c.source, sourcePort: c.sourcePort, target: c.target, targetPort: c.targetPort });
+        });
+        return { ok: true, edgeId };
+      },
+
+      removeElements(nodeIds, edgeIds) {
+        const nodes = new Set(nodeIds);
+        const edges = new Set(edgeIds);
+        const keepEdge = (e: { id: string; source: string; target: string }) => !edges.has(e.id) && !nodes.has(e.source) && !nodes.has(e.target);
+        const { doc } = get();
+        if (doc.nodes.every((n) => !nodes.has(n.id)) && doc.edges.every(keepEdge)) return;
+        commit((d) => {
+          d.nodes = d.nodes.filter((n) => !nodes.has(n.id));
+          d.edges = d.edges.filter(keepEdge);
+        });
+      },
+      removeNodes(ids) {
+        get().removeElements(ids, []);
+      },
+      removeEdges(ids) {
+        get().removeElements([], ids);
+      },
+      removeSelection() {
+        const { nodes, edges } = get().selection;
+        get().removeElements(nodes, edges);
+      },
+
+      moveNodes(positions, phase) {
+        if (phase === 'drag') {
+          if (dragBase === null) dragBase = get().doc;
+          const next = produce(get().doc, (d) => placeNodes(d, positions));
+          set({ doc: next, ...status(next) });
+          return;
+        }
+        const base = dragBase ?? get().doc;
+        const moved = produce(get().doc, (d) => placeNodes(d, positions));
+        dragBase = null;
+        const [next, patches, inverse] = produceWithPatches(base, (d) => {
+          placeNodes(d, Object.fromEntries(moved.nodes.map((n) => [n.id, n.position])));
+        });
+        if (patches.length > 0) history.record(patches, inverse, null, now());
+        set({ doc: next, ...status(next) });
+      },
+
+      setParams(nodeId, params) {
+        commit((d) => {
+          const node = d.nodes.find((n) => n.id === nodeId);
+          if (node && !sameValue(node.params, params)) node.params = structuredClone(params);
+        }, `params:${nodeId}`);
+      },
+
+      setLabel(nodeId, label) {
+        const text = label?.trim() ? label : undefined;
+        commit((d) => {
+          const node = d.nodes.find((n) => n.id === nodeId);
+          if (!node || node.label === text) return;
+          if (text === undefined) delete node.label;
+          else node.label = text;
+        }, `label:${nodeId}`);
+      },
+
+      setName(name) {
+        commit((d) => {
+          d.name = name;
+        }, 'name');
+      },
+
+      setDescription(description) {
+        const text = description?.trim() ? description : undefined;
+        commit((d) => {
+          if (d.description === text) return;
+          if (text === undefined) delete d.description;
+          else d.description = text;
+        }, 'description');
+      },
+
+      setDataset(spec) {
+        commit((d) => {
+          if (sameValue(d.dataset, spec)) return;
+          if (spec === undefined) delete d.dataset;
+          else d.dataset = structuredClone(spec);
+        }, 'dataset');
+      },
+
+      setTraining(settings) {
+        commit((d) => {
+          if (sameValue(d.training, settings)) return;
+          if (settings === undefined) delete d.training;
+          else d.training = structuredClone(settings);
+        }, 'training');
+      },
+
+      select(nodes, edges = []) {
+        const current = get().selection;
+        if (sameIds(current.nodes, nodes) && sameIds(current.edges, edges)) return;
+        set({ selection: within(get().doc, { nodes: [...nodes], edges: [...edges] }) });
+      },
+
+      setDiagnostics(diagnostics) {
+        if (sameValue(get().diagnostics, diagnostics)) return;
+        set({ diagnostics });
+      },
+
+      undo: () => step('undo'),
+      redo: () => step('redo'),
+    };
+  });
+}

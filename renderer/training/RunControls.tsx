@@ -1,0 +1,111 @@
+/**
+ * Start, Pause, Resume and Stop (each enabled only when it means something), and the status of
+ * the run: its state, epoch, step, loss, speed, and the executor in use with the reason a faster
+ * one is not. A refused start shows its reason here and as a toast.
+ */
+import { useTranslation } from 'react-i18next';
+import type { Parsed } from '../../engine/protocol/index.ts';
+import { useEngine } from '../engine/context.tsx';
+import { useDocument, useDocumentStore } from '../store/context.tsx';
+import { Button } from '../ui/Button.tsx';
+import { useToasts } from '../ui/toasts.tsx';
+import { runSession } from './run-session.ts';
+import { isActive } from './run-store.ts';
+import { endText, failureText, formatLoss, formatSpeed, type Translate } from './run-text.ts';
+import { useRun } from './use-run.ts';
+
+/** Starts a run of the open document; what went wrong goes to a toast as well as the panel. */
+export async function startTraining(doc: Parameters<typeof runSession.start>[0], path: string | null, fail: (message: string) => void, t: Translate): Promise<void> {
+  const reply = await runSession.start(doc, path);
+  if (!reply.ok) {
+    const failure = runSession.store.getState().failure;
+    fail(failure ? failureText(t, failure) : t('error.startFailed', { message: reply.error.message }));
+  }
+}
+
+export function RunControls() {
+  const { t } = useTranslation('training');
+  const { client } = useEngine();
+  const toasts = useToasts();
+  const store = useDocumentStore();
+  const hasDataset = useDocument((s) => s.doc.dataset !== undefined);
+  const run = useRun((s) => s);
+  const { phase, runId, info } = run;
+  const connected = client !== null;
+
+  const showError = (message: string) => toasts.show({ kind: 'error', message });
+  const start = () => {
+    const { doc, path } = store.getState();
+    void startTraining(doc, path, showError, t);
+  };
+  const request = (call: () => Promise<Parsed<unknown>>, failKey: string) => () => {
+    void call().then((r) => {
+      if (!r.ok) showError(t(failKey, { message: r.error.message }));
+    });
+  };
+
+  const canStart = connected && hasDataset && !isActive(phase);
+  const startTitle = !connected ? t('action.notConnected') : !hasDataset ? t('dataset.missing') : t('action.startTitle');
+
+  return (
+    <div className="run-controls">
+      <div className="run-buttons" role="toolbar" aria-label={t('section.run')}>
+        <Button variant="primary" size="sm" data-testid="train-start" disabled={!canStart} title={startTitle} onClick={start}>
+          {t('action.start')}
+        </Button>
+        <Button size="sm" data-testid="train-pause" disabled={!connected || phase !== 'running' || runId === null} onClick={request(() => runSession.pause(), 'error.pauseFailed')}>
+          {t('action.pause')}
+        </Button>
+        <Button size="sm" data-testid="train-resume" disabled={!connected || phase !== 'paused'} onClick={request(() => runSession.resume(), 'error.resumeFailed')}>
+          {t('action.resume')}
+        </Button>
+        <Button variant="danger" size="sm" data-testid="train-stop" disabled={!connected || (phase !== 'running' && phase !== 'paused') || runId === null} onClick={request(() => runSession.stop(), 'error.stopFailed')}>
+          {t('action.stop')}
+        </Button>
+      </div>
+
+      <div className="run-status" data-testid="train-status" data-state={phase} role="status">
+        {phase === 'ended' && run.end ? (
+          <span className={`run-state run-state-ended run-end-${run.end.reason}`} title={endText(t, run.end)}>
+            {t(`end.${run.end.reason}`)}
+          </span>
+        ) : (
+          <span className={`run-state run-state-${phase}`}>{t(`state.${phase}`)}</span>
+        )}
+        {info && <span>{t('status.epoch', { done: run.epochsDone, total: info.epochs })}</span>}
+        {run.step > 0 && <span>{t('status.step', { step: run.step })}</span>}
+        {run.lastLoss !== null && <span className="run-loss">{t('status.loss', { loss: formatLoss(run.lastLoss) })}</span>}
+        {info && isActive(phase) && (
+          <span data-testid="train-steps-per-second" data-value={run.stepsPerSecond ?? ''}>
+            {t('status.stepsPerSecond', { value: run.stepsPerSecond === null ? '–' : formatSpeed(run.stepsPerSecond) })}
+          </span>
+        )}
+        {phase === 'ended' && run.end && <span className={`run-end-message run-end-${run.end.reason}`}>{run.end.message}</span>}
+      </div>
+
+      {info && (
+        <div className="run-executor">
+          <span data-testid="train-executor" data-name={info.executor.name} data-device={info.executor.device}>
+            {t('status.executor', { name: info.executor.name, version: info.executor.version, device: info.executor.device })}
+          </span>
+          <span className="muted">
+            {' · '}
+            {t('status.shape', { examples: info.examples, steps: info.steps, batchSize: info.batchSize, parameters: info.parameters.toLocaleString() })}
+          </span>
+          {info.executorReason && (
+            <span className="run-executor-reason" data-testid="train-executor-reason">
+              {' · '}
+              {t('status.executorReason', { reason: info.executorReason })}
+            </span>
+          )}
+        </div>
+      )}
+
+      {phase === 'failed' && run.failure && (
+        <p className="run-failure field-error" role="alert" data-testid="train-error" data-code={run.failure.code}>
+          {failureText(t, run.failure)}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * The one training run of this window: its store, the engine connection that feeds it, and the
+ * requests the user's buttons send. It lives outside React so a run keeps streaming into the
+ * store while the Training tab is hidden or unmounted, and so the menu can start or stop a run.
+ */
+import type { EngineClient } from '../../engine/protocol/client.ts';
+import type { Parsed } from '../../engine/protocol/index.ts';
+import type { HostState, ParamsIn, ProtocolError, Result } from '../../engine/protocol/messages.ts';
+import type { GraphDocument } from '../../engine/graph/schema.ts';
+import { createRunStore, isActive, type RunStore } from './run-store.ts';
+
+const unavailable = (what: string): ProtocolError => ({ code: 'host-unavailable', message: `the engine is not connected, so ${what} cannot be sent` });
+
+export type SampleRequest = Omit<ParamsIn<'sample'>, 'runId'>;
+
+export class RunSession {
+  readonly store: RunStore;
+  private client: EngineClient | null = null;
+  private unsubscribe: (() => void) | null = null;
+  /** The host process last reported ready, and the one the current run started on. */
+  private hostPid: number | null = null;
+  private runPid: number | null = null;
+
+  constructor(store: RunStore = createRunStore()) {
+    this.store = store;
+  }
+
+  /**
+   * Follows the app's current engine client; calling it again with the same client does nothing.
+   * A run survives a new client as long as the host behind it is the same process (a WebSocket
+   * that dropped and reconnected): the next `host.status` tells, by its pid.
+   */
+  attach(client: EngineClient | null): void {
+    if (client === this.client) return;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.client = client;
+    if (!client) return;
+    const receive = this.store.getState().receive;
+    const offs = [
+      client.on('train.started', receive),
+      client.on('train.steps', receive),
+      client.on('train.epoch', receive),
+      client.on('train.paused', receive),
+      client.on('train.ended', receive),
+      client.on('host.status', (e) => this.hostStatus(e.state, e.pid, e.message)),
+    ];
+    this.unsubscribe = () => offs.forEach((off) => off());
+  }
+
+  /**
+   * The engine host's state, from its own `host.status` events or from the app's host monitor
+   * (Electron main). A crash ends the run; so does a host that is ready under another pid than
+   * the one the run started on (it restarted, and the run went with the old process).
+   */
+  hostStatus(state: HostState, pid: number | null, message: string | null): void {
+    const store = this.store.getState();
+    if (state === 'ready' && pid !== null) {
+      if (this.runPid !== null && pid !== this.runPid && isActive(store.phase)) store.connectionLost(message);
+      this.hostPid = pid;
+    }
+    this.store.getState().hostChanged(state, message);
+  }
+
+  get connected(): boolean {
+    return this.client !== null && !this.client.closed;
+  }
+
+  /** Starts a run of `graph`; the store follows it from here on. */
+  async start(graph: GraphDocument, documentPath: string | null): Promise<Parsed<Result<'train.start'>>> {
+    const state = this.store.getState();
+    if (isActive(state.phase)) return { ok: false, error: { code: 'busy', message: 'a run is already in progress; stop it first' } };
+    state.begin(graph.dataset?.type ?? null);
+    this.runPid = this.hostPid;
+    const client = this.client;
+    const reply = client ? await client.call('train.start', { graph, documentPath }) : { ok: false as const, error: unavailable('train.start') };
+    if (reply.ok) this.store.getState().accepted(reply.value.runId);
+    else this.store.getState().refused(reply.error);
+    return reply;
+  }
+
+  pause(): Promise<Parsed<Result<'train.pause'>>> {
+    return this.runCall('train.pause');
+  }
+
+  resume(): Promise<Parsed<Result<'train.resume'>>> {
+    return this.runCall('train.resume');
+  }
+
+  stop(): Promise<Parsed<Result<'train.stop'>>> {
+    return this.runCall('train.stop');
+  }
+
+  exportModel(): Promise<Parsed<Result<'model.export'>>> {
+    return this.runCall('model.export');
+  }
+
+  async sample(request: SampleRequest): Promise<Parsed<Result<'sample'>>> {
+    const runId = this.store.getState().runId;
+    if (!this.client) return { ok: false, error: unavailable('sample') };
+    if (runId === null) return { ok: false, error: { code: 'not-found', message: 'there is no trained run to sample from' } };
+    // Generating long text can take a while on a big model.
+    return this.client.call('sample', { ...request, runId }, { timeoutMs: 300_000 });
+  }
+
+  private async runCall<M extends 'train.pause' | 'train.resume' | 'train.stop' | 'model.export'>(method: M): Promise<Parsed<Result<M>>> {
+    const runId = this.store.getState().runId;
+    if (!this.client) return { ok: false, error: unavailable(method) };
+    if (runId === null) return { ok: false, error: { code: 'not-found', message: 'there is no run' } };
+    const params = { runId } as ParamsIn<M>;
+    return this.client.call(method, params);
+  }
+}
+
+/** The window's run session. */
+export const runSession = new RunSession();

@@ -1,0 +1,30 @@
+/**
+ * React's view of the run store, at most once per animation frame: the host sends a few batches
+ * of points a second and an event per epoch (hundreds a second on a tiny model), and the panel
+ * needs to show the latest, not every one.
+ */
+import { useCallback, useSyncExternalStore } from 'react';
+import { runSession } from './run-session.ts';
+import type { RunState, RunStore } from './run-store.ts';
+
+/** `selector` must return a value that stays the same (===) while the state does not change. */
+export function useRun<T>(selector: (s: RunState) => T, store: RunStore = runSession.store): T {
+  const subscribe = useCallback(
+    (notify: () => void) => {
+      let frame = 0;
+      const unsubscribe = store.subscribe(() => {
+        if (frame === 0)
+          frame = requestAnimationFrame(() => {
+            frame = 0;
+            notify();
+          });
+      });
+      return () => {
+        unsubscribe();
+        if (frame !== 0) cancelAnimationFrame(frame);
+      };
+    },
+    [store],
+  );
+  return useSyncExternalStore(subscribe, () => selector(store.getState()));
+}

@@ -1,0 +1,64 @@
+/** The palette's groups and search, port kinds and the param summary drawn on a node. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { BLOCKS, getBlock } from '../../../engine/blocks/registry.ts';
+import { inputPortKind, kindOfType, paletteGroups, paramSummary } from '../../../renderer/editor/block-catalog.ts';
+
+const types = (query: string) => paletteGroups(query).flatMap((g) => g.blocks.map((b) => b.type));
+
+describe('palette', () => {
+  it('lists every block once, data first and primitives last', () => {
+    const groups = paletteGroups('');
+    assert.equal(groups[0].category, 'data');
+    assert.equal(groups.at(-1)?.category, 'primitive');
+    assert.deepEqual(types('').sort(), BLOCKS.map((b) => b.type).sort());
+  });
+
+  it('search matches English and Chinese labels and the type, ignoring case', () => {
+    assert.ok(types('lstm').includes('lstm'));
+    assert.ok(!types('lstm').includes('gru'));
+    assert.deepEqual(types('Last STEP'), ['lastStep']);
+    assert.ok(types('长短期').includes('lstm'));
+    assert.ok(!types('长短期').includes('dense'));
+    assert.ok(types('延迟').includes('delay'));
+    assert.ok(types('dense').includes('dense'));
+    assert.deepEqual(types('no such block'), []);
+  });
+});
+
+describe('port kinds', () => {
+  it('inputs show what they accept until the analysis knows better', () => {
+    const lstmIn = getBlock('lstm')!.inputs[0];
+    const denseIn = getBlock('dense')!.inputs[0];
+    const embeddingIn = getBlock('embedding')!.inputs[0];
+    assert.equal(inputPortKind(lstmIn, undefined), 'sequence');
+    assert.equal(inputPortKind(denseIn, undefined), 'any');
+    assert.equal(inputPortKind(embeddingIn, undefined), 'tokens');
+    assert.equal(inputPortKind(denseIn, { kind: 'vector', size: 3, tokens: false }), 'vector');
+  });
+
+  it('outputs are known only from the analysis', () => {
+    assert.equal(kindOfType(undefined), 'unknown');
+    assert.equal(kindOfType({ kind: 'sequence', size: 40, tokens: true }), 'tokens');
+  });
+});
+
+describe('param summary', () => {
+  it('shows the main params, then those set away from their default, at most three', () => {
+    const lstm = getBlock('lstm')!;
+    assert.deepEqual(paramSummary(lstm, { units: 64 }), [{ key: 'units', value: 64 }]);
+    assert.deepEqual(paramSummary(lstm, { units: 64, returnSequences: false, activation: 'relu' }), [
+      { key: 'units', value: 64 },
+      { key: 'activation', value: 'relu' },
+      { key: 'returnSequences', value: false },
+    ]);
+    assert.deepEqual(paramSummary(getBlock('input')!, { kind: 'tokens', size: 40 }), [
+      { key: 'kind', value: 'tokens' },
+      { key: 'size', value: 40 },
+    ]);
+  });
+
+  it('shows what the user wrote even when it is invalid', () => {
+    assert.deepEqual(paramSummary(getBlock('dense')!, { units: 0 }), [{ key: 'units', value: 0 }]);
+  });
+});

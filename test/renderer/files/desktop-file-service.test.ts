@@ -1,0 +1,95 @@
+/**
+ * The desktop file service over a stand-in for `window.rnnStudio`: native dialogs, in-place saves
+ * only to files it opened or saved, and missing recent files told apart from other failures.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createDesktopFileService } from '../../../renderer/files/desktop-file-service.ts';
+import type { DesktopApi, OpenedFile, RecentFile, Result } from '../../../renderer/platform/desktop-api.ts';
+
+interface FakeDesktop {
+  readonly api: DesktopApi;
+  readonly saves: { path: string | null; text: string; suggestedName: string }[];
+  readonly exports: { text: string; suggestedName: string; filter: string }[];
+}
+
+function fakeDesktop(options: { dialogFile?: OpenedFile | null; files?: Record<string, string>; saveAsPath?: string | null; recent?: RecentFile[] }): FakeDesktop {
+  const files = new Map(Object.entries(options.files ?? {}));
+  const saves: FakeDesktop['saves'] = [];
+  const exports: FakeDesktop['exports'] = [];
+  const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+  const unused = () => assert.fail('not used by the file service');
+  const api: DesktopApi = {
+    platform: 'electron',
+    openGraphDialog: async () => ok(options.dialogFile ?? null),
+    async openGraphPath(path) {
+      const text = files.get(path);
+      return text === undefined ? { ok: false, error: { code: 'not-found', message: `${path}: no such file` } } : ok({ path, text });
+    },
+    async saveGraph(path, text, suggestedName) {
+      saves.push({ path, text, suggestedName });
+      const target = path ?? options.saveAsPath ?? null;
+      if (target === null) return ok(null);
+      files.set(target, text);
+      return ok({ path: target });
+    },
+    async saveTextDialog(text, suggestedName, filter) {
+      exports.push({ text, suggestedName, filter });
+      return ok({ path: `/home/ada/exports/${suggestedName}` });
+    },
+    recentFiles: async () => options.recent ?? [],
+    setDocumentState: unused,
+    onHostStatus: unused,
+    onMenuCommand: unused,
+    onSaveBeforeClose: unused,
+    closeWindow: unused,
+  };
+  return { api, saves, exports };
+}
+
+describe('desktop file service', () => {
+  it('saves in place a file opened through the native dialog', async () => {
+    const desktop = fakeDesktop({ dialogFile: { path: '/home/ada/a.rnn.json', text: 'A' } });
+    const files = createDesktopFileService(desktop.api);
+    const opened = await files.open();
+    assert.deepEqual(opened, { ok: true, value: { path: '/home/ada/a.rnn.json', name: 'a.rnn.json', text: 'A' } });
+    assert.deepEqual(await files.save('/home/ada/a.rnn.json', 'B', 'a.rnn.json'), { ok: true, value: { path: '/home/ada/a.rnn.json', name: 'a.rnn.json' } });
+    assert.deepEqual(desktop.saves, [{ path: '/home/ada/a.rnn.json', text: 'B', suggestedName: 'a.rnn.json' }]);
+  });
+
+  it('asks for a place (path null) for a path it did not open, such as a template', async () => {
+    const desktop = fakeDesktop({ saveAsPath: '/home/ada/copy.rnn.json' });
+    const files = createDesktopFileService(desktop.api);
+    const templatePath = '/opt/RNN Studio/resources/templates/char-gru.rnn.json';
+    assert.equal(files.canSaveInPlace(templatePath), false);
+    const saved = await files.save(templatePath, 'T', 'char-gru.rnn.json');
+    assert.deepEqual(saved, { ok: true, value: { path: '/home/ada/copy.rnn.json', name: 'copy.rnn.json' } });
+    assert.equal(desktop.saves[0].path, null);
+    assert.ok(files.canSaveInPlace('/home/ada/copy.rnn.json'), 'the new file is its own now');
+  });
+
+  it('reports a cancelled save dialog as null', async () => {
+    const files = createDesktopFileService(fakeDesktop({ saveAsPath: null }).api);
+    assert.deepEqual(await files.saveAs('T', 'x.rnn.json'), { ok: true, value: null });
+  });
+
+  it('tells a missing recent file apart from other failures', async () => {
+    const recent = [
+      { path: 'C:\\graphs\\kept.rnn.json', name: 'kept.rnn.json' },
+      { path: 'C:\\graphs\\gone.rnn.json', name: 'gone.rnn.json' },
+    ];
+    const files = createDesktopFileService(fakeDesktop({ recent, files: { 'C:\\graphs\\kept.rnn.json': 'K' } }).api);
+    const [kept, gone] = await files.recent();
+    assert.deepEqual(kept, { key: 'C:\\graphs\\kept.rnn.json', name: 'kept.rnn.json', detail: 'C:\\graphs\\kept.rnn.json' });
+    assert.deepEqual(await files.openRecent(gone), { ok: false, failure: { kind: 'missing', name: 'gone.rnn.json' } });
+    const opened = await files.openRecent(kept);
+    assert.ok(opened.ok && opened.value.name === 'kept.rnn.json' && files.canSaveInPlace(kept.key));
+  });
+
+  it('exports through the save dialog with the graph filter', async () => {
+    const desktop = fakeDesktop({});
+    const files = createDesktopFileService(desktop.api);
+    assert.deepEqual(await files.exportText('E', 'net.rnn.json'), { ok: true, value: { name: 'net.rnn.json' } });
+    assert.deepEqual(desktop.exports, [{ text: 'E', suggestedName: 'net.rnn.json', filter: 'graph' }]);
+  });
+});

@@ -1,0 +1,243 @@
+/**
+ * The run store follows a run through the host's events: event sequences as the host sends them,
+ * events of other runs, events that overtake the start reply, a host crash mid-run, a refused
+ * start, and a long run of 100 000 streamed points.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { HostEvent, StepPoint } from '../../../engine/protocol/messages.ts';
+import { createRunStore } from '../../../renderer/training/run-store.ts';
+
+const RUN = 'run-1';
+
+const started = (runId = RUN, batchesPerEpoch = 4): HostEvent => ({
+  type: 'train.started',
+  runId,
+  executor: { name: 'onnxruntime', device: 'cpu', version: '1.30.0' },
+  executorReason: null,
+  examples: 128,
+  steps: 10,
+  batchSize: 32,
+  batchesPerEpoch,
+  epochs: 3,
+  parameters: 1234,
+});
+
+const point = (step: number, loss = 1 / step, epoch = 1): StepPoint => ({ step, epoch, loss, gradNorm: 2 * loss, clipped: false });
+const steps = (from: number, to: number, runId = RUN, stepsPerSecond = 50): HostEvent => ({
+  type: 'train.steps',
+  runId,
+  points: Array.from({ length: to - from + 1 }, (_, i) => point(from + i)),
+  stepsPerSecond,
+});
+const epoch = (n: number, loss: number, metrics: Record<string, number> = {}, runId = RUN): HostEvent => ({ type: 'train.epoch', runId, epoch: n, loss, metrics, seconds: 0.5 });
+const ended = (reason: 'completed' | 'cancelled' | 'diverged' | 'target-reached' | 'failed', runId = RUN, message = 'done'): HostEvent => ({
+  type: 'train.ended',
+  runId,
+  reason,
+  message,
+  epochs: 3,
+  steps: 12,
+  loss: 0.1,
+});
+
+/** A store whose clock is a counter, and which has started run RUN. */
+function runningStore() {
+  let clock = 0;
+  const store = createRunStore(() => ++clock);
+  store.getState().begin('sine');
+  store.getState().accepted(RUN);
+  store.getState().receive(started());
+  return store;
+}
+
+describe('run store', () => {
+  test('starts idle with nothing held', () => {
+    const s = createRunStore().getState();
+    assert.equal(s.phase, 'idle');
+    assert.equal(s.runId, null);
+    assert.equal(s.series.length, 0);
+    assert.equal(s.epochs.length, 0);
+  });
+
+  test('a whole run: starting → running → paused → running → ended', () => {
+    const store = createRunStore(() => 42);
+    const s = () => store.getState();
+    s().begin('weather-food');
+    assert.equal(s().phase, 'starting');
+    assert.equal(s().datasetType, 'weather-food');
+    s().accepted(RUN);
+    assert.equal(s().runId, RUN);
+    assert.equal(s().phase, 'starting', 'the run is running once the host says it started');
+    s().receive(started());
+    assert.equal(s().phase, 'running');
+    assert.deepEqual(s().info?.executor, { name: 'onnxruntime', device: 'cpu', version: '1.30.0' });
+    assert.equal(s().info?.epochs, 3);
+
+    s().receive(steps(1, 4, RUN, 80));
+    assert.equal(s().series.length, 4);
+    assert.equal(s().step, 4);
+    assert.equal(s().lastLoss, 0.25);
+    assert.equal(s().stepsPerSecond, 80);
+    assert.deepEqual([...s().series.loss.view()], [1, 0.5, 1 / 3, 0.25]);
+    assert.deepEqual([...s().series.gradNorm.view()], [2, 1, 2 / 3, 0.5]);
+
+    s().receive(epoch(1, 0.52, { accuracy: 0.4 }));
+    assert.equal(s().epochsDone, 1);
+    assert.equal(s().epochs.step.at(0), 4, 'epoch 1 of 4 batches ends at step 4');
+    assert.equal(s().epochs.metric('accuracy')?.at(0), 0.4);
+
+    s().receive({ type: 'train.paused', runId: RUN, paused: true });
+    assert.equal(s().phase, 'paused');
+    s().receive({ type: 'train.paused', runId: RUN, paused: false });
+    assert.equal(s().phase, 'running');
+
+    s().receive(steps(5, 12));
+    s().receive(epoch(2, 0.3, { accuracy: 0.7 }));
+    s().receive(epoch(3, 0.1, { accuracy: 0.9 }));
+    s().receive(ended('completed'));
+    assert.equal(s().phase, 'ended');
+    assert.equal(s().end?.reason, 'completed');
+    assert.equal(s().end?.message, 'done');
+    assert.equal(s().lastLoss, 0.1);
+    assert.equal(s().stepsPerSecond, null, 'no speed is shown once the run is over');
+    assert.deepEqual([...s().epochs.loss.view()], [0.52, 0.3, 0.1]);
+    assert.deepEqual([...s().epochs.step.view()], [4, 8, 12]);
+  });
+
+  test('events of other runs are ignored', () => {
+    const store = runningStore();
+    const s = () => store.getState();
+    s().receive(steps(1, 3));
+    const version = s().pointsVersion;
+    s().receive(steps(1, 50, 'someone-else'));
+    s().receive(epoch(1, 9, {}, 'someone-else'));
+    s().receive({ type: 'train.paused', runId: 'someone-else', paused: true });
+    s().receive(ended('completed', 'someone-else'));
+    assert.equal(s().series.length, 3);
+    assert.equal(s().pointsVersion, version);
+    assert.equal(s().epochs.length, 0);
+    assert.equal(s().phase, 'running');
+    assert.equal(s().end, null);
+  });
+
+  test('events that overtake the start reply are replayed once the run id is known', () => {
+    const store = createRunStore();
+    const s = () => store.getState();
+    s().begin('adding');
+    s().receive(started('other'));
+    s().receive(started());
+    s().receive(steps(1, 2));
+    s().receive(steps(1, 9, 'other'));
+    assert.equal(s().series.length, 0, 'nothing is applied before the run id is known');
+    s().accepted(RUN);
+    assert.equal(s().phase, 'running');
+    assert.equal(s().series.length, 2);
+    assert.equal(s().info?.batchesPerEpoch, 4);
+  });
+
+  test('the host crashing mid-run fails the run with the host message, keeping what was streamed', () => {
+    const store = runningStore();
+    const s = () => store.getState();
+    s().receive(steps(1, 7));
+    s().receive({ type: 'host.status', state: 'crashed', pid: null, protocol: 1, message: 'the engine host exited with code 134 (out of memory)' });
+    assert.equal(s().phase, 'failed');
+    assert.deepEqual(s().failure, { code: 'host-crashed', message: 'the engine host exited with code 134 (out of memory)' });
+    assert.equal(s().series.length, 7, 'the points streamed before the crash stay on the chart');
+    s().receive(steps(8, 9));
+    assert.equal(s().series.length, 7, 'a failed run takes no more points');
+  });
+
+  test('host status changes other than a crash, and a crash while idle, leave the run alone', () => {
+    const store = runningStore();
+    store.getState().receive({ type: 'host.status', state: 'ready', pid: 7, protocol: 1, message: null });
+    assert.equal(store.getState().phase, 'running');
+    const idle = createRunStore();
+    idle.getState().hostChanged('crashed', 'gone');
+    assert.equal(idle.getState().phase, 'idle');
+    assert.equal(idle.getState().failure, null);
+  });
+
+  test('a refused start fails with the host error; a late reply changes nothing', () => {
+    const store = createRunStore();
+    const s = () => store.getState();
+    s().begin('sine');
+    s().refused({ code: 'graph-has-errors', message: 'the graph has 2 errors' });
+    assert.equal(s().phase, 'failed');
+    assert.deepEqual(s().failure, { code: 'graph-has-errors', message: 'the graph has 2 errors' });
+    s().accepted('late');
+    assert.equal(s().runId, null);
+    assert.equal(s().phase, 'failed');
+  });
+
+  test('a run that ends with reason failed is failed; a diverged one has ended', () => {
+    const a = runningStore();
+    a.getState().receive(ended('failed', RUN, 'dataset.params.file: file not found'));
+    assert.equal(a.getState().phase, 'failed');
+    assert.deepEqual(a.getState().failure, { code: 'ended', message: 'dataset.params.file: file not found' });
+    const b = runningStore();
+    b.getState().receive(ended('diverged', RUN, 'the loss became NaN'));
+    assert.equal(b.getState().phase, 'ended');
+    assert.equal(b.getState().end?.reason, 'diverged');
+  });
+
+  test('starting again clears the previous run', () => {
+    const store = runningStore();
+    const s = () => store.getState();
+    s().receive(steps(1, 5));
+    s().receive(epoch(1, 0.4));
+    s().receive(ended('completed'));
+    const oldSeries = s().series;
+    s().begin('sine');
+    assert.equal(s().phase, 'starting');
+    assert.equal(s().runId, null);
+    assert.equal(s().series.length, 0);
+    assert.notEqual(s().series, oldSeries);
+    assert.equal(s().epochs.length, 0);
+    assert.equal(s().end, null);
+    s().receive(steps(6, 8));
+    assert.equal(s().series.length, 0, 'the old run id no longer matches');
+  });
+
+  test('a metric that appears later is NaN in the epochs before it', () => {
+    const store = runningStore();
+    const s = () => store.getState();
+    s().receive(epoch(1, 0.9));
+    s().receive(epoch(2, 0.8, { accuracy: 0.5 }));
+    s().receive(epoch(3, 0.7));
+    const acc = s().epochs.metric('accuracy');
+    assert.ok(acc);
+    assert.equal(acc.length, 3);
+    assert.ok(Number.isNaN(acc.at(0)));
+    assert.equal(acc.at(1), 0.5);
+    assert.ok(Number.isNaN(acc.at(2)));
+  });
+
+  test('100 000 points in 1 000 batches: all held in order, arrival times recorded per batch, few buffer copies', () => {
+    let clock = 1000;
+    const store = createRunStore(() => (clock += 0.5));
+    const s = () => store.getState();
+    s().begin('adding');
+    s().accepted(RUN);
+    s().receive(started(RUN, 1000));
+    const buffers = new Set<ArrayBufferLike>();
+    for (let b = 0; b < 1000; b++) {
+      s().receive(steps(b * 100 + 1, b * 100 + 100));
+      buffers.add(s().series.loss.view().buffer);
+    }
+    const { series, arrivals } = s();
+    assert.equal(series.length, 100_000);
+    assert.equal(s().step, 100_000);
+    assert.equal(s().pointsVersion, 1000);
+    assert.ok(buffers.size <= 8, `the loss buffer was reallocated ${buffers.size} times, not once per batch`);
+    const stepView = series.step.view();
+    for (let i = 0; i < stepView.length; i++) if (stepView[i] !== i + 1) assert.fail(`point ${i} holds step ${stepView[i]}`);
+    assert.equal(series.loss.at(99_999), 1 / 100_000);
+    assert.equal(series.minLoss, 1 / 100_000);
+    assert.equal(series.maxLoss, 1);
+    assert.equal(arrivals.length, 1000);
+    assert.equal(arrivals.pointsAfter.at(0), 100);
+    assert.equal(arrivals.pointsAfter.at(999), 100_000);
+    assert.equal(arrivals.at.at(1) - arrivals.at.at(0), 0.5);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * How the run's numbers and failures read: losses keep four significant digits (exponent form at
+ * the extremes), and each kind of failure gets its own wording, the host's message included
+ * where there is one, in both languages.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { training } from '../../../renderer/training/strings.ts';
+import { endText, failureText, formatLoss, formatSpeed, type Translate } from '../../../renderer/training/run-text.ts';
+
+type Tree = { readonly [key: string]: string | Tree };
+
+/** A stand-in for i18next's t over one language of the training strings. */
+const translator = (strings: Tree): Translate => (key, values = {}) => {
+  const found = key.split('.').reduce<string | Tree | undefined>((at, part) => (at === undefined || typeof at === 'string' ? undefined : at[part]), strings);
+  if (typeof found !== 'string') throw new Error(`missing string ${key}`);
+  return found.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? `{{${name}}}`));
+};
+
+describe('run text', () => {
+  test('formatLoss', () => {
+    assert.equal(formatLoss(0.123456), '0.1235');
+    assert.equal(formatLoss(2.5), '2.500');
+    assert.equal(formatLoss(0.00001234), '1.234e-5');
+    assert.equal(formatLoss(123456), '1.235e+5');
+    assert.equal(formatLoss(0), '0.000');
+    assert.equal(formatLoss(null), '–');
+    assert.equal(formatLoss(Number.NaN), 'NaN');
+  });
+
+  test('formatSpeed', () => {
+    assert.equal(formatSpeed(12.345), '12.3');
+    assert.equal(formatSpeed(1234.5), '1235');
+  });
+
+  for (const lang of ['en', 'zh'] as const) {
+    const t = translator(training[lang]);
+    test(`failures in ${lang}: each says what happened, with the host message`, () => {
+      const graph = failureText(t, { code: 'graph-has-errors', message: "the graph has 1 error; the first at node 'gru': no input" });
+      assert.match(graph, /no input/);
+      assert.ok(graph.includes(lang === 'en' ? 'Problems' : '问题'), 'points to the Problems tab');
+      assert.match(failureText(t, { code: 'host-crashed', message: 'exit code 134' }), /exit code 134/);
+      assert.ok(!failureText(t, { code: 'host-crashed', message: null }).includes('{{'));
+      assert.ok(failureText(t, { code: 'connection-lost', message: null }).length > 0);
+      assert.match(failureText(t, { code: 'dataset', message: 'dataset.params.file: file not found' }), /file not found/);
+      assert.match(failureText(t, { code: 'busy', message: "run 'run-1' is still training" }), /still training/);
+      assert.match(failureText(t, { code: 'internal', message: 'boom' }), /boom/);
+      assert.match(failureText(t, { code: 'ended', message: 'training failed: out of memory' }), /out of memory/);
+      for (const code of ['graph-has-errors', 'host-crashed', 'connection-lost', 'dataset', 'busy', 'timeout', 'ended'] as const)
+        assert.ok(!failureText(t, { code, message: 'm' }).includes('{{'), `${code} fills every placeholder`);
+    });
+
+    test(`end reasons in ${lang}`, () => {
+      for (const reason of ['completed', 'cancelled', 'diverged', 'target-reached', 'failed'] as const) {
+        const text = endText(t, { reason, message: 'detail', epochs: 1, steps: 2, loss: 0.5 });
+        assert.ok(text.endsWith('detail'), text);
+        assert.ok(text.length > 'detail'.length + 3);
+      }
+    });
+  }
+});
