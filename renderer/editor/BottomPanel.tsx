@@ -2,7 +2,7 @@
  * The bottom tabs: Training, Unrolled, Problems. Panels stay mounted while hidden, so a chart or
  * an unrolled view keeps its state when the user looks at another tab.
  */
-import { type KeyboardEvent, useState } from 'react';
+import { type KeyboardEvent, type PointerEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TrainingPanel } from '../training/TrainingPanel.tsx';
 import { UnrolledView } from '../unrolled/UnrolledView.tsx';
@@ -11,12 +11,56 @@ import { ChevronDownIcon } from '../ui/icons.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
 
 const TABS = ['training', 'unrolled', 'problems'] as const;
+const HEIGHT_KEY = 'rnn-studio.bottom-panel-height';
+const MIN_HEIGHT = 160;
+/** The canvas keeps at least this much of the window. */
+const CANVAS_RESERVE = 220;
+
+const clampHeight = (h: number) => Math.round(Math.max(MIN_HEIGHT, Math.min(h, window.innerHeight - CANVAS_RESERVE)));
+
+function storedHeight(): number {
+  const stored = Number(globalThis.localStorage?.getItem(HEIGHT_KEY));
+  return clampHeight(Number.isFinite(stored) && stored > 0 ? stored : Math.max(340, window.innerHeight * 0.4));
+}
 type Tab = (typeof TABS)[number];
 
 export function BottomPanel() {
   const { t } = useTranslation('app');
   const [tab, setTab] = useState<Tab>('training');
   const [collapsed, setCollapsed] = useState(false);
+  const [height, setHeight] = useState(storedHeight);
+
+  const resizeTo = (h: number) => {
+    const next = clampHeight(h);
+    setHeight(next);
+    globalThis.localStorage?.setItem(HEIGHT_KEY, String(next));
+  };
+
+  // Dragging the top edge: the pointer is captured, so the drag continues over the canvas.
+  const onResizeStart = (e: PointerEvent<HTMLDivElement>) => {
+    if (e.button !== 0) return;
+    e.preventDefault();
+    const handle = e.currentTarget;
+    handle.setPointerCapture(e.pointerId);
+    const startY = e.clientY;
+    const startHeight = height;
+    const move = (ev: globalThis.PointerEvent) => resizeTo(startHeight + startY - ev.clientY);
+    const end = () => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', end);
+      handle.removeEventListener('pointercancel', end);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', end);
+    handle.addEventListener('pointercancel', end);
+  };
+
+  const onResizeKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const step = e.key === 'ArrowUp' ? 24 : e.key === 'ArrowDown' ? -24 : 0;
+    if (step === 0) return;
+    e.preventDefault();
+    resizeTo(height + step);
+  };
   const problems = useDocument((s) => s.diagnostics.length);
   const errors = useDocument((s) => s.diagnostics.some((d) => d.severity === 'error'));
 
@@ -35,7 +79,21 @@ export function BottomPanel() {
   };
 
   return (
-    <section className={`bottom-panel${collapsed ? ' is-collapsed' : ''}`}>
+    <section className={`bottom-panel${collapsed ? ' is-collapsed' : ''}`} style={collapsed ? undefined : { height }}>
+      {!collapsed && (
+        <div
+          className="bottom-panel-resizer"
+          role="separator"
+          aria-orientation="horizontal"
+          aria-label={t('tabs.resize')}
+          aria-valuenow={height}
+          aria-valuemin={MIN_HEIGHT}
+          tabIndex={0}
+          data-testid="bottom-panel-resizer"
+          onPointerDown={onResizeStart}
+          onKeyDown={onResizeKey}
+        />
+      )}
       <div className="tab-bar">
         <div role="tablist" aria-label={t('tabs.label')} className="tabs" onKeyDown={onKeyDown}>
           {TABS.map((id) => (

@@ -50,6 +50,7 @@ const en = {
     problems: 'Problems',
     problemsCount: 'Problems ({{count}})',
     collapse: 'Hide panel',
+    resize: 'Resize the panel (drag, or press the up and down arrows)',
     expand: 'Show panel',
   },
   toast: {
@@ -136,6 +137,7 @@ const zh: Strings = {
     problems: '问题',
     problemsCount: '问题（{{count}}）',
     collapse: '收起面板',
+    resize: '调整面板高度（拖动，或按上下方向键）',
     expand: '展开面板',
   },
   toast: {

@@ -12,7 +12,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useStore } from 'zustand';
 import { buildChartSeries } from './chart-data.ts';
-import { recordChartDraw } from './chart-probe.ts';
+import { recordChartDraw, recordPointsArrived } from './chart-probe.ts';
 import { formatLoss } from './run-text.ts';
 import { runSession } from './run-session.ts';
 import type { RunStore } from './run-store.ts';
@@ -108,6 +108,7 @@ export function LossChart({ store = runSession.store }: { readonly store?: RunSt
 
     const unsubscribe = store.subscribe((s, prev) => {
       if (s.series !== prev.series) zoomed = false; // a new run
+      else if (s.pointsVersion !== prev.pointsVersion) recordPointsArrived(s.series.length, s.arrivals.at.last() ?? performance.now());
       if (s.pointsVersion !== prev.pointsVersion || s.epochsVersion !== prev.epochsVersion || s.series !== prev.series) schedule();
     });
     const resize = new ResizeObserver(() => {

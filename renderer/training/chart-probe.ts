@@ -1,26 +1,36 @@
 /**
- * A record of each time the loss chart drew, on `window.__rnnStudioChartDrawn`, so an end-to-end
- * test can compare it with when the points arrived (the run store's ArrivalLog) and measure how
- * soon a step's loss reaches the screen. Only the last 100 draws are kept.
+ * Records for measuring how soon a step's loss reaches the screen: `window.__rnnStudioPointsArrived`
+ * gets an entry each time a batch of step points arrives from the host (the run store's
+ * ArrivalLog), `window.__rnnStudioChartDrawn` each time the loss chart draws. An end-to-end test
+ * pairs them by `points`. Only the last 100 of each are kept.
  */
 
 export interface ChartDrawRecord {
-  /** Step points held by the chart when it drew. */
+  /** Step points held (by the chart when it drew, or by the store once a batch arrived). */
   readonly points: number;
-  /** `performance.now()` of the draw. */
+  /** `performance.now()` of the draw or the arrival. */
   readonly at: number;
 }
 
 declare global {
   interface Window {
     __rnnStudioChartDrawn?: ChartDrawRecord[];
+    __rnnStudioPointsArrived?: ChartDrawRecord[];
   }
 }
 
 export const KEPT_DRAW_RECORDS = 100;
 
-export function recordChartDraw(points: number, at: number = performance.now()): void {
-  const records = (window.__rnnStudioChartDrawn ??= []);
-  records.push({ points, at });
+function keep(records: ChartDrawRecord[], record: ChartDrawRecord): void {
+  records.push(record);
   if (records.length > KEPT_DRAW_RECORDS) records.splice(0, records.length - KEPT_DRAW_RECORDS);
+}
+
+export function recordChartDraw(points: number, at: number = performance.now()): void {
+  keep((window.__rnnStudioChartDrawn ??= []), { points, at });
+}
+
+/** `points`: step points held once the batch is in; `at`: when it arrived. */
+export function recordPointsArrived(points: number, at: number): void {
+  keep((window.__rnnStudioPointsArrived ??= []), { points, at });
 }
