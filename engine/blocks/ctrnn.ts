@@ -8,24 +8,28 @@
  * a large τ makes a slow, leaky unit that keeps its state over many steps.
  */
 import { z } from 'zod';
-import { CellMath } from './math.ts';
 import { T, units } from './ports.ts';
-import { finish, initializerHelp, initializerParams, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import { cellShape, defineCell, initializerHelp, initializerParams, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
-const Params = z
-  .strictObject({
-    units: units(32),
-    activation: z.enum(['tanh', 'sigmoid', 'relu']).default('tanh'),
-    dt: z.number().gt(0).max(1000).default(1),
-    tauInit: z.number().gt(0).max(1e6).default(5),
-    returnSequences: z.boolean().default(true),
-    ...initializerParams(),
-  })
-  .refine((p) => p.tauInit > p.dt, {
-    path: ['tauInit'],
-    message: 'must be greater than dt: τ = dt + softplus(ρ) never falls to dt, so it cannot start there',
-  });
+const shape = {
+  units: units(32),
+  activation: z.enum(['tanh', 'sigmoid', 'relu']).default('tanh'),
+  dt: z.number().gt(0).max(1000).default(1),
+  tauInit: z.number().gt(0).max(1e6).default(5),
+  returnSequences: z.boolean().default(true),
+  layers: layersParam,
+  ...initializerParams(),
+};
+const tauAboveDt: [(p: { tauInit: number; dt: number }) => boolean, { path: string[]; message: string }] = [
+  (p) => p.tauInit > p.dt,
+  { path: ['tauInit'], message: 'must be greater than dt: τ = dt + softplus(ρ) never falls to dt, so it cannot start there' },
+];
+const Params = z.strictObject(shape).refine(...tauAboveDt);
+type Params = z.infer<typeof Params>;
+
+/** The CTRNN cell's params inside a bidirectional block. */
+export const CtrnnCellParams = z.strictObject({ type: z.literal('ctrnn'), ...cellShape(shape) }).refine(...tauAboveDt);
 
 /** τ = Δt + softplus(ρ): the time constant a raw weight ρ stands for (≥ Δt > 0 for every ρ, +∞ only for ρ = +∞). */
 export function timeConstant(raw: number, dt: number): number {
@@ -39,7 +43,29 @@ export function rawTimeConstant(tau: number, dt: number): number {
   return y > 30 ? y + Math.log(-Math.expm1(-y)) : Math.log(Math.expm1(y));
 }
 
-export const ctrnn = defineBlock<z.infer<typeof Params>>({
+const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
+  type: 'ctrnn',
+  states: ['h'],
+  weights: (p, input) => [
+    { name: 'kernel', shape: [input, p.units], init: p.kernelInitializer },
+    { name: 'recurrentKernel', shape: [p.units, p.units], init: p.recurrentInitializer, gain: p.recurrentGain },
+    { name: 'bias', shape: [p.units], init: 'zeros' },
+    { name: 'tauRaw', shape: [p.units], init: 'constant', value: rawTimeConstant(p.tauInit, p.dt) },
+  ],
+  step: (p, { m, x, weight, previous }) => {
+    const [W, U, b, rho] = ['kernel', 'recurrentKernel', 'bias', 'tauRaw'].map(weight);
+    // Once per sequence: τ = Δt + softplus(ρ), α = Δt/τ = Δt·exp(−log τ) (the IR has no division).
+    const dt = m.constant(p.dt);
+    const tau = m.add(dt, m.softplus(rho));
+    const alpha = m.mul(dt, m.exp(m.neg(m.log(tau))));
+    const hPrev = previous('h');
+    const target = m.act(p.activation, m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b));
+    return { h: m.add(m.mul(m.oneMinus(alpha), hPrev), m.mul(alpha, target)) };
+  },
+};
+export const ctrnnCell = defineCell(cell);
+
+export const ctrnn = defineBlock<Params>({
   type: 'ctrnn',
   category: 'recurrent',
   label: { en: 'CTRNN (continuous time)', zh: 'CTRNN 连续时间循环网络' },
@@ -60,28 +86,8 @@ export const ctrnn = defineBlock<z.infer<typeof Params>>({
       zh: '每个单元时间常数 τ 的初始值，必须大于 dt。原始权重 ρ 的初值为 softplus⁻¹(tauInit − dt)，于是 α 的初值为 dt/tauInit。',
     },
     returnSequences: T.returnSequences,
+    layers: layersHelp,
     ...initializerHelp(),
   },
-  inputs: recurrentInputs,
-  outputs: recurrentOutputs,
-  infer: recurrentInfer,
-  weights: (p, cx) => [
-    { name: 'kernel', shape: [inputSize(cx), p.units], init: p.kernelInitializer },
-    { name: 'recurrentKernel', shape: [p.units, p.units], init: p.recurrentInitializer, gain: p.recurrentGain },
-    { name: 'bias', shape: [p.units], init: 'zeros' },
-    { name: 'tauRaw', shape: [p.units], init: 'constant', value: rawTimeConstant(p.tauInit, p.dt) },
-  ],
-  lower: (p, cx) => {
-    const m = new CellMath(cx.cell);
-    const [W, U, b, rho] = ['kernel', 'recurrentKernel', 'bias', 'tauRaw'].map(cx.weight);
-    // Once per sequence: τ = Δt + softplus(ρ), α = Δt/τ = Δt·exp(−log τ) (the IR has no division).
-    const dt = m.constant(p.dt);
-    const tau = m.add(dt, m.softplus(rho));
-    const alpha = m.mul(dt, m.exp(m.neg(m.log(tau))));
-    const hPrev = cx.cell.delay(`${cx.nodeId}.h`, [cx.cell.batch, p.units]);
-    const target = m.act(p.activation, m.add(m.add(m.matmul(sequenceIn(cx), W), m.matmul(hPrev, U)), b));
-    const h = m.add(m.mul(m.oneMinus(alpha), hPrev), m.mul(alpha, target));
-    cx.cell.connectDelay(hPrev, h);
-    return finish(cx, h, p.returnSequences);
-  },
+  ...stackedBlock(cell),
 });

@@ -1,18 +1,40 @@
 /** Elman network (Keras SimpleRNN): h_t = f(x_t·W + h_{t−1}·U + b). */
 import { z } from 'zod';
-import { Activation, CellMath } from './math.ts';
+import { Activation } from './math.ts';
 import { T, units } from './ports.ts';
-import { finish, initializerHelp, initializerParams, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import { cellShape, defineCell, initializerHelp, initializerParams, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
-const Params = z.strictObject({
+const shape = {
   units: units(32),
   activation: Activation.default('tanh'),
   returnSequences: z.boolean().default(true),
+  layers: layersParam,
   ...initializerParams(),
-});
+};
+const Params = z.strictObject(shape);
+type Params = z.infer<typeof Params>;
 
-export const elman = defineBlock<z.infer<typeof Params>>({
+/** The Elman cell's params inside a bidirectional block. */
+export const ElmanCellParams = z.strictObject({ type: z.literal('elman'), ...cellShape(shape) });
+
+const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
+  type: 'elman',
+  states: ['h'],
+  weights: (p, input) => [
+    { name: 'kernel', shape: [input, p.units], init: p.kernelInitializer },
+    { name: 'recurrentKernel', shape: [p.units, p.units], init: p.recurrentInitializer, gain: p.recurrentGain },
+    { name: 'bias', shape: [p.units], init: 'zeros' },
+  ],
+  step: (p, { m, x, weight, previous }) => {
+    const [W, U, b] = [weight('kernel'), weight('recurrentKernel'), weight('bias')];
+    const hPrev = previous('h');
+    return { h: m.act(p.activation, m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b)) };
+  },
+};
+export const elmanCell = defineCell(cell);
+
+export const elman = defineBlock<Params>({
   type: 'elman',
   category: 'recurrent',
   label: { en: 'Elman RNN', zh: 'Elman 循环网络' },
@@ -21,21 +43,6 @@ export const elman = defineBlock<z.infer<typeof Params>>({
     zh: '简单循环层：上一时间步的隐状态与当前输入一起送回网络。',
   },
   params: Params,
-  paramHelp: { units: T.units, activation: T.activation, returnSequences: T.returnSequences, ...initializerHelp() },
-  inputs: recurrentInputs,
-  outputs: recurrentOutputs,
-  infer: recurrentInfer,
-  weights: (p, cx) => [
-    { name: 'kernel', shape: [inputSize(cx), p.units], init: p.kernelInitializer },
-    { name: 'recurrentKernel', shape: [p.units, p.units], init: p.recurrentInitializer, gain: p.recurrentGain },
-    { name: 'bias', shape: [p.units], init: 'zeros' },
-  ],
-  lower: (p, cx) => {
-    const m = new CellMath(cx.cell);
-    const [W, U, b] = [cx.weight('kernel'), cx.weight('recurrentKernel'), cx.weight('bias')];
-    const hPrev = cx.cell.delay(`${cx.nodeId}.h`, [cx.cell.batch, p.units]);
-    const h = m.act(p.activation, m.add(m.add(m.matmul(sequenceIn(cx), W), m.matmul(hPrev, U)), b));
-    cx.cell.connectDelay(hPrev, h);
-    return finish(cx, h, p.returnSequences);
-  },
+  paramHelp: { units: T.units, activation: T.activation, returnSequences: T.returnSequences, layers: layersHelp, ...initializerHelp() },
+  ...stackedBlock(cell),
 });

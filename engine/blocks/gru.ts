@@ -7,21 +7,58 @@
  *   h_t = z·h_{t−1} + (1 − z)·ĥ
  */
 import { z } from 'zod';
-import { Activation, CellMath } from './math.ts';
+import { Activation } from './math.ts';
 import { T, units } from './ports.ts';
-import { finish, initializerHelp, initializerParams, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import { cellShape, defineCell, initializerHelp, initializerParams, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
-const Params = z.strictObject({
+const shape = {
   units: units(32),
   activation: Activation.default('tanh'),
   recurrentActivation: Activation.default('sigmoid'),
   resetAfter: z.boolean().default(true),
   returnSequences: z.boolean().default(true),
+  layers: layersParam,
   ...initializerParams(),
-});
+};
+const Params = z.strictObject(shape);
+type Params = z.infer<typeof Params>;
 
-export const gru = defineBlock<z.infer<typeof Params>>({
+/** The GRU cell's params inside a bidirectional block. */
+export const GruCellParams = z.strictObject({ type: z.literal('gru'), ...cellShape(shape) });
+
+const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
+  type: 'gru',
+  states: ['h'],
+  weights: (p, input) => [
+    { name: 'kernel', shape: [input, 3 * p.units], init: p.kernelInitializer, units: p.units },
+    { name: 'recurrentKernel', shape: [p.units, 3 * p.units], init: p.recurrentInitializer, units: p.units, gain: p.recurrentGain },
+    { name: 'bias', shape: p.resetAfter ? [2, 3 * p.units] : [3 * p.units], init: 'zeros' },
+  ],
+  step: (p, { m, x, weight, previous }) => {
+    const [W, U, b] = [weight('kernel'), weight('recurrentKernel'), weight('bias')];
+    const hPrev = previous('h');
+    const gate = (v: number) => m.act(p.recurrentActivation, v);
+    let z: number, hCandidate: number;
+    if (p.resetAfter) {
+      const [xz, xr, xh] = m.split(m.add(m.matmul(x, W), m.row(b, 0)), 3);
+      const [hz, hr, hh] = m.split(m.add(m.matmul(hPrev, U), m.row(b, 1)), 3);
+      z = gate(m.add(xz, hz));
+      const r = gate(m.add(xr, hr));
+      hCandidate = m.act(p.activation, m.add(xh, m.mul(r, hh)));
+    } else {
+      const [xz, xr, xh] = m.split(m.add(m.matmul(x, W), b), 3);
+      const [Uz, Ur, Uh] = m.split(U, 3);
+      z = gate(m.add(xz, m.matmul(hPrev, Uz)));
+      const r = gate(m.add(xr, m.matmul(hPrev, Ur)));
+      hCandidate = m.act(p.activation, m.add(xh, m.matmul(m.mul(r, hPrev), Uh)));
+    }
+    return { h: m.add(m.mul(z, hPrev), m.mul(m.oneMinus(z), hCandidate)) };
+  },
+};
+export const gruCell = defineCell(cell);
+
+export const gru = defineBlock<Params>({
   type: 'gru',
   category: 'recurrent',
   label: { en: 'GRU', zh: 'GRU 门控循环单元' },
@@ -39,37 +76,8 @@ export const gru = defineBlock<z.infer<typeof Params>>({
       zh: '在循环矩阵乘法之后再应用重置门（PyTorch 与 Keras 2 的默认做法；有两组偏置）。',
     },
     returnSequences: T.returnSequences,
+    layers: layersHelp,
     ...initializerHelp(),
   },
-  inputs: recurrentInputs,
-  outputs: recurrentOutputs,
-  infer: recurrentInfer,
-  weights: (p, cx) => [
-    { name: 'kernel', shape: [inputSize(cx), 3 * p.units], init: p.kernelInitializer, units: p.units },
-    { name: 'recurrentKernel', shape: [p.units, 3 * p.units], init: p.recurrentInitializer, units: p.units, gain: p.recurrentGain },
-    { name: 'bias', shape: p.resetAfter ? [2, 3 * p.units] : [3 * p.units], init: 'zeros' },
-  ],
-  lower: (p, cx) => {
-    const m = new CellMath(cx.cell);
-    const [W, U, b] = [cx.weight('kernel'), cx.weight('recurrentKernel'), cx.weight('bias')];
-    const hPrev = cx.cell.delay(`${cx.nodeId}.h`, [cx.cell.batch, p.units]);
-    const gate = (v: number) => m.act(p.recurrentActivation, v);
-    let z: number, hCandidate: number;
-    if (p.resetAfter) {
-      const [xz, xr, xh] = m.split(m.add(m.matmul(sequenceIn(cx), W), m.row(b, 0)), 3);
-      const [hz, hr, hh] = m.split(m.add(m.matmul(hPrev, U), m.row(b, 1)), 3);
-      z = gate(m.add(xz, hz));
-      const r = gate(m.add(xr, hr));
-      hCandidate = m.act(p.activation, m.add(xh, m.mul(r, hh)));
-    } else {
-      const [xz, xr, xh] = m.split(m.add(m.matmul(sequenceIn(cx), W), b), 3);
-      const [Uz, Ur, Uh] = m.split(U, 3);
-      z = gate(m.add(xz, m.matmul(hPrev, Uz)));
-      const r = gate(m.add(xr, m.matmul(hPrev, Ur)));
-      hCandidate = m.act(p.activation, m.add(xh, m.matmul(m.mul(r, hPrev), Uh)));
-    }
-    const h = m.add(m.mul(z, hPrev), m.mul(m.oneMinus(z), hCandidate));
-    cx.cell.connectDelay(hPrev, h);
-    return finish(cx, h, p.returnSequences);
-  },
+  ...stackedBlock(cell),
 });

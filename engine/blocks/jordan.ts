@@ -61,6 +61,7 @@ export const jordan = defineBlock<z.infer<typeof Params>>({
     { name: 'outputKernel', shape: [p.units, p.outputUnits], init: 'glorotUniform' },
     { name: 'outputBias', shape: [p.outputUnits], init: 'zeros' },
   ],
+  runs: () => ['forward'],
   lower: (p, cx) => {
     const m = new CellMath(cx.cell);
     const [W, U, b, V, c] = ['kernel', 'recurrentKernel', 'bias', 'outputKernel', 'outputBias'].map(cx.weight);

@@ -5,21 +5,47 @@
  *   c_t = σ(f)·c_{t−1} + σ(i)·tanh(g),   h_t = σ(o)·tanh(c_t)
  */
 import { z } from 'zod';
-import { Activation, CellMath } from './math.ts';
+import { Activation } from './math.ts';
 import { T, units } from './ports.ts';
-import { finish, initializerHelp, initializerParams, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import { cellShape, defineCell, initializerHelp, initializerParams, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
-const Params = z.strictObject({
+const shape = {
   units: units(32),
   activation: Activation.default('tanh'),
   recurrentActivation: Activation.default('sigmoid'),
   returnSequences: z.boolean().default(true),
   unitForgetBias: z.boolean().default(true),
+  layers: layersParam,
   ...initializerParams(),
-});
+};
+const Params = z.strictObject(shape);
+type Params = z.infer<typeof Params>;
 
-export const lstm = defineBlock<z.infer<typeof Params>>({
+/** The LSTM cell's params inside a bidirectional block. */
+export const LstmCellParams = z.strictObject({ type: z.literal('lstm'), ...cellShape(shape) });
+
+const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
+  type: 'lstm',
+  states: ['h', 'c'],
+  weights: (p, input) => [
+    { name: 'kernel', shape: [input, 4 * p.units], init: p.kernelInitializer, units: p.units },
+    { name: 'recurrentKernel', shape: [p.units, 4 * p.units], init: p.recurrentInitializer, units: p.units, gain: p.recurrentGain },
+    { name: 'bias', shape: [4 * p.units], init: p.unitForgetBias ? 'forgetBias' : 'zeros', units: p.units },
+  ],
+  step: (p, { m, x, weight, previous }) => {
+    const [W, U, b] = [weight('kernel'), weight('recurrentKernel'), weight('bias')];
+    const [hPrev, cPrev] = [previous('h'), previous('c')];
+    const [zi, zf, zg, zo] = m.split(m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b), 4);
+    const [i, f, o] = [zi, zf, zo].map((g) => m.act(p.recurrentActivation, g));
+    const c = m.add(m.mul(f, cPrev), m.mul(i, m.act(p.activation, zg)));
+    const h = m.mul(o, m.act(p.activation, c));
+    return { h, c };
+  },
+};
+export const lstmCell = defineCell(cell);
+
+export const lstm = defineBlock<Params>({
   type: 'lstm',
   category: 'recurrent',
   label: { en: 'LSTM', zh: 'LSTM 长短期记忆' },
@@ -34,28 +60,8 @@ export const lstm = defineBlock<z.infer<typeof Params>>({
     recurrentActivation: T.recurrentActivation,
     returnSequences: T.returnSequences,
     unitForgetBias: T.unitForgetBias,
+    layers: layersHelp,
     ...initializerHelp(),
   },
-  inputs: recurrentInputs,
-  outputs: recurrentOutputs,
-  infer: recurrentInfer,
-  weights: (p, cx) => [
-    { name: 'kernel', shape: [inputSize(cx), 4 * p.units], init: p.kernelInitializer, units: p.units },
-    { name: 'recurrentKernel', shape: [p.units, 4 * p.units], init: p.recurrentInitializer, units: p.units, gain: p.recurrentGain },
-    { name: 'bias', shape: [4 * p.units], init: p.unitForgetBias ? 'forgetBias' : 'zeros', units: p.units },
-  ],
-  lower: (p, cx) => {
-    const m = new CellMath(cx.cell);
-    const [W, U, b] = [cx.weight('kernel'), cx.weight('recurrentKernel'), cx.weight('bias')];
-    const shape = [cx.cell.batch, p.units];
-    const hPrev = cx.cell.delay(`${cx.nodeId}.h`, shape);
-    const cPrev = cx.cell.delay(`${cx.nodeId}.c`, shape);
-    const [zi, zf, zg, zo] = m.split(m.add(m.add(m.matmul(sequenceIn(cx), W), m.matmul(hPrev, U)), b), 4);
-    const [i, f, o] = [zi, zf, zo].map((g) => m.act(p.recurrentActivation, g));
-    const c = m.add(m.mul(f, cPrev), m.mul(i, m.act(p.activation, zg)));
-    const h = m.mul(o, m.act(p.activation, c));
-    cx.cell.connectDelay(hPrev, h);
-    cx.cell.connectDelay(cPrev, c);
-    return finish(cx, h, p.returnSequences);
-  },
+  ...stackedBlock(cell),
 });

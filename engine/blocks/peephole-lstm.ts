@@ -9,25 +9,55 @@
  *   h_t = o ⊙ tanh(c_t)
  */
 import { z } from 'zod';
-import { Activation, CellMath } from './math.ts';
+import { Activation } from './math.ts';
 import { T, units } from './ports.ts';
-import { finish, initializerHelp, initializerParams, inputSize, recurrentInfer, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import { cellShape, defineCell, initializerHelp, initializerParams, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
-const Params = z.strictObject({
+const shape = {
   units: units(32),
   activation: Activation.default('tanh'),
   recurrentActivation: Activation.default('sigmoid'),
   returnSequences: z.boolean().default(true),
   unitForgetBias: z.boolean().default(true),
+  layers: layersParam,
   ...initializerParams(),
   peepholeInitializer: z.enum(['glorotUniform', 'zeros']).default('glorotUniform'),
-});
+};
+const Params = z.strictObject(shape);
+type Params = z.infer<typeof Params>;
+
+/** The peephole LSTM cell's params inside a bidirectional block. */
+export const PeepholeLstmCellParams = z.strictObject({ type: z.literal('peepholeLstm'), ...cellShape(shape) });
 
 /** The peephole weights, in the order Keras's PeepholeLSTMCell adds them after kernel, recurrent_kernel and bias. */
 export const PEEPHOLES = ['peepholeInput', 'peepholeForget', 'peepholeOutput'] as const;
 
-export const peepholeLstm = defineBlock<z.infer<typeof Params>>({
+const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
+  type: 'peepholeLstm',
+  states: ['h', 'c'],
+  weights: (p, input) => [
+    { name: 'kernel', shape: [input, 4 * p.units], init: p.kernelInitializer, units: p.units },
+    { name: 'recurrentKernel', shape: [p.units, 4 * p.units], init: p.recurrentInitializer, units: p.units, gain: p.recurrentGain },
+    { name: 'bias', shape: [4 * p.units], init: p.unitForgetBias ? 'forgetBias' : 'zeros', units: p.units },
+    ...PEEPHOLES.map((name) => ({ name, shape: [p.units], init: p.peepholeInitializer })),
+  ],
+  step: (p, { m, x, weight, previous }) => {
+    const [W, U, b] = [weight('kernel'), weight('recurrentKernel'), weight('bias')];
+    const [pi, pf, po] = PEEPHOLES.map(weight);
+    const [hPrev, cPrev] = [previous('h'), previous('c')];
+    const gate = (z: number) => m.act(p.recurrentActivation, z);
+    const [zi, zf, zc, zo] = m.split(m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b), 4);
+    const i = gate(m.add(zi, m.mul(pi, cPrev)));
+    const f = gate(m.add(zf, m.mul(pf, cPrev)));
+    const c = m.add(m.mul(f, cPrev), m.mul(i, m.act(p.activation, zc)));
+    const o = gate(m.add(zo, m.mul(po, c)));
+    return { h: m.mul(o, m.act(p.activation, c)), c };
+  },
+};
+export const peepholeLstmCell = defineCell(cell);
+
+export const peepholeLstm = defineBlock<Params>({
   type: 'peepholeLstm',
   category: 'recurrent',
   label: { en: 'Peephole LSTM', zh: '窥视孔 LSTM' },
@@ -42,37 +72,12 @@ export const peepholeLstm = defineBlock<z.infer<typeof Params>>({
     recurrentActivation: T.recurrentActivation,
     returnSequences: T.returnSequences,
     unitForgetBias: T.unitForgetBias,
+    layers: layersHelp,
     ...initializerHelp(),
     peepholeInitializer: {
       en: 'How the peephole weights p_i, p_f, p_o start: glorotUniform (uniform in ±√(3/H), what Keras draws them from by default) or zeros (the block starts as a plain LSTM).',
       zh: '窥视孔权重 p_i、p_f、p_o 的初始化方式：glorotUniform（在 ±√(3/H) 内均匀分布，即 Keras 的默认做法）或 zeros（模块一开始与普通 LSTM 相同）。',
     },
   },
-  inputs: recurrentInputs,
-  outputs: recurrentOutputs,
-  infer: recurrentInfer,
-  weights: (p, cx) => [
-    { name: 'kernel', shape: [inputSize(cx), 4 * p.units], init: p.kernelInitializer, units: p.units },
-    { name: 'recurrentKernel', shape: [p.units, 4 * p.units], init: p.recurrentInitializer, units: p.units, gain: p.recurrentGain },
-    { name: 'bias', shape: [4 * p.units], init: p.unitForgetBias ? 'forgetBias' : 'zeros', units: p.units },
-    ...PEEPHOLES.map((name) => ({ name, shape: [p.units], init: p.peepholeInitializer })),
-  ],
-  lower: (p, cx) => {
-    const m = new CellMath(cx.cell);
-    const [W, U, b] = [cx.weight('kernel'), cx.weight('recurrentKernel'), cx.weight('bias')];
-    const [pi, pf, po] = PEEPHOLES.map((name) => cx.weight(name));
-    const shape = [cx.cell.batch, p.units];
-    const hPrev = cx.cell.delay(`${cx.nodeId}.h`, shape);
-    const cPrev = cx.cell.delay(`${cx.nodeId}.c`, shape);
-    const gate = (z: number) => m.act(p.recurrentActivation, z);
-    const [zi, zf, zc, zo] = m.split(m.add(m.add(m.matmul(sequenceIn(cx), W), m.matmul(hPrev, U)), b), 4);
-    const i = gate(m.add(zi, m.mul(pi, cPrev)));
-    const f = gate(m.add(zf, m.mul(pf, cPrev)));
-    const c = m.add(m.mul(f, cPrev), m.mul(i, m.act(p.activation, zc)));
-    const o = gate(m.add(zo, m.mul(po, c)));
-    const h = m.mul(o, m.act(p.activation, c));
-    cx.cell.connectDelay(hPrev, h);
-    cx.cell.connectDelay(cPrev, c);
-    return finish(cx, h, p.returnSequences);
-  },
+  ...stackedBlock(cell),
 });

@@ -11,18 +11,27 @@ import { T, affine, anyPort, connected, dense, inputType, seqPort, units } from 
 import { type AnyBlock, BlockIssue, type InferContext, defineBlock, type PortType, type Text } from './types.ts';
 
 
-const DelayParams = z.strictObject({ size: z.int().min(0).max(4096).default(0) });
+const DelayParams = z.strictObject({
+  size: z.int().min(0).max(4096).default(0),
+  direction: z.enum(['forward', 'backward']).default('forward'),
+});
 
 export const delay = defineBlock<z.infer<typeof DelayParams>>({
   type: 'delay',
   category: 'primitive',
   label: { en: 'Delay z⁻¹', zh: '延迟 z⁻¹' },
   help: {
-    en: 'Outputs its input from the previous time step (zeros at the first step). The only way to close a loop: it is what makes a network recurrent.',
-    zh: '输出上一时间步的输入（第一步输出零）。闭合回路的唯一方式，正是它让网络具有循环结构。',
+    en: 'Outputs its input from the previous time step (zeros at the first step), or, running backward, from the next one. The only way to close a loop: it is what makes a network recurrent.',
+    zh: '输出上一时间步的输入（第一步输出零），反向运行时则输出下一时间步的输入。闭合回路的唯一方式，正是它让网络具有循环结构。',
   },
   params: DelayParams,
-  paramHelp: { size: { en: 'Features carried; 0 = take it from the input.', zh: '传递的特征数；0 表示取自输入。' } },
+  paramHelp: {
+    size: { en: 'Features carried; 0 = take it from the input.', zh: '传递的特征数；0 表示取自输入。' },
+    direction: {
+      en: 'forward (z⁻¹): the input of the previous step, zeros at the first step. backward (z⁺¹): the input of the next step, zeros at the last step; a loop through it runs from the end of the sequence to its start, like the backward half of a bidirectional block. A loop cannot mix the two.',
+      zh: 'forward（z⁻¹）：上一时间步的输入，第一步为零。backward（z⁺¹）：下一时间步的输入，最后一步为零；经过它的回路从序列末尾向开头运行，就像双向模块的反向部分。同一个回路不能混用两种方向。',
+    },
+  },
   inputs: [seqPort('in', T.in)],
   outputs: [{ name: 'out', label: T.out }],
   // The validator resolves a delay's size (its input closes a cycle, so it is known only later).
@@ -34,10 +43,11 @@ export const delay = defineBlock<z.infer<typeof DelayParams>>({
     return { out: dense('sequence', size) };
   },
   weights: () => [],
-  lower: (_p, cx) => {
+  runs: (p) => [p.direction],
+  lower: (p, cx) => {
     const size = cx.types.in?.size;
     if (!size) throw new BlockIssue('shape-unknown', 'delay size unknown', 'in');
-    return { out: cx.cell.delay(`${cx.nodeId}.out`, [cx.cell.batch, size]) };
+    return { out: cx.cell.delay(`${cx.nodeId}.out`, [cx.cell.batch, size], null, p.direction) };
   },
 });
 

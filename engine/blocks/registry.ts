@@ -1,4 +1,5 @@
 /** Every block kind, in palette order. The palette, inspector, validator and docs all read this. */
+import { bidirectional } from './bidirectional.ts';
 import { embedding, input } from './data.ts';
 import { ctrnn } from './ctrnn.ts';
 import { elman } from './elman.ts';
@@ -13,7 +14,7 @@ import type { AnyBlock } from './types.ts';
 
 export const BLOCKS: readonly AnyBlock[] = [
   input, embedding,
-  elman, jordan, lstm, gru, peepholeLstm, ctrnn,
+  elman, jordan, lstm, gru, peepholeLstm, ctrnn, bidirectional,
   denseBlock, activation, lastStep,
   output,
   delay, linear, add, multiply, concat, tanh, sigmoid, relu,

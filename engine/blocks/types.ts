@@ -4,7 +4,7 @@
  * primitive cell graph. Every block kind is one module; `registry.ts` lists them.
  */
 import type { z } from 'zod';
-import type { CellBuilder, CellRef } from '../compiler/cell.ts';
+import type { CellBuilder, CellRef, TimeDirection } from '../compiler/cell.ts';
 import type { Shape } from '../ir/types.ts';
 
 export interface Text {
@@ -36,6 +36,12 @@ export interface InputPort {
 export interface OutputPort {
   readonly name: string;
   readonly label: Text;
+  /**
+   * When the port exists only for some params (a bidirectional block's `c` needs an LSTM cell):
+   * the condition, in words. `infer` leaves such a port out of its result when it does not apply,
+   * and the validator reports an edge that leaves from it.
+   */
+  readonly only?: Text;
 }
 
 /** How a weight starts (engine/model/init.ts draws it, deterministic by seed). */
@@ -109,6 +115,12 @@ export interface BlockDef<P> {
   weights(p: P, cx: InferContext): readonly WeightSpec[];
   /** Emits the block's cell: returns one cell value per output port. */
   lower(p: P, cx: LowerContext): Readonly<Record<string, CellRef>>;
+  /**
+   * The ways in time the block's own recurrences run (absent: it has none). The validator refuses
+   * a loop of blocks that would need both (a backward delay around an LSTM, a bidirectional block
+   * on a loop): no step of it could be computed first.
+   */
+  runs?(p: P): readonly TimeDirection[];
 }
 
 /** A block of any param type, as the registry holds it. */

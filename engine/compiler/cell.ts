@@ -7,10 +7,16 @@
  */
 import { inferShape } from '../ir/ops.ts';
 import type { DType, IrOp, Shape } from '../ir/types.ts';
+import type { DiagnosticCode } from './diagnostics.ts';
 
 export type CellRef = number;
 /** 'step': a value at every time step; 'once': one value for the whole sequence. */
 export type Domain = 'step' | 'once';
+/**
+ * Which way a delay carries its value: 'forward' (z⁻¹) from step t − 1 to t, 'backward' (z⁺¹)
+ * from step t + 1 to t. A loop through backward delays runs from t = T − 1 down to 0.
+ */
+export type TimeDirection = 'forward' | 'backward';
 
 interface Common {
   readonly id: CellRef;
@@ -25,9 +31,14 @@ export type CellNode =
   | (Common & { kind: 'param'; name: string })
   /** Data; per step it is row t of a time-major [T, ...shape] input. */
   | (Common & { kind: 'input'; name: string })
-  /** Value of `input` at t − 1; at t = 0 the value of `init` (zeros when null). */
-  | (Common & { kind: 'delay'; name: string; input: CellRef | null; init: CellRef | null })
+  /**
+   * Forward: the value of `input` at t − 1, and at t = 0 the value of `init` (zeros when null).
+   * Backward: the value of `input` at t + 1, and at t = T − 1 the value of `init`.
+   */
+  | (Common & { kind: 'delay'; name: string; input: CellRef | null; init: CellRef | null; direction: TimeDirection })
   | (Common & { kind: 'lastStep'; input: CellRef })
+  /** The value at t = 0: where a backward loop ends. */
+  | (Common & { kind: 'firstStep'; input: CellRef })
   | (Common & { kind: 'meanOverTime'; input: CellRef });
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -37,10 +48,12 @@ export interface CellGraph {
   readonly batch: number;
 }
 
+/** A problem found while building or unrolling the cell graph, pinned to the block it came from. */
 export class CellError extends Error {
   constructor(
     message: string,
     readonly block: string,
+    readonly code: DiagnosticCode = 'shape-unknown',
   ) {
     super(message);
   }
@@ -92,11 +105,19 @@ export class CellBuilder {
     return this.push({ kind: 'input', name, shape, dtype, domain: perStep ? 'step' : 'once' });
   }
 
-  /** A z⁻¹ whose input is connected later with `connectDelay` (it usually closes a cycle). */
-  delay(name: string, shape: Shape, init: CellRef | null = null): CellRef {
-    if (init !== null && this.get(init).shape.join() !== shape.join())
-      throw new CellError(`delay '${name}': initial value is [${this.get(init).shape.join(', ')}], expected [${shape.join(', ')}]`, this.block);
-    return this.push({ kind: 'delay', name, input: null, init, shape, dtype: 'float32', domain: 'step' });
+  /**
+   * A z⁻¹ (or, running backward, a z⁺¹) whose input is connected later with `connectDelay` (it
+   * usually closes a cycle). `init`, one value per sequence of `shape`, is where it starts instead
+   * of zeros.
+   */
+  delay(name: string, shape: Shape, init: CellRef | null = null, direction: TimeDirection = 'forward'): CellRef {
+    if (init !== null) {
+      const start = this.get(init);
+      if (start.shape.join() !== shape.join())
+        throw new CellError(`delay '${name}': initial value is [${start.shape.join(', ')}], expected [${shape.join(', ')}]`, this.block);
+      if (start.domain !== 'once') throw new CellError(`delay '${name}': its initial value must be one value per sequence, not a sequence`, this.block);
+    }
+    return this.push({ kind: 'delay', name, input: null, init, direction, shape, dtype: 'float32', domain: 'step' });
   }
 
   connectDelay(delay: CellRef, input: CellRef): void {
@@ -112,6 +133,16 @@ export class CellBuilder {
   lastStep(input: CellRef): CellRef {
     const x = this.stepValue(input, 'last step');
     return this.push({ kind: 'lastStep', input, shape: x.shape, dtype: x.dtype, domain: 'once' });
+  }
+
+  firstStep(input: CellRef): CellRef {
+    const x = this.stepValue(input, 'first step');
+    return this.push({ kind: 'firstStep', input, shape: x.shape, dtype: x.dtype, domain: 'once' });
+  }
+
+  /** Where a recurrence running in `direction` ends: the last step forward, the first step backward. */
+  finalStep(input: CellRef, direction: TimeDirection): CellRef {
+    return direction === 'forward' ? this.lastStep(input) : this.firstStep(input);
   }
 
   meanOverTime(input: CellRef): CellRef {

@@ -12,7 +12,7 @@ import { prune, verifyIr } from '../ir/verify.ts';
 import { CellBuilder, CellError, type CellGraph, type CellRef } from './cell.ts';
 import { CompileError, type Diagnostic, hasErrors } from './diagnostics.ts';
 import { analyzeGraph, type Analysis, type StreamTypes } from './validate.ts';
-import { unrollCell } from './unroll.ts';
+import { type Unrolled, unrollCell } from './unroll.ts';
 
 export interface CompileOptions {
   /** Time steps T to unroll over. */
@@ -98,11 +98,18 @@ export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: numbe
     }
     return { cell: cell.finish(), losses, predictions };
   } catch (e) {
-    if (e instanceof CellError) throw new CompileError([{ severity: 'error', code: 'shape-unknown', nodeId: e.block, message: e.message }]);
-    throw e;
+    throw asCompileError(e);
   }
 }
 
+const asCompileError = (e: unknown): unknown =>
+  e instanceof CellError ? new CompileError([{ severity: 'error', code: e.code, nodeId: e.block, message: e.message }]) : e;
+
+/**
+ * The graph compiled for `opts.steps` steps and batch `opts.batch`. Throws CompileError (with
+ * every diagnostic) for an invalid graph, and for a stateful compile of a graph with a backward
+ * recurrence (code 'time-direction').
+ */
 export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled {
   const { steps, batch, stateful = false } = opts;
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch size must be a positive integer, got ${batch}`);
@@ -110,7 +117,12 @@ export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled
   const { cell, losses, predictions } = lowerToCell(doc, analysis, batch);
 
   const b = new IrBuilder();
-  const unrolled = unrollCell(cell, b, { steps, stateful });
+  let unrolled: Unrolled;
+  try {
+    unrolled = unrollCell(cell, b, { steps, stateful });
+  } catch (e) {
+    throw asCompileError(e);
+  }
   const outputs: Record<string, NodeId> = {};
   if (losses.length > 0) {
     const parts = losses.map((l) => unrolled.at(l, 0));

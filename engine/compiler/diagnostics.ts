@@ -10,6 +10,8 @@ export type DiagnosticCode =
   | 'token-mismatch'
   | 'size-mismatch'
   | 'algebraic-loop'
+  /** A loop through delays running both ways in time, or a backward recurrence run one step at a time. */
+  | 'time-direction'
   | 'shape-unknown'
   | 'no-output'
   | 'dataset-mismatch'

@@ -5,15 +5,23 @@
  * is evaluated step by step (all its nodes at t, then at t + 1), any other node is evaluated on
  * its own for every step (or once). Components are visited dependencies first, so a hand-wired
  * cell unrolls exactly like a built-in block.
+ *
+ * A loop through backward delays (z⁺¹, the backward half of a bidirectional block) is evaluated
+ * from t = T − 1 down to 0: every IR node still carries the step t it computes, so the backward
+ * direction's state at t really is the one that has read x_{T−1} … x_t. A loop cannot run both
+ * ways (the validator refuses one that would).
  */
 import type { IrBuilder } from '../ir/builder.ts';
 import type { NodeId } from '../ir/types.ts';
-import type { CellGraph, CellNode, CellRef } from './cell.ts';
+import { CellError, type CellGraph, type CellNode, type CellRef, type TimeDirection } from './cell.ts';
 
 export interface Unrolled {
   /** IR node of cell node `ref` at step t (t ignored for once-domain nodes). */
   at(ref: CellRef, t: number): NodeId;
-  /** For `stateful` unrolls: each delay's name and its value after the last step. */
+  /**
+   * Each delay's name and the value its loop ends with: the value after the last step (t = T − 1)
+   * for a forward delay, after the first (t = 0) for a backward one. Stateful unrolls carry it.
+   */
   readonly finalStates: ReadonlyMap<string, NodeId>;
 }
 
@@ -30,6 +38,7 @@ const dependencies = (n: CellNode): CellRef[] => {
     case 'delay':
       return [n.input, n.init].filter((x): x is CellRef => x !== null);
     case 'lastStep':
+    case 'firstStep':
     case 'meanOverTime':
       return [n.input];
     case 'param':
@@ -71,6 +80,27 @@ function components(cell: CellGraph): CellRef[][] {
   return out;
 }
 
+/** The way a loop runs: backward when it goes through a backward delay. Throws CellError when it has delays of both directions. */
+function directionOf(nodes: readonly CellNode[]): TimeDirection {
+  const delays = nodes.filter((n) => n.kind === 'delay');
+  const backward = delays.filter((n) => n.direction === 'backward');
+  if (backward.length === 0) return 'forward';
+  if (backward.length < delays.length) {
+    const forward = delays.find((n) => n.direction === 'forward')!;
+    throw new CellError(
+      `a loop goes through '${backward[0].name}', which runs backward in time, and '${forward.name}', which runs forward: no step could be computed first`,
+      backward[0].block,
+      'time-direction',
+    );
+  }
+  return 'backward';
+}
+
+/**
+ * The cell graph over t = 0 … steps − 1 as IR nodes in `b`. Throws CellError for a loop whose
+ * delays run both ways in time, or a backward delay in a stateful unroll (a generator runs one
+ * step at a time, forward, and cannot read the future).
+ */
 export function unrollCell(cell: CellGraph, b: IrBuilder, { steps, stateful = false }: UnrollOptions): Unrolled {
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`steps must be a positive integer, got ${steps}`);
   const values: (NodeId | undefined)[][] = cell.nodes.map(() => []);
@@ -91,12 +121,16 @@ export function unrollCell(cell: CellGraph, b: IrBuilder, { steps, stateful = fa
         case 'input':
           if (n.domain === 'once') return b.input(n.name, n.shape, n.dtype);
           return b.emit({ type: 'index', index: t }, [b.input(n.name, [steps, ...n.shape], n.dtype)]);
-        case 'delay':
-          if (t > 0) return at(n.input!, t - 1);
+        case 'delay': {
+          const from = n.direction === 'forward' ? t - 1 : t + 1;
+          if (from >= 0 && from < steps) return at(n.input!, from);
           if (n.init !== null) return at(n.init, 0);
           return stateful ? b.input(`state:${n.name}`, n.shape) : b.emit({ type: 'zeros', shape: n.shape }, []);
+        }
         case 'lastStep':
           return at(n.input, steps - 1);
+        case 'firstStep':
+          return at(n.input, 0);
         case 'meanOverTime': {
           const all = Array.from({ length: steps }, (_, s) => at(n.input, s));
           const sum = steps === 1 ? all[0] : b.emit({ type: 'addN' }, all);
@@ -105,17 +139,26 @@ export function unrollCell(cell: CellGraph, b: IrBuilder, { steps, stateful = fa
       }
     });
 
+  if (stateful) {
+    const backward = cell.nodes.find((n) => n.kind === 'delay' && n.direction === 'backward');
+    if (backward?.kind === 'delay')
+      throw new CellError(`'${backward.block}' reads its sequence backward in time (delay '${backward.name}'), so it cannot run one step at a time`, backward.block, 'time-direction');
+  }
+
   for (const component of components(cell)) {
     const nodes = component.map((r) => cell.nodes[r]);
     if (nodes.every((n) => n.domain === 'once')) {
       for (const n of nodes) values[n.id][0] = emit(n, 0);
       continue;
     }
-    // A loop (or a single per-step node): everything at t before anything at t + 1.
-    for (let t = 0; t < steps; t++) for (const n of nodes) values[n.id][t] = emit(n, t);
+    // A loop (or a single per-step node): everything at one step before anything at the next,
+    // in the direction the loop runs. Within a step, ids are in dependency order.
+    if (directionOf(nodes) === 'forward') for (let t = 0; t < steps; t++) for (const n of nodes) values[n.id][t] = emit(n, t);
+    else for (let t = steps - 1; t >= 0; t--) for (const n of nodes) values[n.id][t] = emit(n, t);
   }
 
   const finalStates = new Map<string, NodeId>();
-  for (const n of cell.nodes) if (n.kind === 'delay' && n.input !== null) finalStates.set(n.name, at(n.input, steps - 1));
+  for (const n of cell.nodes)
+    if (n.kind === 'delay' && n.input !== null) finalStates.set(n.name, at(n.input, n.direction === 'forward' ? steps - 1 : 0));
   return { at, finalStates };
 }

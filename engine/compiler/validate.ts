@@ -5,7 +5,7 @@
  */
 import { getBlock } from '../blocks/registry.ts';
 import { expectedTarget, LossKind } from '../blocks/output.ts';
-import { type AnyBlock, BlockIssue, type PortType, type WeightSpec } from '../blocks/types.ts';
+import { type AnyBlock, BlockIssue, type PortKind, type PortType, type WeightSpec } from '../blocks/types.ts';
 import { formatPath } from '../graph/document.ts';
 import type { GraphDocument, GraphEdge } from '../graph/schema.ts';
 import type { Diagnostic } from './diagnostics.ts';
@@ -102,6 +102,69 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
       if (!port.optional && !connected.some((e) => e.target === id && e.targetPort === port.name))
         report({ code: 'missing-connection', nodeId: id, port: port.name, message: `input '${port.name}' of '${block.type}' is not connected` });
 
+  const nodes = new Map<string, NodeInfo>();
+  /** The type an edge carries, once its source is inferred. */
+  const carried = (e: GraphEdge): PortType | undefined => nodes.get(e.source)?.outputs?.[e.sourcePort];
+
+  /**
+   * How to make edge `e` carry a `want` instead: the upstream block that decides
+   * whether it is a sequence or a vector and the param to change there, followed back through
+   * blocks that pass the kind on (dense, activation, …). Undefined when no such block is found.
+   */
+  const kindFix = (e: GraphEdge, want: PortKind, seen = new Set<string>()): string | undefined => {
+    const source = valid.get(e.source);
+    if (!source || seen.has(e.source)) return undefined;
+    seen.add(e.source);
+    const { block, params } = source;
+    const name = `'${e.source}'`;
+    const own = (): string | undefined => {
+      if (typeof params.returnSequences === 'boolean' && block.outputs.some((o) => o.name === 'h') && (e.sourcePort === 'h' || e.sourcePort === 'c'))
+        return want === 'sequence' ? `connect the port 'out' of ${name} (with returnSequences true) instead of its final state '${e.sourcePort}'` : undefined;
+      if (typeof params.returnSequences === 'boolean') return `set returnSequences to ${want === 'sequence'} on ${name}`;
+      if (block.type === 'lastStep') return want === 'sequence' ? `remove the last-step block ${name} and connect what feeds it directly` : undefined;
+      if (block.type === 'input') return `set sequence to ${want === 'sequence'} on the input block ${name}`;
+      return undefined;
+    };
+    const fix = own();
+    if (fix) return fix;
+    const have = carried(e)?.kind;
+    for (const p of block.inputs) {
+      const upstream = incoming.get(e.source)?.get(p.name);
+      if (upstream && carried(upstream)?.kind === have) {
+        const found = kindFix(upstream, want, seen);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+
+  /** Which block and param set the number of features leaving `source` by `port`, for size messages. */
+  const sizeSource = (source: string, port: string, seen = new Set<string>()): string | undefined => {
+    const info = valid.get(source);
+    const size = nodes.get(source)?.outputs?.[port]?.size;
+    if (!info || size === undefined || seen.has(source)) return undefined;
+    seen.add(source);
+    const { block, params } = info;
+    const from = `the ${size} features come from '${source}'`;
+    const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+    const cell = typeof params.cell === 'object' && params.cell !== null ? (params.cell as Record<string, unknown>) : undefined;
+    const units = num(params.units) ?? num(cell?.units);
+    const layers = num(params.layers) ?? num(cell?.layers) ?? 1;
+    const unitsName = cell ? 'cell.units' : 'units';
+    if (units !== undefined && (port === 'h' || port === 'c'))
+      return `${from} (its final state: ${[...(cell ? ['2 directions'] : []), ...(layers > 1 ? [`${layers} layers`] : []), `${unitsName} ${units}`].join(' × ')})`;
+    if (cell && port === 'out') return `${from} (${unitsName} ${units}, merge '${String(params.merge)}')`;
+    for (const key of ['outputUnits', 'units', 'dim', 'size'] as const)
+      if (num(params[key]) === size && (key !== 'outputUnits' || block.type === 'jordan')) return `${from} (${key} ${size})`;
+    if (units === size) return `${from} (${unitsName} ${units})`;
+    // A block that passes its input's size on: look further up.
+    for (const p of block.inputs) {
+      const upstream = incoming.get(source)?.get(p.name);
+      if (upstream && carried(upstream)?.size === size) return sizeSource(upstream.source, upstream.sourcePort, seen);
+    }
+    return undefined;
+  };
+
   // 3. Order; a cycle with no delay in it is an algebraic loop.
   const isDelay = (id: string) => valid.get(id)?.block.type === 'delay';
   const feedback = usable.filter((e) => isDelay(e.target));
@@ -115,9 +178,13 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
       report({ code: 'algebraic-loop', nodeId: id, message: `'${id}' is on a cycle with no delay (${cycle.join(' → ')}): a value would depend on itself at the same step; put a delay block on the loop` });
   }
 
+  // A loop must run one way in time: every step of it is computed after the step before it in
+  // that direction, so a block on it whose own recurrence runs the other way (or both ways, as a
+  // bidirectional block does) would need a step that is not computed yet.
+  for (const problem of mixedDirectionLoops(valid, usable)) report({ code: 'time-direction', ...problem });
+
   // 4. Shape inference, repeated until no type changes (a delay's input type is known only after
   //    the loop it closes), then once more to report.
-  const nodes = new Map<string, NodeInfo>();
   const signature = () => JSON.stringify([...nodes].map(([id, n]) => [id, n.outputs]));
   const infer = (final: boolean) => {
     for (const id of order) {
@@ -132,7 +199,16 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
           if (!port.optional && (block.type !== 'delay' || !e)) complete = false;
           continue;
         }
-        const problem = checkPort(block, port.name, t);
+        const problem = checkPort(block, port.name, t, () => {
+          const want = t.kind === 'sequence' ? 'vector' : 'sequence';
+          // Into a start state (h0, c0): the final state of the block the sequence comes from is often what was meant.
+          const state = port.name.endsWith('0') ? port.name.slice(0, -1) : '';
+          const statePort =
+            want === 'vector' && state && e.sourcePort !== state && valid.get(e.source)?.block.outputs.some((o) => o.name === state)
+              ? `connect port '${state}' of '${e.source}' (its final state) instead`
+              : undefined;
+          return [kindFix(e, want), statePort].filter((x) => x !== undefined).join(', or ') || undefined;
+        });
         if (problem) {
           if (final) report({ ...problem, nodeId: id, port: port.name, edgeId: e.id });
           complete = false;
@@ -149,7 +225,9 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
           weights = block.weights(params, { inputs });
         } catch (e) {
           if (!(e instanceof BlockIssue)) throw e;
-          if (final) report({ code: e.code, nodeId: id, port: e.port, message: e.message });
+          const edge = e.port === undefined ? undefined : incoming.get(id)?.get(e.port);
+          const where = edge && e.code === 'size-mismatch' ? sizeSource(edge.source, edge.sourcePort) : undefined;
+          if (final) report({ code: e.code, nodeId: id, port: e.port, edgeId: edge?.id, message: where ? `${e.message}; ${where}` : e.message });
         }
       }
       nodes.set(id, { block, params, inputs, outputs, weights });
@@ -162,6 +240,20 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
     before = after;
   }
   infer(true);
+
+  // Ports that exist only for some params (a bidirectional block's 'c' with an LSTM cell).
+  for (const e of usable) {
+    const source = nodes.get(e.source);
+    if (!source?.outputs || e.sourcePort in source.outputs) continue;
+    const only = source.block.outputs.find((o) => o.name === e.sourcePort)?.only;
+    report({
+      code: 'unknown-port',
+      nodeId: e.source,
+      port: e.sourcePort,
+      edgeId: e.id,
+      message: `edge '${e.id}': output '${e.sourcePort}' of '${source.block.type}' does not exist with its params${only ? ` (${only.en})` : ''}; connect another port or change the params of '${e.source}'`,
+    });
+  }
 
   // 5. The graph against the dataset, and whether it trains at all.
   const outputsBlocks = [...valid.entries()].filter(([, n]) => n.block.type === 'output');
@@ -183,13 +275,19 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
   return { diagnostics, nodes, order, feedback };
 }
 
-function checkPort(block: AnyBlock, portName: string, t: PortType): Omit<Diagnostic, 'severity'> | null {
+/**
+ * Whether input `portName` of `block` takes `t`. A kind mismatch says how to fix it: `fix()` names
+ * the upstream block and param to change, when there is one.
+ */
+function checkPort(block: AnyBlock, portName: string, t: PortType, fix: () => string | undefined): Omit<Diagnostic, 'severity'> | null {
   const port = block.inputs.find((p) => p.name === portName)!;
   if (!port.accepts.includes(t.kind)) {
+    const upstream = fix();
+    // There is no block that repeats a vector over time, so a vector cannot become a sequence here.
     const hint =
       t.kind === 'vector'
-        ? 'feed it the whole sequence: set returnSequences on the recurrent block before it, or remove the last-step block'
-        : 'reduce the sequence to one vector first: add a last-step block, or turn off returnSequences on the recurrent block before it';
+        ? (upstream ?? 'feed it a sequence (the output of a recurrent block with returnSequences true, or an input block with sequence true)')
+        : `add a last-step block before it${upstream ? `, or ${upstream}` : ''}`;
     return { code: 'kind-mismatch', message: `'${block.type}' input '${portName}' takes ${port.accepts.map((k) => (k === 'sequence' ? 'a sequence' : 'a vector')).join(' or ')}, but receives ${describe(t)}; ${hint}` };
   }
   if (port.tokens === 'only' && !t.tokens)
@@ -258,4 +356,45 @@ function reachesOutput(nodes: ReadonlyMap<string, { block: AnyBlock }>, edges: r
       }
   }
   return used;
+}
+
+/**
+ * Loops whose blocks run both ways in time: on a loop through a backward delay, a block with a
+ * forward recurrence (an LSTM, a forward delay) would need its own next step first, and the
+ * other way round; a bidirectional block needs both. One problem per offending loop.
+ */
+function mixedDirectionLoops(valid: ReadonlyMap<string, { block: AnyBlock; params: Record<string, unknown> }>, edges: readonly GraphEdge[]): Omit<Diagnostic, 'severity' | 'code'>[] {
+  const next = new Map<string, string[]>();
+  for (const e of edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+  const reach = (from: string): Set<string> => {
+    const seen = new Set<string>();
+    const stack = [...(next.get(from) ?? [])];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...(next.get(id) ?? []));
+    }
+    return seen;
+  };
+  const reached = new Map([...valid.keys()].map((id) => [id, reach(id)]));
+  const runs = (id: string) => {
+    const { block, params } = valid.get(id)!;
+    return block.runs?.(params) ?? [];
+  };
+  const problems: Omit<Diagnostic, 'severity' | 'code'>[] = [];
+  const done = new Set<string>();
+  for (const id of valid.keys()) {
+    if (done.has(id) || !reached.get(id)!.has(id)) continue;
+    const loop = [...valid.keys()].filter((other) => reached.get(id)!.has(other) && reached.get(other)!.has(id));
+    for (const member of loop) done.add(member);
+    const both = loop.find((member) => runs(member).length > 1);
+    const backward = loop.find((member) => runs(member).includes('backward'));
+    const forward = loop.find((member) => member !== backward && runs(member).includes('forward'));
+    const fix = 'a loop must run one way: make its delays and recurrent blocks run the same way, or take the block off the loop';
+    if (both) problems.push({ nodeId: both, message: `'${both}' runs both forward and backward in time, and it is on a loop (${loop.join(', ')}): no step of the loop could be computed first; ${fix}` });
+    else if (backward && forward)
+      problems.push({ nodeId: backward, message: `'${backward}' runs backward in time, on a loop with '${forward}', which runs forward: each would need the other's next step first; ${fix}` });
+  }
+  return problems;
 }

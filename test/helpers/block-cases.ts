@@ -91,16 +91,106 @@ function recurrentCases(): BlockCase[] {
   }
   for (const activation of ['tanh', 'sigmoid', 'relu'] as const) add('ctrnn', { units: 4, activation, dt: 0.5, tauInit: 2 }, i++);
   add('jordan', { units: 4, outputUnits: 3, feedback: 'preActivation', contextDecay: 0.9, outputActivation: 'sigmoid' }, i++);
+  // Stacked layers: each stackable cell with two layers (three for one of them), both output kinds.
+  for (const [k, block] of STACKABLE.entries()) add(block, { units: 3, layers: 2, returnSequences: k % 2 === 0 }, i++);
+  add('gru', { units: 3, layers: 3, resetAfter: false }, i++);
+  // Bidirectional: every merge mode, every cell kind, both output kinds, stacked and not.
+  const bi = (cell: Record<string, unknown>, more: Record<string, unknown> = {}) => add('bidirectional', { cell: { units: 3, ...cell }, ...more }, i++);
+  bi({ type: 'lstm' });
+  bi({ type: 'gru' }, { merge: 'sum', returnSequences: false });
+  bi({ type: 'elman', activation: 'relu' }, { merge: 'average' });
+  bi({ type: 'peepholeLstm' }, { merge: 'multiply', returnSequences: false });
+  bi({ type: 'ctrnn', dt: 0.5, tauInit: 2 }, { merge: 'concat' });
+  bi({ type: 'gru', resetAfter: false, layers: 2 }, { merge: 'sum' });
+  bi({ type: 'lstm', layers: 2 }, { returnSequences: false });
+  cases.push(...bidirectionalApartCases(i), ...stateCases(i + 10));
   return cases;
 }
 
-/** A hand-wired Elman cell: h = tanh(x·W + b + h₋₁·U), with the delay's size given (it closes the loop). */
-export function handWiredElman(units: number, loss: Loss = 'meanSquaredError'): GraphDocument {
+/** The blocks with `layers`, initial-state ports and final-state outputs. */
+const STACKABLE = ['elman', 'lstm', 'gru', 'peepholeLstm', 'ctrnn'] as const;
+const HAS_CELL_STATE: ReadonlySet<string> = new Set(['lstm', 'peepholeLstm']);
+
+/** merge: 'none': the ports forward and backward, each through its own dense layer, added. */
+function bidirectionalApartCases(first: number): BlockCase[] {
+  return [true, false].map((returnSequences, k) => ({
+    name: `bidirectional merge none, forward and backward apart ${json({ returnSequences })}`,
+    block: 'bidirectional',
+    steps: 4,
+    graph: graph(
+      { x, b: ['bidirectional', { cell: { type: 'gru', units: 3 }, merge: 'none', returnSequences }], f: ['dense', { units: 2 }], r: ['dense', { units: 2 }], s: ['add'], o: out(lossAt(first + k)) },
+      ['x -> b', 'b.forward -> f', 'b.backward -> r', 'f -> s.a', 'r -> s.b', 's -> o'],
+    ),
+  }));
+}
+
+/**
+ * Initial-state ports and final-state outputs: a start state computed from the sequence
+ * (x → lastStep → dense → h0, c0), an encoder whose final states start a decoder (enc.h → dec.h0,
+ * enc.c → dec.c0), and a final state as the network's output.
+ */
+function stateCases(first: number): BlockCase[] {
+  const cases: BlockCase[] = [];
+  let i = first;
+  const starts = (block: string, params: Record<string, unknown>, size: number): BlockCase => {
+    const lstmLike = block === 'bidirectional' ? HAS_CELL_STATE.has(String((params.cell as { type: string }).type)) : HAS_CELL_STATE.has(block);
+    return {
+      name: `${block} ${json(params)} from h0${lstmLike ? ', c0' : ''} computed from the sequence`,
+      block,
+      steps: 4,
+      graph: graph(
+        { x, l: ['lastStep'], dh: ['dense', { units: size, activation: 'tanh' }], ...(lstmLike ? { dc: ['dense', { units: size }] } : {}), r: [block, params], o: out(lossAt(i++)) },
+        ['x -> l', 'l -> dh', 'dh -> r.h0', ...(lstmLike ? ['l -> dc', 'dc -> r.c0'] : []), 'x -> r', 'r -> o'],
+      ),
+    };
+  };
+  for (const block of STACKABLE) cases.push(starts(block, { units: 3 }, 3));
+  cases.push(starts('lstm', { units: 3, layers: 2, returnSequences: false }, 6));
+  cases.push(starts('bidirectional', { cell: { type: 'lstm', units: 2, layers: 2 } }, 8));
+  cases.push(starts('bidirectional', { cell: { type: 'elman', units: 3 }, merge: 'sum' }, 6));
+  for (const block of STACKABLE) {
+    const lstmLike = HAS_CELL_STATE.has(block);
+    cases.push({
+      name: `${block}: an encoder's final states start a decoder`,
+      block,
+      steps: 4,
+      // The encoder's peepholes reach the loss only through its final states, with a gradient of
+      // ~1e-4 at ±0.5, where finite differences' rounding noise (~1e-10) shows; ±1 lifts it.
+      ...(block === 'peepholeLstm' ? { weightScale: 1 } : {}),
+      graph: graph(
+        { x, enc: [block, { units: 3, layers: 2 }], dec: [block, { units: 3, layers: 2 }], o: out(lossAt(i++)) },
+        ['x -> enc', 'x -> dec', 'enc.h -> dec.h0', ...(lstmLike ? ['enc.c -> dec.c0'] : []), 'dec -> o'],
+      ),
+    });
+  }
+  for (const [block, params] of [
+    ['lstm', { units: 3 }],
+    ['bidirectional', { cell: { type: 'peepholeLstm', units: 2, layers: 2 } }],
+  ] as const) {
+    for (const port of ['h', 'c'] as const)
+      cases.push({
+        name: `${block} ${json(params)}: its final state ${port} as the output`,
+        block,
+        steps: 4,
+        // The final c of the upper backward layer depends on its output peephole only through h
+        // one step later: a tiny gradient at ±0.5 (as for the encoder above), so ±1 here.
+        ...(block === 'bidirectional' ? { weightScale: 1 } : {}),
+        graph: graph({ x, r: [block, params], d: ['dense', { units: 3 }], o: out(lossAt(i++)) }, ['x -> r', `r.${port} -> d`, 'd -> o']),
+      });
+  }
+  return cases;
+}
+
+/**
+ * A hand-wired Elman cell: h = tanh(x·W + b + h₋₁·U), with the delay's size given (it closes the
+ * loop). With `direction` 'backward' the delay is a z⁺¹ and the cell reads the sequence from its end.
+ */
+export function handWiredElman(units: number, loss: Loss = 'meanSquaredError', direction: 'forward' | 'backward' = 'forward'): GraphDocument {
   return graph(
     {
       x,
       lx: ['linear', { units }],
-      d: ['delay', { size: units }],
+      d: ['delay', direction === 'forward' ? { size: units } : { size: units, direction }],
       lh: ['linear', { units, useBias: false }],
       sum: ['add'],
       h: ['tanh'],
@@ -176,6 +266,7 @@ function primitiveCases(): BlockCase[] {
   return [
     { name: 'delay of a linear map', ...afterLinear('delay', {}, 3, 'meanSquaredError') },
     { name: 'hand-wired Elman cell (delay, linear, add, tanh)', block: 'delay', steps: 4, graph: handWiredElman(4, 'softmaxCrossEntropy') },
+    { name: 'hand-wired Elman cell running backward (delay direction backward)', block: 'delay', steps: 4, graph: handWiredElman(4, 'binaryCrossEntropy', 'backward') },
     { name: 'linear', ...around('linear', { units: 3 }, 'binaryCrossEntropy', 3) },
     { name: 'linear without bias', ...around('linear', { units: 2, useBias: false }, 'softmaxCrossEntropy', 3) },
     { name: 'add', ...two('add', 'meanSquaredError', 4, 4) },

@@ -63,7 +63,7 @@ const CASES: readonly InvalidCase[] = [
   {
     name: 'unknown port',
     graph: graph({ x, r: lstm, o: mse }, ['x -> r.input', 'r -> o']),
-    expect: [{ code: 'unknown-port', nodeId: 'r', port: 'input', edgeId: 'e0', message: /'lstm' has no input port 'input' \(it has 'in'\)/ }],
+    expect: [{ code: 'unknown-port', nodeId: 'r', port: 'input', edgeId: 'e0', message: /'lstm' has no input port 'input' \(it has 'in', 'h0', 'c0'\)/ }],
   },
   {
     name: 'missing connection',
@@ -135,6 +135,114 @@ const CASES: readonly InvalidCase[] = [
     graph: graph({ x, r: lstm, o: ['output', { loss: 'softmaxCrossEntropy' }] }, chain),
     streams: { y: { kind: 'sequence', size: 4, tokens: false } },
     expect: [{ code: 'dataset-mismatch', nodeId: 'o', port: 'in', message: /'o' needs targets a sequence of token ids \(vocabulary 4\), but the dataset's 'y' is a sequence of 4 features/ }],
+  },
+  // ── Shapes RNN users get wrong most, each with the fix named ──
+  {
+    name: 'a sequence into a vector-only input (an encoder\'s output sequence into h0)',
+    graph: graph({ x, enc: lstm, dec: lstm, o: mse }, ['x -> enc', 'x -> dec', 'enc -> dec.h0', 'dec -> o']),
+    expect: [
+      {
+        code: 'kind-mismatch',
+        nodeId: 'dec',
+        port: 'h0',
+        edgeId: 'e2',
+        message: /'lstm' input 'h0' takes a vector, but receives a sequence of 4 features; add a last-step block before it, or set returnSequences to false on 'enc', or connect port 'h' of 'enc' \(its final state\)/,
+      },
+    ],
+  },
+  {
+    name: 'a sequence through a dense layer into h0: the recurrent block upstream is named',
+    graph: graph({ x, enc: ['gru', { units: 5 }], d: ['dense', { units: 4 }], dec: ['gru', { units: 4 }], o: mse }, ['x -> enc', 'enc -> d', 'x -> dec', 'd -> dec.h0', 'dec -> o']),
+    expect: [{ code: 'kind-mismatch', nodeId: 'dec', port: 'h0', message: /add a last-step block before it, or set returnSequences to false on 'enc'$/ }],
+  },
+  {
+    name: 'a vector into a sequence-only input (an LSTM after one with returnSequences false)',
+    graph: graph({ x, enc: ['lstm', { units: 4, returnSequences: false }], dec: lstm, o: mse }, ['x -> enc', 'enc -> dec', 'dec -> o']),
+    expect: [{ code: 'kind-mismatch', nodeId: 'dec', port: 'in', edgeId: 'e1', message: /takes a sequence, but receives one vector per example of 4 features; set returnSequences to true on 'enc'$/ }],
+  },
+  {
+    name: 'a vector through dense and activation into a GRU: the block that made it a vector is named',
+    graph: graph({ x, enc: ['bidirectional', { returnSequences: false }], d: ['dense', { units: 4 }], a: ['activation'], r: ['gru', { units: 4 }], o: mse }, ['x -> enc', 'enc -> d', 'd -> a', 'a -> r', 'r -> o']),
+    expect: [{ code: 'kind-mismatch', nodeId: 'r', port: 'in', message: /set returnSequences to true on 'enc'$/ }],
+  },
+  {
+    name: 'a final state into a sequence input',
+    graph: graph({ x, enc: lstm, dec: lstm, o: mse }, ['x -> enc', 'enc.h -> dec', 'dec -> o']),
+    expect: [{ code: 'kind-mismatch', nodeId: 'dec', port: 'in', message: /connect the port 'out' of 'enc' \(with returnSequences true\) instead of its final state 'h'/ }],
+  },
+  {
+    name: 'one vector per example from the input block into an LSTM',
+    graph: graph({ x: ['input', { size: 3, sequence: false }], r: lstm, o: mse }, chain),
+    expect: [{ code: 'kind-mismatch', nodeId: 'r', port: 'in', message: /set sequence to true on the input block 'x'/ }],
+  },
+  {
+    name: 'an initial state of the wrong size: expected, actual, and the block that sets it',
+    graph: graph({ x, enc: ['lstm', { units: 6 }], dec: ['lstm', { units: 4, layers: 2 }], o: mse }, ['x -> enc', 'x -> dec', 'enc.h -> dec.h0', 'dec -> o']),
+    expect: [
+      {
+        code: 'size-mismatch',
+        nodeId: 'dec',
+        port: 'h0',
+        edgeId: 'e2',
+        message: /h0 is the start state h of every layer: expected 8 features \(2 layers × 4 units\), got 6; the 6 features come from 'enc' \(its final state: units 6\)/,
+      },
+    ],
+  },
+  {
+    name: 'a bidirectional encoder\'s final state into a one-layer decoder',
+    graph: graph({ x, enc: ['bidirectional', { cell: { type: 'gru', units: 4 } }], dec: ['gru', { units: 4 }], o: mse }, ['x -> enc', 'x -> dec', 'enc.h -> dec.h0', 'dec -> o']),
+    expect: [{ code: 'size-mismatch', nodeId: 'dec', port: 'h0', message: /expected 4 features \(4 units\), got 8; the 8 features come from 'enc' \(its final state: 2 directions × cell.units 4\)/ }],
+  },
+  {
+    name: 'c0 into a GRU cell, which has no cell state',
+    graph: graph({ x, enc: lstm, b: ['bidirectional', { cell: { type: 'gru', units: 2 } }], o: mse }, ['x -> enc', 'x -> b', 'enc.c -> b.c0', 'b -> o']),
+    expect: [{ code: 'param-invalid', nodeId: 'b', port: 'c0', message: /a 'gru' cell has none: disconnect it, or choose an lstm or peepholeLstm cell/ }],
+  },
+  {
+    name: 'the cell state c of a bidirectional GRU',
+    graph: graph({ x, b: ['bidirectional', { cell: { type: 'gru', units: 2 } }], o: mse }, ['x -> b', 'b.c -> o']),
+    expect: [{ code: 'unknown-port', nodeId: 'b', port: 'c', edgeId: 'e1', message: /output 'c' of 'bidirectional' does not exist with its params \(only with an lstm or peepholeLstm cell\)/ }],
+  },
+  {
+    name: "'out' of a bidirectional block with merge 'none'",
+    graph: graph({ x, b: ['bidirectional', { merge: 'none' }], o: mse }, ['x -> b', 'b -> o']),
+    expect: [{ code: 'unknown-port', nodeId: 'b', port: 'out', message: /\(not with merge 'none'\); connect another port/ }],
+  },
+  {
+    name: 'a nested cell param out of range, and returnSequences inside the cell',
+    graph: graph({ x, b: ['bidirectional', { cell: { type: 'ctrnn', dt: 2, tauInit: 1, returnSequences: false } }], o: mse }, ['x -> b', 'b -> o']),
+    expect: [
+      { code: 'param-invalid', nodeId: 'b', message: /^param cell: Unrecognized key: "returnSequences"/ },
+      { code: 'param-invalid', nodeId: 'b', message: /^param cell.tauInit: must be greater than dt/ },
+    ],
+  },
+  {
+    name: 'an unknown cell type',
+    graph: graph({ x, b: ['bidirectional', { cell: { type: 'jordan' } }], o: mse }, ['x -> b', 'b -> o']),
+    expect: [{ code: 'param-invalid', nodeId: 'b', message: /^param cell.type: .*'elman' \| 'lstm' \| 'gru' \| 'peepholeLstm' \| 'ctrnn'/ }],
+  },
+  {
+    name: 'more than 8 layers',
+    graph: graph({ x, r: ['gru', { units: 4, layers: 9 }], o: mse }, chain),
+    expect: [{ code: 'param-invalid', nodeId: 'r', message: /^param layers: .*<=\s*8/ }],
+  },
+  {
+    name: 'a loop through a forward and a backward delay',
+    graph: graph(
+      { x, a: ['linear', { units: 3 }], s: ['add'], s2: ['add'], h: ['tanh'], d1: ['delay', { size: 3 }], d2: ['delay', { size: 3, direction: 'backward' }], o: mse },
+      ['x -> a', 'a -> s.a', 'd1 -> s.b', 's -> s2.a', 'd2 -> s2.b', 's2 -> h', 'h -> d1', 'h -> d2', 'h -> o'],
+    ),
+    expect: [{ code: 'time-direction', nodeId: 'd2', message: /'d2' runs backward in time, on a loop with 'd1', which runs forward.*a loop must run one way/ }],
+  },
+  {
+    name: 'an LSTM on a loop closed by a backward delay',
+    graph: graph({ x, s: ['add'], r: ['lstm', { units: 3 }], d: ['delay', { size: 3, direction: 'backward' }], o: mse }, ['x -> s.a', 'd -> s.b', 's -> r', 'r -> d', 'r -> o']),
+    expect: [{ code: 'time-direction', nodeId: 'd', message: /'d' runs backward in time, on a loop with 'r'/ }],
+  },
+  {
+    name: 'a bidirectional block on a loop',
+    graph: graph({ x, s: ['add'], r: ['bidirectional', { cell: { type: 'elman', units: 3 }, merge: 'sum' }], d: ['delay', { size: 3 }], o: mse }, ['x -> s.a', 'd -> s.b', 's -> r', 'r -> d', 'r -> o']),
+    expect: [{ code: 'time-direction', nodeId: 'r', message: /'r' runs both forward and backward in time, and it is on a loop \(s, r, d\)/ }],
   },
   {
     name: 'an unused block (a warning, not an error)',
@@ -235,6 +343,26 @@ describe('one mistake, no false diagnostics', () => {
       assert.deepEqual(errorsAt(graph({ x, l: ['lastStep'], d: ['delay'], o: mse }, ['x -> l', 'l -> d', 'd -> o'])), ['kind-mismatch at d']);
     },
   );
+
+  it('each new shape mistake is one error, on the block to fix, and valid stacked, bidirectional and encoder-decoder graphs have none', () => {
+    const one = (name: string) => CASES.find((k) => k.name === name)!;
+    assert.deepEqual(errorsAt(one('an initial state of the wrong size: expected, actual, and the block that sets it').graph), ['size-mismatch at dec']);
+    assert.deepEqual(errorsAt(one('the cell state c of a bidirectional GRU').graph), ['unknown-port at b']);
+    assert.deepEqual(errorsAt(one('c0 into a GRU cell, which has no cell state').graph), ['param-invalid at b']);
+    assert.deepEqual(errorsAt(one('a vector into a sequence-only input (an LSTM after one with returnSequences false)').graph), ['kind-mismatch at dec']);
+    const valid = graph(
+      {
+        x,
+        tagger: ['bidirectional', { cell: { type: 'gru', units: 4, layers: 2 }, merge: 'concat' }],
+        enc: ['lstm', { units: 3, layers: 2 }],
+        dec: ['lstm', { units: 3, layers: 2 }],
+        join: ['concat'],
+        o: mse,
+      },
+      ['x -> tagger', 'x -> enc', 'x -> dec', 'enc.h -> dec.h0', 'enc.c -> dec.c0', 'tagger -> join.a', 'dec -> join.b', 'join -> o'],
+    );
+    assert.deepEqual(validateGraph(valid), []);
+  });
 
   it(
     'a target mismatch of kind, not size, does not say "(expected 4, got 4)"',

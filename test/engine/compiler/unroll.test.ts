@@ -5,7 +5,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { CellBuilder, CellError } from '../../../engine/compiler/cell.ts';
+import { unrollCell } from '../../../engine/compiler/unroll.ts';
 import { runReference } from '../../../engine/executors/reference.ts';
+import { IrBuilder } from '../../../engine/ir/builder.ts';
 import { type Tensor64, tensor } from '../../../engine/ir/tensor64.ts';
 import type { IrGraph } from '../../../engine/ir/types.ts';
 import { handWiredElman } from '../../helpers/block-cases.ts';
@@ -124,6 +127,45 @@ describe('unrolling over time', () => {
     const f = feeds([], T, FEATURES);
     const out = runReference(c.forward, f)['out:o'];
     for (let t = 0; t < T; t++) assert.deepEqual([...step(out, t)], t < 2 ? new Array(BATCH * FEATURES).fill(0) : [...step(f.x, t - 2)], `t=${t}`);
+  });
+
+  it('a backward delay on an input sequence gives x at t + 1, and zeros at t = T − 1', () => {
+    const T = 4;
+    const c = compile(graph({ x, d: ['delay', { direction: 'backward' }], o: mse }, ['x -> d', 'd -> o']), T, BATCH);
+    const f = feeds([], T, FEATURES);
+    const out = runReference(c.forward, f)['out:o'];
+    for (let t = 0; t < T - 1; t++) assert.deepEqual(step(out, t), step(f.x, t + 1), `t=${t}`);
+    assert.deepEqual([...step(out, T - 1)], new Array(BATCH * FEATURES).fill(0));
+  });
+
+  it('a forward and a backward delay in a row give x back, except at the last step', () => {
+    const T = 5;
+    const c = compile(graph({ x, d1: ['delay'], d2: ['delay', { direction: 'backward' }], o: mse }, ['x -> d1', 'd1 -> d2', 'd2 -> o']), T, BATCH);
+    const f = feeds([], T, FEATURES);
+    const out = runReference(c.forward, f)['out:o'];
+    for (let t = 0; t < T; t++) assert.deepEqual([...step(out, t)], t === T - 1 ? new Array(BATCH * FEATURES).fill(0) : [...step(f.x, t)], `t=${t}`);
+  });
+
+  it('a loop through a backward delay is unrolled from t = T − 1 down to 0, each node labelled with its own step', () => {
+    const T = 4;
+    const c = compile(handWiredElman(UNITS, 'meanSquaredError', 'backward'), T, BATCH);
+    const reads = stepsRead(c.forward, 'x');
+    const tanh = c.forward.nodes.filter((n) => n.origin.block === 'h' && n.op.type === 'tanh');
+    assert.deepEqual(tanh.map((n) => n.origin.t), [3, 2, 1, 0], 'emitted last step first');
+    for (const n of tanh) assert.equal(reads[n.id], (1 << T) - (1 << n.origin.t!), `h at t=${n.origin.t} has read x_t … x_{T−1}`);
+  });
+
+  it('refuses to unroll a loop whose delays run both ways (the validator reports such graphs first)', () => {
+    const cell = new CellBuilder(BATCH);
+    const shape = [BATCH, UNITS];
+    const [past, future] = cell.forBlock('loop', () => [cell.delay('past', shape), cell.delay('future', shape, null, 'backward')]);
+    const sum = cell.forBlock('loop', () => cell.op({ type: 'add' }, [past, future]));
+    cell.connectDelay(past, sum);
+    cell.connectDelay(future, sum);
+    assert.throws(
+      () => unrollCell(cell.finish(), new IrBuilder(), { steps: 3 }),
+      (e: unknown) => e instanceof CellError && e.code === 'time-direction' && e.block === 'loop' && /'future', which runs backward.*'past', which runs forward/.test(e.message),
+    );
   });
 
   it('lastStep returns the last step', () => {
