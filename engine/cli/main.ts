@@ -1,6 +1,7 @@
 /**
  * `rnn-studio`: the engine without the app.
  *   validate FILE · compile FILE --steps T · train FILE · predict MODEL --input JSON · sample MODEL
+ *   serve [--port P] [--workspace DIR] [--open]
  * Exit codes: 0 success, 1 a user error (one line naming the file and node, no stack trace),
  * 2 bad usage. `--json` prints JSON lines on stdout.
  */
@@ -9,10 +10,16 @@ import { CompileError } from '../compiler/diagnostics.ts';
 import { InputError } from '../inference/predict.ts';
 import { commands } from './commands.ts';
 import { UserError } from './errors.ts';
+import { serveCommand } from './serve.ts';
 
 const integer = (min: number) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got '${value}'`);
+  return n;
+};
+const portNumber = (value: string) => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError(`expected a port number from 0 to 65535, got '${value}'`);
   return n;
 };
 const positive = (value: string) => {
@@ -73,6 +80,16 @@ export function buildProgram(): Command {
     .addOption(executor)
     .addOption(json)
     .action(commands.sample);
+
+  program
+    .command('serve')
+    .description('serve the app to a browser on this computer, with the engine behind it')
+    .option('--port <P>', 'port on 127.0.0.1 (0: any free port)', portNumber, 0)
+    .option('--workspace <DIR>', 'folder the app opens and saves files in (default: the current folder)')
+    .option('--open', 'open the app in the default browser')
+    .addOption(executor)
+    .addOption(json)
+    .action(serveCommand);
 
   return program;
 }

@@ -94,7 +94,11 @@ export class EngineClient {
       return;
     }
     const pending = this.pending.get(message.id);
-    if (!pending) return; // timed out already
+    if (!pending) {
+      // Usually a reply that came after its deadline; otherwise a host bug worth seeing.
+      this.problems.push(`a reply to request ${message.id}, which is not waiting for one (it timed out or was never sent)`);
+      return;
+    }
     if (!message.ok) this.settle(message.id, { ok: false, error: message.error });
     else this.settle(message.id, parseResult(pending.method, message.result));
   }

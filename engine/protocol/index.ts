@@ -15,8 +15,20 @@ type Covered = ClientMessage['method'];
 const _everyMethodHasAnEnvelope: [Method] extends [Covered] ? ([Covered] extends [Method] ? true : never) : never = true;
 void _everyMethodHasAnEnvelope;
 
+/**
+ * A union's own issue says only "Invalid input" at the top; the branch that came closest (fewest
+ * issues, then the deepest path) says where the problem is.
+ */
+function closestIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
+  if (issue.code !== 'invalid_union') return issue;
+  const best = issue.errors.filter((b) => b.length > 0).sort((a, b) => a.length - b.length || b[0].path.length - a[0].path.length)[0];
+  if (!best) return issue;
+  const inner = closestIssue(best[0]);
+  return { path: [...issue.path, ...inner.path], message: inner.message };
+}
+
 function describeIssues(what: string, error: z.ZodError): string {
-  const issue = error.issues[0];
+  const issue = closestIssue(error.issues[0]);
   const at = issue.path.length ? formatPath(issue.path) : '(message)';
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
   return `${what}: ${at}: ${issue.message}${more}`;

@@ -41,6 +41,12 @@ export interface TrainOptions {
   /** Start from these weights (by IR param name) instead of fresh ones. */
   readonly weights?: Weights;
   readonly signal?: AbortSignal;
+  /**
+   * Awaited before each step: a pause is a promise that resolves on resume. Cancelling through
+   * `signal` ends the wait at once, so a paused run can still be stopped. Time spent waiting does
+   * not count towards steps per second or an epoch's seconds.
+   */
+  readonly gate?: () => Promise<void>;
   readonly onEvent?: (e: TrainEvent) => void;
 }
 
@@ -83,6 +89,26 @@ class StepRunner {
     const grads = new Map(c.weights.map((w) => [w.param, out[`grad:${w.param}`].data]));
     return { loss: out.loss.data[0], grads, outputs: out, compiled: c };
   }
+}
+
+/** Waits for `gate` or for `signal` to abort, whichever comes first; returns the milliseconds waited. */
+async function passGate(gate: (() => Promise<void>) | undefined, signal: AbortSignal | undefined): Promise<number> {
+  if (!gate || signal?.aborted) return 0;
+  const started = performance.now();
+  if (!signal) await gate();
+  else {
+    let onAbort = () => {};
+    const aborted = new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([gate(), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+  return performance.now() - started;
 }
 
 /** Fraction of examples (and steps) whose argmax prediction equals the target class. */
@@ -135,13 +161,16 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 
   let window = { started: performance.now(), steps: 0 };
   for (let epoch = 1; epoch <= settings.epochs; epoch++) {
-    const started = performance.now();
+    let started = performance.now();
     shuffler.shuffle(order);
     let lossSum = 0;
     let accSum = 0;
     let seen = 0;
     const batches = batchesOf(order, batchSize);
     for (let bi = 0; bi < batches.length; bi++) {
+      const paused = await passGate(o.gate, o.signal);
+      started += paused;
+      window.started += paused;
       if (o.signal?.aborted) return end('cancelled', `stopped at epoch ${epoch}, step ${step}`, epoch - 1);
       const rows = batches[bi];
       const { loss, grads, outputs } = await runner.run(rows, weights);

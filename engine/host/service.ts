@@ -1,0 +1,124 @@
+/**
+ * The engine service: every protocol method, answered with the engine. Transport-free: whoever
+ * hosts it (the utility process, a forked Node process, a test) passes parsed requests to
+ * `handle` and sends what `emit` produces. Replies never throw: a user's mistake comes back with
+ * its code and a message naming where it is, anything else as 'internal'.
+ */
+import { z } from 'zod';
+import { CompileError } from '../compiler/diagnostics.ts';
+import { DATASETS } from '../datasets/index.ts';
+import type { ExecutorChoice } from '../executors/index.ts';
+import { checkResult } from '../protocol/index.ts';
+import type { ClientMessage, DatasetInfo, Diagnostic, HostEvent, Method, Params, ProtocolError, Reply, Result } from '../protocol/messages.ts';
+import { streamTypes } from '../trainer/batches.ts';
+import { messageOf, RequestError } from './errors.ts';
+import { baseDirFor, diagnose, graphHasErrors, hasErrors, parseGraphParam, requireDatasetOf, toProtocolDiagnostic } from './graphs.ts';
+import { createTemplates } from './templates.ts';
+import { TrainingRuns } from './training.ts';
+import { unrolledView } from './unrolled.ts';
+import { createWorkspace } from './workspace.ts';
+
+export interface EngineServiceOptions {
+  /** The folder `files.*` reads and writes; null: none (every `files.*` call is 'not-found'). */
+  readonly workspace: string | null;
+  /** Where `templates.*` finds `*.rnn.json`. */
+  readonly templatesDir: string;
+  /** Receives every event, to be sent to every connected client. */
+  readonly emit: (e: HostEvent) => void;
+  /** The executor used where a request asks for 'auto', and for predict and sample (default 'auto'). */
+  readonly executor?: ExecutorChoice;
+}
+
+export interface EngineService {
+  /** Answers one request; never rejects. */
+  handle(message: ClientMessage): Promise<Reply>;
+  /** Stops a run in progress and releases executors. */
+  dispose(): Promise<void>;
+}
+
+type Handlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> | Result<M> };
+
+function datasetInfos(): DatasetInfo[] {
+  return Object.values(DATASETS).map((d) => ({
+    type: d.type,
+    label: { ...d.label },
+    help: { ...d.help },
+    // 'input': fields with a default are optional, as a form shows them.
+    paramsSchema: z.toJSONSchema(d.params, { io: 'input' }),
+  }));
+}
+
+export function createEngineService(options: EngineServiceOptions): EngineService {
+  const { emit } = options;
+  const runs = new TrainingRuns(emit, options.executor ?? 'auto');
+  const templates = createTemplates(options.templatesDir);
+  const workspace = createWorkspace(options.workspace);
+  const baseDir = (documentPath: string | null) => baseDirFor(documentPath, options.workspace);
+  let datasets: DatasetInfo[] | null = null;
+
+  /** 'graph-has-errors', with the diagnostics sent as an event so the editor can pin them to nodes. */
+  const failWithDiagnostics = (source: 'train' | 'compile', diagnostics: Diagnostic[]): never => {
+    emit({ type: 'diagnostics', source, diagnostics });
+    throw graphHasErrors(diagnostics);
+  };
+
+  const handlers: Handlers = {
+    'datasets.list': () => ({ datasets: (datasets ??= datasetInfos()) }),
+
+    'graph.validate': ({ graph, documentPath }) => ({ diagnostics: diagnose(parseGraphParam(graph), baseDir(documentPath)).diagnostics }),
+
+    'graph.compile': ({ graph: json, documentPath, steps }) => {
+      const graph = parseGraphParam(json);
+      const dataset = requireDatasetOf(graph, baseDir(documentPath));
+      try {
+        return { unrolled: unrolledView(graph, steps, dataset ? streamTypes(dataset) : {}) };
+      } catch (e) {
+        if (e instanceof CompileError) return failWithDiagnostics('compile', e.diagnostics.map(toProtocolDiagnostic));
+        throw e;
+      }
+    },
+
+    'train.start': ({ graph: json, documentPath, executor }) => {
+      const graph = parseGraphParam(json);
+      const { diagnostics, dataset } = diagnose(graph, baseDir(documentPath));
+      if (hasErrors(diagnostics)) failWithDiagnostics('train', diagnostics);
+      if (!dataset) throw new RequestError('dataset', 'the graph has no dataset to train on: choose one in the training settings');
+      return runs.start({ graph, dataset, executor });
+    },
+    'train.pause': ({ runId }) => runs.pause(runId),
+    'train.resume': ({ runId }) => runs.resume(runId),
+    'train.stop': ({ runId }) => runs.stop(runId),
+
+    predict: ({ runId, input }) => runs.predict(runId, input),
+    sample: ({ runId, ...o }) => runs.sample(runId, o),
+    'model.export': ({ runId }) => runs.exportModel(runId),
+
+    'templates.list': async () => ({ templates: await templates.list() }),
+    'templates.open': ({ id }) => templates.open(id),
+
+    'files.list': () => workspace.list(),
+    'files.read': ({ name }) => workspace.read(name),
+    'files.write': ({ name, text, overwrite }) => workspace.write(name, text, overwrite),
+  };
+
+  async function invoke<M extends Method>(method: M, params: Params<M>): Promise<{ ok: true; result: Result<M> } | { ok: false; error: ProtocolError }> {
+    try {
+      const result = await handlers[method](params);
+      const checked = checkResult(method, result);
+      if (!checked.ok) return { ok: false, error: { code: 'internal', message: `the host produced an invalid reply: ${checked.error.message}` } };
+      return { ok: true, result: checked.value };
+    } catch (e) {
+      if (e instanceof RequestError) return { ok: false, error: { code: e.code, message: e.message } };
+      process.stderr.write(`engine host: '${method}' failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      return { ok: false, error: { code: 'internal', message: `'${method}' failed: ${messageOf(e)}` } };
+    }
+  }
+
+  return {
+    async handle(message) {
+      const outcome = await invoke(message.method, message.params);
+      return outcome.ok ? { type: 'reply', id: message.id, ok: true, result: outcome.result } : { type: 'reply', id: message.id, ok: false, error: outcome.error };
+    },
+    dispose: () => runs.dispose(),
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * Training runs in the host: one at a time, with pause, resume and stop, progress sent as
+ * `train.*` events (steps batched a few times a second, never dropped), and the weights of the
+ * last few finished runs kept for predict, sample and export.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Dataset } from '../datasets/index.ts';
+import { chooseExecutor, type ChosenExecutor, type ExecutorChoice } from '../executors/index.ts';
+import { resolveTraining, type GraphDocument } from '../graph/schema.ts';
+import type { HostEvent, Result, StepPoint } from '../protocol/messages.ts';
+import { train, type TrainEvent } from '../trainer/train.ts';
+import { messageOf, RequestError } from './errors.ts';
+import { exportModel, predictWith, sampleWith, type TrainedRun } from './trained.ts';
+
+/** How many finished runs keep their weights (the oldest is forgotten first). */
+export const KEPT_RUNS = 4;
+/** Step points are sent at most this often (and at every epoch's end, pause and run end). */
+export const STEP_FLUSH_MS = 100;
+
+type Emit = (e: HostEvent) => void;
+
+/** Collects step points and sends them together. */
+class StepBatcher {
+  private points: StepPoint[] = [];
+  private stepsPerSecond = 0;
+  private lastFlush = -Infinity;
+
+  constructor(
+    private readonly runId: string,
+    private readonly emit: Emit,
+  ) {}
+
+  add(point: StepPoint, stepsPerSecond: number): void {
+    this.points.push(point);
+    this.stepsPerSecond = stepsPerSecond;
+    if (performance.now() - this.lastFlush >= STEP_FLUSH_MS) this.flush();
+  }
+
+  flush(): void {
+    this.lastFlush = performance.now();
+    if (this.points.length === 0) return;
+    const points = this.points;
+    this.points = [];
+    this.emit({ type: 'train.steps', runId: this.runId, points, stepsPerSecond: this.stepsPerSecond });
+  }
+}
+
+interface ActiveRun {
+  readonly runId: string;
+  readonly controller: AbortController;
+  pauseRequested: boolean;
+  /** Set while the run waits at its gate; calling it lets the run go on. */
+  release: (() => void) | null;
+  /** Settles when the run has ended and its `train.ended` was sent. */
+  finished: Promise<void>;
+}
+
+export interface StartOptions {
+  readonly graph: GraphDocument;
+  readonly dataset: Dataset;
+  readonly executor: ExecutorChoice;
+}
+
+export class TrainingRuns {
+  private active: ActiveRun | null = null;
+  private readonly kept = new Map<string, TrainedRun>();
+  private inference: Promise<ChosenExecutor> | null = null;
+  /** Every run id this host gave out, to tell a run that ended from an id that never existed. */
+  private readonly issued = new Set<string>();
+  private readonly failed = new Set<string>();
+
+  constructor(
+    private readonly emit: Emit,
+    /** Used where a request asks for 'auto', and for predict and sample. */
+    private readonly defaultExecutor: ExecutorChoice = 'auto',
+  ) {}
+
+  /** Checks that nothing else is training, chooses the executor and starts the run after the reply. */
+  async start(o: StartOptions): Promise<Result<'train.start'>> {
+    if (this.active) throw new RequestError('busy', `run '${this.active.runId}' is still training; stop it first`);
+    const runId = `run-${this.issued.size + 1}-${randomBytes(4).toString('hex')}`;
+    this.issued.add(runId);
+    const run: ActiveRun = { runId, controller: new AbortController(), pauseRequested: false, release: null, finished: Promise.resolve() };
+    this.active = run;
+    let chosen: ChosenExecutor;
+    try {
+      chosen = await chooseExecutor(o.executor === 'auto' ? this.defaultExecutor : o.executor);
+    } catch (e) {
+      this.active = null;
+      throw new RequestError('internal', `no executor to train with: ${messageOf(e)}`);
+    }
+    // The reply with the run id goes out before the first event of the run.
+    run.finished = new Promise<void>((resolve) => setImmediate(() => void this.run(run, o, chosen).finally(resolve)));
+    return { runId };
+  }
+
+  pause(runId: string): Result<'train.pause'> {
+    const run = this.activeOrNone(runId);
+    if (run && !run.release) run.pauseRequested = true;
+    return {};
+  }
+
+  resume(runId: string): Result<'train.resume'> {
+    const run = this.activeOrNone(runId);
+    if (!run) return {};
+    run.pauseRequested = false;
+    if (run.release) {
+      const release = run.release;
+      run.release = null;
+      this.emit({ type: 'train.paused', runId, paused: false });
+      release();
+    }
+    return {};
+  }
+
+  stop(runId: string): Result<'train.stop'> {
+    const run = this.activeOrNone(runId);
+    if (!run) return {};
+    run.controller.abort();
+    run.release?.();
+    run.release = null;
+    return {};
+  }
+
+  async predict(runId: string, input: unknown): Promise<Result<'predict'>> {
+    return predictWith(this.trained(runId), input, await this.inferenceExecutor());
+  }
+
+  async sample(runId: string, o: { length: number; temperature: number; prime: string; seed: number }): Promise<Result<'sample'>> {
+    return sampleWith(this.trained(runId), o, await this.inferenceExecutor());
+  }
+
+  exportModel(runId: string): Result<'model.export'> {
+    return exportModel(this.trained(runId));
+  }
+
+  /** Stops a run in progress, waits for it to end and releases the executors. */
+  async dispose(): Promise<void> {
+    const run = this.active;
+    if (run) {
+      this.stop(run.runId);
+      await run.finished;
+    }
+    const inference = this.inference;
+    this.inference = null;
+    if (inference) await (await inference.catch(() => null))?.executor.dispose();
+  }
+
+  /** The active run with this id; null for a run that has ended; 'not-found' for an id never issued. */
+  private activeOrNone(runId: string): ActiveRun | null {
+    if (this.active?.runId === runId) return this.active;
+    if (this.issued.has(runId)) return null;
+    throw new RequestError('not-found', `no run '${runId}'`);
+  }
+
+  private trained(runId: string): TrainedRun {
+    if (this.active?.runId === runId) throw new RequestError('busy', `run '${runId}' is still training; its weights can be used once it ends or is stopped`);
+    const run = this.kept.get(runId);
+    if (run) return run;
+    if (this.failed.has(runId)) throw new RequestError('not-found', `run '${runId}' failed, so it has no weights to use`);
+    throw new RequestError('not-found', this.issued.has(runId) ? `run '${runId}' is no longer kept (only the last ${KEPT_RUNS} are); train again` : `no run '${runId}'`);
+  }
+
+  private inferenceExecutor() {
+    this.inference ??= chooseExecutor(this.defaultExecutor);
+    return this.inference.then(
+      (c) => c.executor,
+      (e: unknown) => {
+        this.inference = null;
+        throw new RequestError('internal', `no executor to run the model with: ${messageOf(e)}`);
+      },
+    );
+  }
+
+  private async run(run: ActiveRun, o: StartOptions, chosen: ChosenExecutor): Promise<void> {
+    const { runId } = run;
+    const batcher = new StepBatcher(runId, this.emit);
+    const progress = { epochs: 0, steps: 0, loss: null as number | null };
+    const settings = resolveTraining(o.graph.training);
+    const gate = async (): Promise<void> => {
+      if (!run.pauseRequested || run.controller.signal.aborted) return;
+      batcher.flush();
+      this.emit({ type: 'train.paused', runId, paused: true });
+      await new Promise<void>((resolve) => (run.release = resolve));
+    };
+    const onEvent = (e: TrainEvent): void => {
+      switch (e.type) {
+        case 'start':
+          this.emit({ type: 'train.started', runId, ...withoutType(e), executor: { ...e.executor } });
+          return;
+        case 'step':
+          progress.steps = e.step;
+          progress.loss = e.loss;
+          batcher.add({ step: e.step, epoch: e.epoch, loss: e.loss, gradNorm: e.gradNorm, clipped: e.clipped }, e.stepsPerSecond);
+          return;
+        case 'epoch':
+          progress.epochs = e.epoch;
+          batcher.flush();
+          this.emit({ type: 'train.epoch', runId, epoch: e.epoch, loss: e.loss, metrics: { ...e.metrics }, seconds: e.seconds });
+          return;
+        case 'end':
+          return; // sent below, once the weights are kept
+      }
+    };
+    let ended: HostEvent;
+    try {
+      const result = await train({ graph: o.graph, dataset: o.dataset, settings, executor: chosen.executor, executorReason: chosen.reason, signal: run.controller.signal, gate, onEvent });
+      this.keep({
+        runId,
+        graph: o.graph,
+        weights: result.weights,
+        weightInfo: result.weightInfo,
+        history: result.history,
+        end: result.end,
+        dataset: o.graph.dataset,
+        vocabulary: o.dataset.vocabulary,
+        normalisation: o.dataset.normalisation,
+        seed: settings.seed,
+      });
+      ended = { type: 'train.ended', runId, ...withoutType(result.end) };
+    } catch (e) {
+      process.stderr.write(`engine host: run ${runId} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      this.failed.add(runId);
+      ended = { type: 'train.ended', runId, reason: 'failed', message: `training failed: ${messageOf(e)}`, ...progress };
+    } finally {
+      await chosen.executor.dispose().catch(() => undefined);
+    }
+    this.active = null;
+    batcher.flush();
+    this.emit(ended);
+  }
+
+  private keep(run: TrainedRun): void {
+    this.kept.set(run.runId, run);
+    for (const id of this.kept.keys()) if (this.kept.size > KEPT_RUNS) this.kept.delete(id);
+  }
+}
+
+function withoutType<T extends { type: string }>(e: T): Omit<T, 'type'> {
+  const { type: _type, ...rest } = e;
+  return rest;
+}
