@@ -72,6 +72,9 @@ function bundles(outDir) {
         platform: 'node',
         target: NODE_TARGET,
         external: ['onnxruntime-node'],
+        // jsonc-parser's "main" is a UMD build whose require() calls esbuild cannot follow;
+        // its ES module build bundles cleanly.
+        mainFields: ['module', 'main'],
         // The engine loads onnxruntime-node with import(); as require() it is resolved by the
         // CommonJS loader, which reads app.asar and finds the add-on in app.asar.unpacked.
         supported: { 'dynamic-import': false },
@@ -93,8 +96,8 @@ async function main() {
   for (const bundle of all.filter((b) => only === undefined || only.includes(b.name))) {
     const entry = bundle.options.entryPoints[0];
     if (!existsSync(entry)) {
-      console.warn(`build-electron: skipped the ${bundle.name} bundle: ${entry} does not exist yet`);
-      continue;
+      console.error(`build-electron: the ${bundle.name} bundle's entry ${entry} does not exist`);
+      process.exit(1);
     }
     try {
       await build(bundle.options);
