@@ -67,7 +67,7 @@ export interface DesktopApi {
   readonly platform: 'electron';
   /** Native open dialog for graph files; null when the user cancels. */
   openGraphDialog(): Promise<Result<OpenedFile | null>>;
-  /** Reads a file the user opened before (recent files). */
+  /** Reads a file the user opened before (recent files) or one handed to the app (`onOpenFile`). */
   openGraphPath(path: string): Promise<Result<OpenedFile>>;
   /** Writes atomically; with `path` null, asks for one first (save as). Null when cancelled. */
   saveGraph(path: string | null, text: string, suggestedName: string): Promise<Result<{ path: string } | null>>;
@@ -79,6 +79,11 @@ export interface DesktopApi {
   /** The engine host's state as main sees it; after 'ready' a new engine port arrives. */
   onHostStatus(listener: (status: HostStatus) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /**
+   * A graph file handed to the app outside the page (a second launch with a file, macOS Finder,
+   * Open Recent in the native menu), as an absolute path the page may now read with `openGraphPath`.
+   */
+  onOpenFile(listener: (path: string) => void): () => void;
   /** Main asked "Save, Don't Save, Cancel" and the user chose Save: save, then `closeWindow()`. */
   onSaveBeforeClose(listener: () => void): () => void;
   closeWindow(): void;
@@ -94,6 +99,7 @@ export const DESKTOP_API_FUNCTIONS = [
   'setDocumentState',
   'onHostStatus',
   'onMenuCommand',
+  'onOpenFile',
   'onSaveBeforeClose',
   'closeWindow',
 ] as const satisfies readonly Exclude<keyof DesktopApi, 'platform'>[];

@@ -19,9 +19,11 @@ export const CLOSE_WINDOW = 'rnn-studio:close-window';
 export const HOST_STATUS = 'rnn-studio:host-status';
 export const MENU_COMMAND = 'rnn-studio:menu-command';
 export const SAVE_BEFORE_CLOSE = 'rnn-studio:save-before-close';
+/** A graph file handed to the app outside the page (a second launch, Finder, Open Recent). */
+export const OPEN_FILE = 'rnn-studio:open-file';
 /** Carries a MessagePortMain to the preload, which hands it to the page. */
 export const ENGINE_PORT = 'rnn-studio:engine-port-transfer';
 
 export const INVOKE_CHANNELS = [OPEN_GRAPH_DIALOG, OPEN_GRAPH_PATH, SAVE_GRAPH, SAVE_TEXT_DIALOG, RECENT_FILES] as const;
 export const SEND_CHANNELS = [SET_DOCUMENT_STATE, CLOSE_WINDOW] as const;
-export const EVENT_CHANNELS = [HOST_STATUS, MENU_COMMAND, SAVE_BEFORE_CLOSE, ENGINE_PORT] as const;
+export const EVENT_CHANNELS = [HOST_STATUS, MENU_COMMAND, OPEN_FILE, SAVE_BEFORE_CLOSE, ENGINE_PORT] as const;

@@ -1,7 +1,8 @@
 /**
  * What main knows about one window's document: its title bar, the unsaved-changes prompt when the
- * window is closed, and commands waiting for the page to be ready. Electron stays outside: the
- * window's functions are passed in, so the logic runs in tests as it runs in the app.
+ * window is closed, and menu commands and files to open waiting for the page to be ready.
+ * Electron stays outside: the window's functions are passed in, so the logic runs in tests as it
+ * runs in the app.
  */
 import type { MessageBoxOptions } from 'electron';
 import type { DocumentState, MenuCommand } from '../common/api.ts';
@@ -56,23 +57,26 @@ export interface DocumentWindowDeps {
   /** Sends SAVE_BEFORE_CLOSE to the page. */
   requestSave(): void;
   sendCommand(command: MenuCommand): void;
+  /** Sends OPEN_FILE (a file handed to the app) to the page. */
+  sendOpenFile(path: string): void;
   /** BrowserWindow.close(), which emits 'close' again. */
   close(): void;
   /** The user chose Cancel (an app quit that was waiting on this window stops). */
   closeCancelled?(): void;
-  readonly now?: () => number;
 }
 
-/** How long a file handed to the app (command line, Finder, Open Recent) waits for the page to ask for it. */
-export const PENDING_OPEN_MS = 30_000;
+/** What waits for the page: a menu command, or a file handed to the app. */
+type PageMessage = { readonly kind: 'command'; readonly command: MenuCommand } | { readonly kind: 'open'; readonly path: string };
+
+const sameMessage = (a: PageMessage, b: PageMessage): boolean =>
+  a.kind === 'command' ? b.kind === 'command' && a.command === b.command : b.kind === 'open' && a.path === b.path;
 
 export class DocumentWindow {
   private docState: DocumentState = { title: '', path: null, dirty: false };
   private closeAllowed = false;
   private asking = false;
   private pageReady = false;
-  private readonly waiting: MenuCommand[] = [];
-  private pendingOpen: { path: string; at: number } | null = null;
+  private readonly waiting: PageMessage[] = [];
 
   constructor(private readonly deps: DocumentWindowDeps) {
     this.applyTitle();
@@ -116,43 +120,40 @@ export class DocumentWindow {
     this.deps.close();
   }
 
-  /** The page started loading (again): commands wait until it is up. */
+  /** The page started loading (again): commands and files wait until it is up. */
   pageLoading(): void {
     this.pageReady = false;
   }
 
-  /** The page sent a message, so its listeners are in place: deliver what waited. */
+  /** The page sent a message, so its listeners are in place: deliver what waited, in order. */
   pageSpoke(): void {
     if (this.pageReady) return;
     this.pageReady = true;
-    for (const command of this.waiting.splice(0)) this.deps.sendCommand(command);
+    for (const message of this.waiting.splice(0)) this.deliver(message);
   }
 
   /** Sends a menu command now, or as soon as the page is ready for it. */
   command(command: MenuCommand): void {
-    if (this.pageReady) this.deps.sendCommand(command);
-    else if (!this.waiting.includes(command)) this.waiting.push(command);
+    this.post({ kind: 'command', command });
   }
 
   /**
-   * Opens a file the user handed to the app outside the page (the command line, Finder, the Open
-   * Recent menu). The page opens files through `file.open` → openGraphDialog, which checks for
-   * unsaved changes first; that call then answers with this file instead of showing a dialog.
+   * Has the page open a file handed to the app outside it (a second launch, Finder, the Open
+   * Recent menu), now or as soon as the page is ready. The page asks about unsaved changes first.
    */
   open(path: string): void {
-    this.pendingOpen = { path, at: this.now() };
-    this.command('file.open');
+    this.post({ kind: 'open', path });
   }
 
-  /** The file waiting to be opened, once; null when there is none or it waited too long. */
-  takePendingOpen(): string | null {
-    const pending = this.pendingOpen;
-    this.pendingOpen = null;
-    return pending !== null && this.now() - pending.at <= PENDING_OPEN_MS ? pending.path : null;
+  private post(message: PageMessage): void {
+    if (this.pageReady) this.deliver(message);
+    // The same command or file twice before the page is up is still one thing to do.
+    else if (!this.waiting.some((w) => sameMessage(w, message))) this.waiting.push(message);
   }
 
-  private now(): number {
-    return this.deps.now?.() ?? Date.now();
+  private deliver(message: PageMessage): void {
+    if (message.kind === 'command') this.deps.sendCommand(message.command);
+    else this.deps.sendOpenFile(message.path);
   }
 
   private applyTitle(): void {

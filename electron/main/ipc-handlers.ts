@@ -170,20 +170,16 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
 
   answer(OPEN_GRAPH_DIALOG, async (target): Promise<Result<OpenedFile | null>> => {
     const strings = deps.strings;
-    const pending = target.document.takePendingOpen();
-    let path = pending;
-    if (path === null) {
-      const choice = await deps.dialogs.showOpenDialog(target.window, {
-        defaultPath: startFolder(),
-        properties: ['openFile'],
-        filters: [
-          { name: `${strings.filterGraph} (*.${FILE_EXTENSIONS.graph})`, extensions: [FILE_EXTENSIONS.graph] },
-          { name: strings.filterJson, extensions: ['json'] },
-        ],
-      });
-      if (choice.canceled || choice.filePaths.length === 0) return ok(null);
-      path = choice.filePaths[0];
-    }
+    const choice = await deps.dialogs.showOpenDialog(target.window, {
+      defaultPath: startFolder(),
+      properties: ['openFile'],
+      filters: [
+        { name: `${strings.filterGraph} (*.${FILE_EXTENSIONS.graph})`, extensions: [FILE_EXTENSIONS.graph] },
+        { name: strings.filterJson, extensions: ['json'] },
+      ],
+    });
+    if (choice.canceled || choice.filePaths.length === 0) return ok(null);
+    const path = choice.filePaths[0];
     const read = await readTextFile(path, maxOpenBytes);
     if (read.ok) await remember(path);
     return read;

@@ -8,7 +8,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, session,
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MenuCommand, RecentFile } from '../common/api.ts';
-import { ENGINE_PORT, HOST_STATUS, MENU_COMMAND, SAVE_BEFORE_CLOSE } from '../common/channels.ts';
+import { ENGINE_PORT, HOST_STATUS, MENU_COMMAND, OPEN_FILE, SAVE_BEFORE_CLOSE } from '../common/channels.ts';
 import { graphFileFromArgv } from './command-line.ts';
 import { DocumentWindow } from './document-window.ts';
 import { EngineSupervisor } from './engine-supervisor.ts';
@@ -21,7 +21,7 @@ import { stringsFor, type MainStrings } from './strings.ts';
 
 const log = (message: string) => console.warn(`[rnn-studio] ${message}`);
 
-/** If the page sends nothing this long after loading, commands waiting for it are sent anyway. */
+/** If the page sends nothing this long after loading, commands and files waiting for it are sent anyway. */
 const PAGE_READY_FALLBACK_MS = 1500;
 /** A crashed page is reloaded, but not over and over. */
 const MIN_RELOAD_INTERVAL_MS = 10_000;
@@ -86,6 +86,7 @@ function runApp(): void {
 
   const sendCommand = (command: MenuCommand) => someWindow().document.command(command);
 
+  /** A file handed to the app: the page may now read it by path, and opens it as any file (unsaved changes first). */
   const openFile = (path: string) => {
     handlers.allow(path);
     const target = someWindow();
@@ -134,6 +135,7 @@ function runApp(): void {
       askToSave: (options) => dialog.showMessageBox(window, options).then((r) => r.response),
       requestSave: () => whenAlive(() => contents.send(SAVE_BEFORE_CLOSE)),
       sendCommand: (command) => whenAlive(() => contents.send(MENU_COMMAND, command)),
+      sendOpenFile: (path) => whenAlive(() => contents.send(OPEN_FILE, path)),
       close: () => window.close(),
       closeCancelled: () => {
         quitting = false;

@@ -2,6 +2,7 @@
  * The page's API (`window.rnnStudio`): one small function per message. The page never sees
  * ipcRenderer, an IPC event or a channel name; it passes plain values and gets plain values back.
  * Replies never reject: a failure of the IPC itself becomes `{ok:false}` like any other error.
+ * Events from main are checked before they reach the page; one not of the promised shape is dropped.
  */
 import {
   isHostStatus,
@@ -19,6 +20,7 @@ import {
   CLOSE_WINDOW,
   HOST_STATUS,
   MENU_COMMAND,
+  OPEN_FILE,
   OPEN_GRAPH_DIALOG,
   OPEN_GRAPH_PATH,
   RECENT_FILES,
@@ -85,6 +87,10 @@ export function createDesktopApi(ipc: PreloadIpc): DesktopApi {
     onMenuCommand: (listener: (command: MenuCommand) => void) =>
       subscribe(MENU_COMMAND, (payload) => {
         if (isMenuCommand(payload)) listener(payload);
+      }),
+    onOpenFile: (listener: (path: string) => void) =>
+      subscribe(OPEN_FILE, (payload) => {
+        if (typeof payload === 'string' && payload !== '') listener(payload);
       }),
     onSaveBeforeClose: (listener: () => void) => subscribe(SAVE_BEFORE_CLOSE, () => listener()),
     closeWindow: () => {

@@ -1,7 +1,8 @@
 /**
  * The File menu: New, Open, Save, Save As, Open Recent, Import/Export JSON and Templates, with
  * Ctrl/Cmd+N, O, S and Shift+S in a browser. Inside Electron the native menu sends the same
- * commands (and owns the accelerators), files go through native dialogs, and a window closing
+ * commands (and owns the accelerators), files go through native dialogs, files handed to the app
+ * (a second launch, Finder, the native Open Recent) are opened from here, and a window closing
  * with unsaved changes is saved from here.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -12,12 +13,13 @@ import { useDocument, useDocumentStore } from '../store/context.tsx';
 import { Menu, type MenuEntry } from '../ui/Menu.tsx';
 import { useToasts } from '../ui/toasts.tsx';
 import { createBrowserFileService } from './browser-file-service.ts';
-import { createDesktopFileService, pickImportFile } from './desktop-file-service.ts';
+import { createDesktopFileService, pickImportFile, type DesktopFileService } from './desktop-file-service.ts';
 import { downloadText } from './download.ts';
 import { createFileActions, failureMessage, type FileActions, type Translate } from './file-actions.ts';
 import { askUnsavedOn, createFilePromptSlot, pickTemplateOn, showErrorsOn, workspacePromptsOn, type FilePrompt, type FilePromptSlot } from './file-prompts.ts';
 import type { FileService, RecentItem } from './file-service.ts';
 import { DocumentErrorsDialog, OverwriteDialog, UnsavedChangesDialog } from './FileQuestions.tsx';
+import { openHandedFiles } from './open-file-events.ts';
 import { documentAccessFor } from './store-access.ts';
 import { fromMenuCommand, shortcutCommand, shortcutLabel, type FileCommand } from './shortcuts.ts';
 import { TemplateGallery } from './TemplateGallery.tsx';
@@ -26,6 +28,8 @@ import './files.css';
 
 interface FileMenuController {
   readonly service: FileService;
+  /** Inside Electron: the same service, which also reads files handed to the app by path. */
+  readonly desktopFiles: DesktopFileService | null;
   readonly actions: FileActions;
   readonly run: (command: FileCommand) => Promise<void>;
 }
@@ -66,9 +70,9 @@ export function FileMenu() {
     const getClient = () => clientRef.current;
     // The language may change while the menu lives: translate at the moment a message is made.
     const translate: Translate = (key, options) => i18n.t(key, { ...options, ns: 'files' });
-    const service = desktop
-      ? createDesktopFileService(desktop)
-      : createBrowserFileService({ getClient, prompts: workspacePromptsOn(slot), storage: localStorageOrUndefined(), download: downloadText });
+    const desktopFiles = desktop ? createDesktopFileService(desktop) : null;
+    const service =
+      desktopFiles ?? createBrowserFileService({ getClient, prompts: workspacePromptsOn(slot), storage: localStorageOrUndefined(), download: downloadText });
     const actions = createFileActions({
       document: documentAccessFor(store),
       service,
@@ -81,9 +85,9 @@ export function FileMenu() {
       },
     });
     const run = (command: FileCommand) => runCommand(command, { actions, slot, desktop, importInput, translate, notify: (message) => toastsRef.current.show({ kind: 'error', message }) });
-    return { service, actions, run };
+    return { service, desktopFiles, actions, run };
   });
-  const { service, actions, run } = controller;
+  const { service, desktopFiles, actions, run } = controller;
 
   const refreshRecent = useCallback(() => void service.recent().then(setRecent, () => setRecent([])), [service]);
 
@@ -112,11 +116,13 @@ export function FileMenu() {
 
   useEffect(() => {
     const api = window.rnnStudio;
-    if (!api) return;
+    // Both come from the same `window.rnnStudio`: present inside Electron, absent in a browser.
+    if (!api || !desktopFiles) return;
     const offMenu = api.onMenuCommand((command) => {
       const fileCommand = fromMenuCommand(command);
       if (fileCommand) void run(fileCommand).then(refreshRecent);
     });
+    const offOpenFile = openHandedFiles({ api, files: desktopFiles, actions, settled: refreshRecent });
     // Main asked "Save, Don't save, Cancel" on close and the user chose Save.
     const offClose = api.onSaveBeforeClose(() => {
       void actions.save().then((saved) => {
@@ -125,9 +131,10 @@ export function FileMenu() {
     });
     return () => {
       offMenu();
+      offOpenFile();
       offClose();
     };
-  }, [run, actions, refreshRecent]);
+  }, [run, actions, desktopFiles, refreshRecent]);
 
   const mac = isMac();
   const item = (command: FileCommand, label: string): MenuEntry => ({

@@ -1,6 +1,7 @@
 /**
  * Graph files inside Electron: native dialogs and atomic writes through `window.rnnStudio`. Main
- * keeps the recent list (it also feeds the native Open Recent menu).
+ * keeps the recent list (it also feeds the native Open Recent menu), and hands the page files
+ * opened outside it (`onOpenFile`), which are read by path here.
  */
 import type { DesktopApi, OpenedFile, Result } from '../platform/desktop-api.ts';
 import { baseName } from './file-names.ts';
@@ -15,7 +16,12 @@ function failureOf(error: { code: string; message: string }, name: string | null
   return { kind: 'error', message: error.message };
 }
 
-export function createDesktopFileService(api: DesktopApi): FileService {
+export interface DesktopFileService extends FileService {
+  /** Reads a file main handed to the page (`onOpenFile`); it is saved in place afterwards. */
+  openPath(path: string): Promise<Outcome<OpenedGraph>>;
+}
+
+export function createDesktopFileService(api: DesktopApi): DesktopFileService {
   const writable = new Set<string>();
 
   const opened = (file: OpenedFile): OpenedGraph => {
@@ -42,6 +48,12 @@ export function createDesktopFileService(api: DesktopApi): FileService {
     async openRecent(item) {
       const result = await api.openGraphPath(item.key);
       return result.ok ? succeed(opened(result.value)) : fail(failureOf(result.error, item.name));
+    },
+
+    async openPath(path) {
+      const result = await api.openGraphPath(path);
+      if (result.ok) return succeed(opened(result.value));
+      return fail(MISSING_CODES.has(result.error.code) ? { kind: 'not-found', path } : { kind: 'error', message: result.error.message });
     },
 
     async recent() {

@@ -12,7 +12,7 @@ import type { EngineClient } from '../../engine/protocol/client.ts';
 import type { TemplateInfo } from '../../engine/protocol/index.ts';
 import { emptyGraph, readGraphText, writeGraphText } from './document-text.ts';
 import { suggestedFileName } from './file-names.ts';
-import type { FileFailure, FileService, OpenedGraph, RecentItem } from './file-service.ts';
+import type { FileFailure, FileService, OpenedGraph, Outcome, RecentItem } from './file-service.ts';
 import { readTemplate } from './templates.ts';
 import { mayReplaceDocument, type UnsavedChoice } from './unsaved-changes.ts';
 
@@ -56,6 +56,12 @@ export interface FileActions {
   newDocument(): Promise<boolean>;
   open(): Promise<boolean>;
   openRecent(item: RecentItem): Promise<boolean>;
+  /**
+   * Opens the graph `read` gives: a file handed to the app outside the page (a second launch,
+   * Finder, the native Open Recent menu). The user asked for it elsewhere, so it waits for an
+   * action under way to end instead of being dropped.
+   */
+  openFrom(read: () => Promise<Outcome<OpenedGraph>>): Promise<boolean>;
   openTemplate(template: Pick<TemplateInfo, 'id' | 'name'>): Promise<boolean>;
   importFile(file: PickedFile): Promise<boolean>;
   /** True once the document is saved (false when cancelled, failed, or another action is under way). */
@@ -75,6 +81,8 @@ export function failureMessage(t: Translate, failure: FileFailure, context: Fail
       return t(context === 'save' ? 'error.engineOfflineSave' : 'error.engineOffline');
     case 'missing':
       return t('error.missing', { name: failure.name });
+    case 'not-found':
+      return t('error.notFound', { path: failure.path });
     case 'error':
       return t(`error.${context}Failed`, { message: failure.message });
   }
@@ -82,6 +90,8 @@ export function failureMessage(t: Translate, failure: FileFailure, context: Fail
 
 export function createFileActions({ document, service, getClient, ui, t }: FileActionsDeps): FileActions {
   let busy = false;
+  /** Settles when the action under way ends. */
+  let idle: Promise<void> = Promise.resolve();
 
   /** One action at a time: a second Ctrl+S while a Save As dialog is up must not open another. */
   const exclusive =
@@ -89,10 +99,13 @@ export function createFileActions({ document, service, getClient, ui, t }: FileA
     async (...args: A): Promise<boolean> => {
       if (busy) return false;
       busy = true;
+      let ended = () => {};
+      idle = new Promise<void>((resolve) => (ended = resolve));
       try {
         return await action(...args);
       } finally {
         busy = false;
+        ended();
       }
     };
 
@@ -134,6 +147,12 @@ export function createFileActions({ document, service, getClient, ui, t }: FileA
     return mayReplaceDocument({ dirty, ask: () => ui.askUnsaved(doc.name), save: () => saveDocument(false) });
   }
 
+  const openNow = exclusive(async (read: () => Promise<Outcome<OpenedGraph>>) => {
+    const outcome = await read();
+    if (!outcome.ok) return failed(outcome.failure, 'open');
+    return replaceWith(outcome.value, outcome.value.path, false);
+  });
+
   return {
     get busy() {
       return busy;
@@ -157,6 +176,12 @@ export function createFileActions({ document, service, getClient, ui, t }: FileA
       if (!outcome.ok) return failed(outcome.failure, 'open');
       return replaceWith(outcome.value, outcome.value.path, false);
     }),
+
+    async openFrom(read: () => Promise<Outcome<OpenedGraph>>) {
+      // Another action (or another handed file) may start first each time this one wakes up.
+      while (busy) await idle;
+      return openNow(read);
+    },
 
     openTemplate: exclusive(async (template: Pick<TemplateInfo, 'id' | 'name'>) => {
       const outcome = await readTemplate(getClient(), template);

@@ -14,6 +14,8 @@ export type FileFailure =
   | { readonly kind: 'engine-offline' }
   /** A recent file that is gone (it has been taken off the recent list). */
   | { readonly kind: 'missing'; readonly name: string }
+  /** A file handed to the app by path (a second launch, Finder) that is not there. */
+  | { readonly kind: 'not-found'; readonly path: string }
   /** Anything else, with the host's or the system's own words. */
   | { readonly kind: 'error'; readonly message: string };
 

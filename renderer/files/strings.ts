@@ -70,6 +70,7 @@ const en = {
     engineOfflineSave:
       'The engine is not connected, so the workspace cannot be written right now. Your document is still here: try again once the engine is running, or use Export JSON to download a copy.',
     missing: '“{{name}}” no longer exists. It has been removed from the recent files.',
+    notFound: '“{{path}}” does not exist. It may have been moved or deleted.',
     openFailed: 'Could not open the file: {{message}}',
     saveFailed: 'Could not save: {{message}}',
     exportFailed: 'Could not export: {{message}}',
@@ -147,6 +148,7 @@ const zh: typeof en = {
     engineOffline: '引擎未连接，暂时无法完成此操作。当前文档没有改动，请在引擎运行后重试。',
     engineOfflineSave: '引擎未连接，暂时无法写入工作区。你的文档仍在这里：请在引擎运行后重试，或用“导出 JSON”下载一份副本。',
     missing: '“{{name}}”已不存在，已将其从最近打开的文件中移除。',
+    notFound: '找不到“{{path}}”，它可能已被移动或删除。',
     openFailed: '无法打开文件：{{message}}',
     saveFailed: '无法保存：{{message}}',
     exportFailed: '无法导出：{{message}}',

@@ -42,7 +42,7 @@ export interface DesktopApi {
   readonly platform: 'electron';
   /** Native open dialog for graph files; null when the user cancels. */
   openGraphDialog(): Promise<Result<OpenedFile | null>>;
-  /** Reads a file the user opened before (recent files). */
+  /** Reads a file the user opened before (recent files) or one handed to the app (`onOpenFile`). */
   openGraphPath(path: string): Promise<Result<OpenedFile>>;
   /** Writes atomically; with `path` null, asks for one first (save as). Null when cancelled. */
   saveGraph(path: string | null, text: string, suggestedName: string): Promise<Result<{ path: string } | null>>;
@@ -58,6 +58,12 @@ export interface DesktopApi {
   onHostStatus(listener: (status: { state: 'starting' | 'ready' | 'crashed' | 'restarting' | 'stopped'; pid: number | null; message: string | null }) => void): () => void;
   /** Subscribes to native menu commands; returns the unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /**
+   * Subscribes to graph files handed to the app outside the page: a second launch with a file,
+   * a file opened from the macOS Finder, Open Recent in the native menu. The path is absolute and
+   * `openGraphPath` may read it; the page opens it as it opens any file (unsaved changes first).
+   */
+  onOpenFile(listener: (path: string) => void): () => void;
   /**
    * Closing a window with unsaved changes: main asks "Save, Don't save, Cancel" natively. On Save
    * it calls this listener; the renderer saves and then calls `closeWindow()` (or does not, when

@@ -87,6 +87,7 @@ describe('the desktop API shape', () => {
       setDocumentState: () => api.setDocumentState({ title: 'a', path: null, dirty: false }),
       onHostStatus: () => api.onHostStatus(() => undefined),
       onMenuCommand: () => api.onMenuCommand(() => undefined),
+      onOpenFile: () => api.onOpenFile(() => undefined),
       onSaveBeforeClose: () => api.onSaveBeforeClose(() => undefined),
       closeWindow: () => api.closeWindow(),
     };

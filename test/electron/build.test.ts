@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileFunction } from 'node:vm';
 import { DESKTOP_API_FUNCTIONS, ENGINE_PORT_MESSAGE } from '../../electron/common/api.ts';
-import { ENGINE_PORT, MENU_COMMAND } from '../../electron/common/channels.ts';
+import { ENGINE_PORT, MENU_COMMAND, OPEN_FILE } from '../../electron/common/channels.ts';
 import { buildElectronBundles, isNodeBuiltin, repoRoot, requiredModules } from './helpers/bundles.ts';
 
 // The engine host bundle is built in its own test, so a problem in the engine fails that test only.
@@ -100,5 +100,13 @@ describe('scripts/build-electron.mjs', () => {
     (exposed[0].api.onMenuCommand as (l: (c: unknown) => void) => () => void)((c) => commands.push(c));
     for (const listener of listeners.get(MENU_COMMAND) ?? []) listener({ sender: 'ipc' }, 'file.save');
     assert.deepEqual(commands, ['file.save']);
+
+    const paths: unknown[] = [];
+    (exposed[0].api.onOpenFile as (l: (p: unknown) => void) => () => void)((p) => paths.push(p));
+    for (const listener of listeners.get(OPEN_FILE) ?? []) {
+      listener({ sender: 'ipc' }, { path: '/etc/passwd' });
+      listener({ sender: 'ipc' }, '/home/ada/a.rnn.json');
+    }
+    assert.deepEqual(paths, ['/home/ada/a.rnn.json']);
   });
 });

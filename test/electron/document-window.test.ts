@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { graphFileFromArgv } from '../../electron/main/command-line.ts';
-import { closeChoiceOf, PENDING_OPEN_MS, windowTitle } from '../../electron/main/document-window.ts';
+import { closeChoiceOf, windowTitle } from '../../electron/main/document-window.ts';
 import { fill, languageFor, mainStrings, stringsFor } from '../../electron/main/strings.ts';
 import { fakeDocumentWindow, settle } from './helpers/fakes.ts';
 
@@ -125,15 +125,23 @@ describe('commands waiting for the page', () => {
     assert.equal(record.commands.at(-1), 'file.save');
   });
 
-  it('forgets a handed-over file the page did not ask for in time', () => {
-    let now = 0;
-    const { document } = fakeDocumentWindow({ now: () => now });
+  it('sends a file handed to the app to the page, waiting with the commands until the page is up', () => {
+    const { document, record } = fakeDocumentWindow();
+    document.command('file.new');
     document.open('/u/a.rnn.json');
-    now += PENDING_OPEN_MS + 1;
-    assert.equal(document.takePendingOpen(), null);
+    document.open('/u/a.rnn.json');
     document.open('/u/b.rnn.json');
-    assert.equal(document.takePendingOpen(), '/u/b.rnn.json');
-    assert.equal(document.takePendingOpen(), null);
+    assert.deepEqual(record.toPage, [], 'nothing reaches a page that is not listening yet');
+    document.pageSpoke();
+    assert.deepEqual(record.toPage, ['file.new', 'open:/u/a.rnn.json', 'open:/u/b.rnn.json']);
+    assert.deepEqual(record.commands, ['file.new'], 'a handed file is its own event, not a menu command');
+    document.open('/u/c.rnn.json');
+    assert.equal(record.openedFiles.at(-1), '/u/c.rnn.json');
+    document.pageLoading();
+    document.open('/u/d.rnn.json');
+    assert.equal(record.openedFiles.at(-1), '/u/c.rnn.json', 'a reloading page gets it once it is back');
+    document.setState({ title: '', path: null, dirty: false });
+    assert.deepEqual(record.openedFiles, ['/u/a.rnn.json', '/u/b.rnn.json', '/u/c.rnn.json', '/u/d.rnn.json']);
   });
 });
 

@@ -205,17 +205,20 @@ describe('IPC handlers: opening', () => {
     assert.deepEqual(await s.invoke(RECENT_FILES), []);
   });
 
-  it('answers the file handed to the app (command line, Open Recent) instead of showing the dialog, once', async () => {
+  it('lets the page read a file handed to the app by path, and still shows the open dialog (as for Import)', async () => {
     const s = setup();
     const file = join(s.dir, 'from-finder.rnn.json');
-    writeFileSync(file, '{}');
+    writeFileSync(file, '{"handed":true}');
     s.document.pageSpoke();
+    s.access.allow(file);
     s.document.open(file);
-    assert.deepEqual(s.record.commands, ['file.open']);
-    assert.deepEqual(await s.invoke(OPEN_GRAPH_DIALOG), { ok: true, value: { path: file, text: '{}' } });
-    assert.equal(s.openAsked.length, 0);
+    assert.deepEqual(s.record.openedFiles, [file]);
+    assert.deepEqual(s.record.commands, [], 'no menu command stands in for it');
+    // The dialog is the user's own choice: it never answers with the handed file instead.
     assert.deepEqual(await s.invoke(OPEN_GRAPH_DIALOG), { ok: true, value: null });
     assert.equal(s.openAsked.length, 1);
+    assert.deepEqual(await s.invoke(OPEN_GRAPH_PATH, file), { ok: true, value: { path: file, text: '{"handed":true}' } });
+    assert.deepEqual(await s.invoke(RECENT_FILES), [{ path: file, name: 'from-finder.rnn.json' }]);
   });
 });
 

@@ -6,11 +6,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileFunction } from 'node:vm';
-import { ENGINE_PORT, HOST_STATUS, INVOKE_CHANNELS, MENU_COMMAND, OPEN_GRAPH_DIALOG, SAVE_BEFORE_CLOSE, SEND_CHANNELS, SET_DOCUMENT_STATE } from '../../electron/common/channels.ts';
+import {
+  ENGINE_PORT,
+  HOST_STATUS,
+  INVOKE_CHANNELS,
+  MENU_COMMAND,
+  OPEN_FILE,
+  OPEN_GRAPH_DIALOG,
+  OPEN_GRAPH_PATH,
+  SAVE_BEFORE_CLOSE,
+  SEND_CHANNELS,
+  SET_DOCUMENT_STATE,
+} from '../../electron/common/channels.ts';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/security.ts';
 import { buildElectronBundles } from './helpers/bundles.ts';
 import { fakeElectron, fakeEvent, type FakeElectronOptions } from './helpers/fake-electron.ts';
 import { settle } from './helpers/fakes.ts';
+
+type FakeApp = ReturnType<typeof fakeElectron>['app'];
+type Started = Awaited<ReturnType<typeof startMain>>;
+
+/** What a page's message to main looks like when it comes from the app's own page in `win`. */
+function fromPage(win: Started['record']['windows'][number]) {
+  return { sender: win.webContents, senderFrame: { url: pathToFileURL(win.loaded ?? '').href, parent: null } };
+}
+
+/** The page tells main its document state, as it does once it is up: main then delivers what waited. */
+function pageSpeaks(main: Started, win: Started['record']['windows'][number]): void {
+  main.record.listeners.get(SET_DOCUMENT_STATE)?.(fromPage(win), { title: '', path: null, dirty: false });
+}
+
+const openFilesSent = (win: Started['record']['windows'][number]) => win.webContents.sent.filter((m) => m.channel === OPEN_FILE).map((m) => m.args);
 
 let outDir = '';
 let scratch = '';
@@ -28,11 +54,19 @@ after(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Runs dist/electron/main.cjs against a fake Electron, in an app folder that has a built engine host. */
-async function startMain(options: Partial<FakeElectronOptions> = {}) {
+/**
+ * Runs dist/electron/main.cjs against a fake Electron, in an app folder that has a built engine
+ * host. `prepare` runs first (to put files in the app folder); `beforeReady` runs once main has
+ * loaded, before the app is ready.
+ */
+async function startMain(
+  options: Partial<FakeElectronOptions> = {},
+  hooks: { prepare?: (appPath: string) => void; beforeReady?: (app: FakeApp) => void } = {},
+) {
   const appPath = mkdtempSync(join(scratch, 'app-'));
   mkdirSync(join(appPath, 'dist', 'electron'), { recursive: true });
   writeFileSync(join(appPath, 'dist', 'electron', 'engine-host.cjs'), '');
+  hooks.prepare?.(appPath);
   const fake = fakeElectron({ appPath, userData: join(appPath, 'user-data'), documents: join(appPath, 'Documents'), ...options });
   const realRequire = createRequire(import.meta.url);
   const requireWithFakeElectron = (id: string): unknown => (id === 'electron' ? fake.electron : realRequire(id));
@@ -43,6 +77,8 @@ async function startMain(options: Partial<FakeElectronOptions> = {}) {
   console.warn = (...args: unknown[]) => logs.push(args.join(' '));
   try {
     compileFunction(readFileSync(file, 'utf8'), ['require', 'module', 'exports', '__filename', '__dirname'])(requireWithFakeElectron, module, module.exports, file, outDir);
+    // app.whenReady() resolves on a later microtask, so this runs while main waits for it.
+    hooks.beforeReady?.(fake.app);
     await settle();
   } finally {
     console.warn = warn;
@@ -124,19 +160,101 @@ describe('dist/electron/main.cjs with a fake Electron', () => {
     assert.ok(win.webContents.sent.some((m) => m.channel === SAVE_BEFORE_CLOSE));
   });
 
-  it('a second launch with a file focuses the window and has the page open it', async () => {
+  it('a second launch with a file sends the page the file to open, which it may then read', async () => {
     const main = await startMain();
     const win = main.record.windows[0];
-    const appUrl = pathToFileURL(win.loaded ?? '').href;
-    main.record.listeners.get(SET_DOCUMENT_STATE)?.({ sender: win.webContents, senderFrame: { url: appUrl, parent: null } }, { title: '', path: null, dirty: false });
+    pageSpeaks(main, win);
     const file = join(main.appPath, 'shared.rnn.json');
     writeFileSync(file, '{"shared":true}');
     main.app.emit('second-instance', fakeEvent(), ['/usr/bin/electron', '.', 'shared.rnn.json'], main.appPath, {});
-    assert.deepEqual(win.webContents.sent.filter((m) => m.channel === MENU_COMMAND).map((m) => m.args[0]), ['file.open']);
-    const open = main.record.handles.get(OPEN_GRAPH_DIALOG);
-    assert.ok(open);
-    const reply = await open({ sender: win.webContents, senderFrame: { url: appUrl, parent: null } });
-    assert.deepEqual(reply, { ok: true, value: { path: file, text: '{"shared":true}' } });
+    assert.deepEqual(openFilesSent(win), [[file]]);
+    assert.deepEqual(win.webContents.sent.filter((m) => m.channel === MENU_COMMAND), [], 'no menu command stands in for it');
+    const read = main.record.handles.get(OPEN_GRAPH_PATH);
+    assert.ok(read);
+    assert.deepEqual(await read(fromPage(win), file), { ok: true, value: { path: file, text: '{"shared":true}' } });
+    // The open dialog is left to the user (no file waits there for the page's next Open or Import).
+    const dialog = main.record.handles.get(OPEN_GRAPH_DIALOG);
+    assert.ok(dialog);
+    assert.deepEqual(await dialog(fromPage(win)), { ok: true, value: null });
     assert.equal(main.record.windows.length, 1, 'no second window');
   });
+
+  it('a file may be read by path only once it has been handed to the app', async () => {
+    const main = await startMain();
+    const win = main.record.windows[0];
+    pageSpeaks(main, win);
+    const file = join(main.appPath, 'elsewhere.rnn.json');
+    writeFileSync(file, '{}');
+    const read = main.record.handles.get(OPEN_GRAPH_PATH);
+    assert.ok(read);
+    const refused = (await read(fromPage(win), file)) as { ok: boolean; error?: { code: string } };
+    assert.equal(refused.error?.code, 'forbidden');
+    main.app.emit('open-file', fakeEvent(), file);
+    assert.deepEqual(await read(fromPage(win), file), { ok: true, value: { path: file, text: '{}' } });
+  });
+
+  it('macOS open-file: a file handed over before the app is ready waits for the page, then is sent once', async () => {
+    const early = fakeEvent();
+    const main = await startMain({}, { beforeReady: (app) => app.emit('open-file', early, '/Users/ada/early.rnn.json') });
+    assert.equal(early.prevented, true, 'the OS is told the app takes the file');
+    assert.equal(main.record.windows.length, 1);
+    const win = main.record.windows[0];
+    assert.deepEqual(openFilesSent(win), [], 'the page is not listening yet');
+    pageSpeaks(main, win);
+    assert.deepEqual(openFilesSent(win), [['/Users/ada/early.rnn.json']]);
+    pageSpeaks(main, win);
+    const later = fakeEvent();
+    main.app.emit('open-file', later, '/Users/ada/later.rnn.json');
+    assert.equal(later.prevented, true);
+    assert.deepEqual(openFilesSent(win), [['/Users/ada/early.rnn.json'], ['/Users/ada/later.rnn.json']]);
+  });
+
+  it('Open Recent in the native menu sends the page the file to open', async () => {
+    let recentFile = '';
+    const main = await startMain({}, {
+      prepare: (appPath) => {
+        recentFile = join(appPath, 'Documents', 'recent.rnn.json');
+        mkdirSync(join(appPath, 'Documents'), { recursive: true });
+        writeFileSync(recentFile, '{"recent":true}');
+        mkdirSync(join(appPath, 'user-data'), { recursive: true });
+        writeFileSync(join(appPath, 'user-data', 'recent-files.json'), JSON.stringify({ version: 1, files: [recentFile] }));
+      },
+    });
+    const win = main.record.windows[0];
+    const recentItem = await waitFor(() => menuItems(main.record.menus.at(-1)).find((item) => item.id === 'file.recent.0'));
+    assert.equal(recentItem.toolTip, recentFile);
+    recentItem.click?.();
+    assert.deepEqual(openFilesSent(win), [], 'held until the page is up');
+    pageSpeaks(main, win);
+    assert.deepEqual(openFilesSent(win), [[recentFile]]);
+    assert.deepEqual(win.webContents.sent.filter((m) => m.channel === MENU_COMMAND), []);
+    const read = main.record.handles.get(OPEN_GRAPH_PATH);
+    assert.ok(read);
+    assert.deepEqual(await read(fromPage(win), recentFile), { ok: true, value: { path: recentFile, text: '{"recent":true}' } });
+  });
 });
+
+interface MenuItemLike {
+  readonly id?: string;
+  readonly toolTip?: string;
+  readonly click?: () => void;
+  readonly submenu?: readonly MenuItemLike[];
+}
+
+/** Every item of a menu the fake Menu.buildFromTemplate made, depth first. */
+function menuItems(menu: unknown): MenuItemLike[] {
+  const template = (menu as { template?: readonly MenuItemLike[] } | undefined)?.template ?? [];
+  const flatten = (items: readonly MenuItemLike[]): MenuItemLike[] => items.flatMap((item) => [item, ...flatten(item.submenu ?? [])]);
+  return flatten(template);
+}
+
+/** Polls until `find` returns something (the recent list is read from disk in the background). */
+async function waitFor<T>(find: () => T | undefined, timeoutMs = 2000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > until) assert.fail('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -5,6 +5,7 @@ import {
   CLOSE_WINDOW,
   HOST_STATUS,
   MENU_COMMAND,
+  OPEN_FILE,
   OPEN_GRAPH_DIALOG,
   OPEN_GRAPH_PATH,
   RECENT_FILES,
@@ -98,8 +99,9 @@ describe('preload API', () => {
     const received: unknown[][] = [];
     const offMenu = api.onMenuCommand((...args: unknown[]) => received.push(['menu', ...args]));
     const offHost = api.onHostStatus((...args: unknown[]) => received.push(['host', ...args]));
+    const offOpen = api.onOpenFile((...args: unknown[]) => received.push(['open', ...args]));
     const offSave = api.onSaveBeforeClose((...args: unknown[]) => received.push(['save', ...args]));
-    for (const off of [offMenu, offHost, offSave]) {
+    for (const off of [offMenu, offHost, offOpen, offSave]) {
       assert.equal(typeof off, 'function');
       assert.notEqual(off, ipc);
       assert.equal(off.length, 0);
@@ -107,8 +109,9 @@ describe('preload API', () => {
     const status: HostStatus = { state: 'crashed', pid: null, message: 'exit code 3' };
     ipc.emit(MENU_COMMAND, 'file.save');
     ipc.emit(HOST_STATUS, status);
+    ipc.emit(OPEN_FILE, '/home/ada/adding.rnn.json');
     ipc.emit(SAVE_BEFORE_CLOSE);
-    assert.deepEqual(received, [['menu', 'file.save'], ['host', status], ['save']]);
+    assert.deepEqual(received, [['menu', 'file.save'], ['host', status], ['open', '/home/ada/adding.rnn.json'], ['save']]);
     for (const args of received) for (const arg of args) assert.notEqual(arg, ipc.event);
     // The returned function is a closure, not a way back to ipcRenderer.
     assert.equal(offMenu(), undefined);
@@ -119,15 +122,20 @@ describe('preload API', () => {
     const api = createDesktopApi(ipc);
     const commands: MenuCommand[] = [];
     const statuses: HostStatus[] = [];
+    const paths: string[] = [];
     api.onMenuCommand((c) => commands.push(c));
     api.onHostStatus((s) => statuses.push(s));
+    api.onOpenFile((p) => paths.push(p));
     ipc.emit(MENU_COMMAND, 'file.format-disk');
     ipc.emit(MENU_COMMAND, { command: 'file.save' });
     ipc.emit(HOST_STATUS, { state: 'exploded', pid: 1, message: null });
     ipc.emit(HOST_STATUS, { state: 'ready', pid: '12', message: null });
     ipc.emit(HOST_STATUS, { state: 'ready', pid: 12, message: null, extra: 'x' });
+    for (const notAPath of [42, null, undefined, '', ['/a.rnn.json'], { path: '/a.rnn.json' }]) ipc.emit(OPEN_FILE, notAPath);
+    ipc.emit(OPEN_FILE, 'C:\\graphs\\kept.rnn.json');
     assert.deepEqual(commands, []);
     assert.deepEqual(statuses, [{ state: 'ready', pid: 12, message: null }]);
+    assert.deepEqual(paths, ['C:\\graphs\\kept.rnn.json'], 'only path strings reach the page');
   });
 
   it('unsubscribing removes exactly that listener, once', () => {

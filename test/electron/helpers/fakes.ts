@@ -5,7 +5,7 @@ import { DocumentWindow } from '../../../electron/main/document-window.ts';
 import { mainStrings } from '../../../electron/main/strings.ts';
 
 /** A DocumentWindow whose window functions record what they were asked to do. */
-export function fakeDocumentWindow(options: { platform?: NodeJS.Platform; answer?: number; now?: () => number } = {}) {
+export function fakeDocumentWindow(options: { platform?: NodeJS.Platform; answer?: number } = {}) {
   const record = {
     titles: [] as string[],
     edited: [] as boolean[],
@@ -13,6 +13,9 @@ export function fakeDocumentWindow(options: { platform?: NodeJS.Platform; answer
     prompts: [] as MessageBoxOptions[],
     saveRequests: 0,
     commands: [] as MenuCommand[],
+    openedFiles: [] as string[],
+    /** Everything sent to the page, in order: a command, or `open:<path>`. */
+    toPage: [] as string[],
     closes: 0,
     cancels: 0,
     answer: options.answer ?? 2,
@@ -30,14 +33,20 @@ export function fakeDocumentWindow(options: { platform?: NodeJS.Platform; answer
     requestSave: () => {
       record.saveRequests++;
     },
-    sendCommand: (command) => record.commands.push(command),
+    sendCommand: (command) => {
+      record.commands.push(command);
+      record.toPage.push(command);
+    },
+    sendOpenFile: (path) => {
+      record.openedFiles.push(path);
+      record.toPage.push(`open:${path}`);
+    },
     close: () => {
       record.closes++;
     },
     closeCancelled: () => {
       record.cancels++;
     },
-    ...(options.now ? { now: options.now } : {}),
   });
   return { document, record };
 }

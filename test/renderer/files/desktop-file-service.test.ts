@@ -5,47 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDesktopFileService } from '../../../renderer/files/desktop-file-service.ts';
-import type { DesktopApi, OpenedFile, RecentFile, Result } from '../../../renderer/platform/desktop-api.ts';
-
-interface FakeDesktop {
-  readonly api: DesktopApi;
-  readonly saves: { path: string | null; text: string; suggestedName: string }[];
-  readonly exports: { text: string; suggestedName: string; filter: string }[];
-}
-
-function fakeDesktop(options: { dialogFile?: OpenedFile | null; files?: Record<string, string>; saveAsPath?: string | null; recent?: RecentFile[] }): FakeDesktop {
-  const files = new Map(Object.entries(options.files ?? {}));
-  const saves: FakeDesktop['saves'] = [];
-  const exports: FakeDesktop['exports'] = [];
-  const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-  const unused = () => assert.fail('not used by the file service');
-  const api: DesktopApi = {
-    platform: 'electron',
-    openGraphDialog: async () => ok(options.dialogFile ?? null),
-    async openGraphPath(path) {
-      const text = files.get(path);
-      return text === undefined ? { ok: false, error: { code: 'not-found', message: `${path}: no such file` } } : ok({ path, text });
-    },
-    async saveGraph(path, text, suggestedName) {
-      saves.push({ path, text, suggestedName });
-      const target = path ?? options.saveAsPath ?? null;
-      if (target === null) return ok(null);
-      files.set(target, text);
-      return ok({ path: target });
-    },
-    async saveTextDialog(text, suggestedName, filter) {
-      exports.push({ text, suggestedName, filter });
-      return ok({ path: `/home/ada/exports/${suggestedName}` });
-    },
-    recentFiles: async () => options.recent ?? [],
-    setDocumentState: unused,
-    onHostStatus: unused,
-    onMenuCommand: unused,
-    onSaveBeforeClose: unused,
-    closeWindow: unused,
-  };
-  return { api, saves, exports };
-}
+import { fakeDesktop } from './fake-desktop.ts';
 
 describe('desktop file service', () => {
   it('saves in place a file opened through the native dialog', async () => {
@@ -84,6 +44,22 @@ describe('desktop file service', () => {
     assert.deepEqual(await files.openRecent(gone), { ok: false, failure: { kind: 'missing', name: 'gone.rnn.json' } });
     const opened = await files.openRecent(kept);
     assert.ok(opened.ok && opened.value.name === 'kept.rnn.json' && files.canSaveInPlace(kept.key));
+  });
+
+  it('reads a file handed to the app by path, saves it in place, and names a missing one by its path', async () => {
+    const desktop = fakeDesktop({
+      files: { '/home/ada/handed.rnn.json': 'H' },
+      failures: { '/home/ada/huge.rnn.json': { code: 'too-large', message: '/home/ada/huge.rnn.json is 40.0 MB; files over 32.0 MB are not opened' } },
+    });
+    const files = createDesktopFileService(desktop.api);
+    assert.deepEqual(await files.openPath('/home/ada/handed.rnn.json'), { ok: true, value: { path: '/home/ada/handed.rnn.json', name: 'handed.rnn.json', text: 'H' } });
+    assert.ok(files.canSaveInPlace('/home/ada/handed.rnn.json'));
+    assert.deepEqual(await files.openPath('/home/ada/gone.rnn.json'), { ok: false, failure: { kind: 'not-found', path: '/home/ada/gone.rnn.json' } });
+    assert.deepEqual(await files.openPath('/home/ada/huge.rnn.json'), {
+      ok: false,
+      failure: { kind: 'error', message: '/home/ada/huge.rnn.json is 40.0 MB; files over 32.0 MB are not opened' },
+    });
+    assert.equal(files.canSaveInPlace('/home/ada/gone.rnn.json'), false);
   });
 
   it('exports through the save dialog with the graph filter', async () => {
