@@ -1,11 +1,13 @@
 /** The CLI's commands. Each reads its files, runs the engine and reports in text or JSON lines. */
+import { dirname } from 'node:path';
 import cliProgress from 'cli-progress';
 
 import { compileGraph } from '../compiler/compile.ts';
 import { formatDiagnostic } from '../compiler/diagnostics.ts';
 import { analyzeGraph } from '../compiler/validate.ts';
 import { chooseExecutor, type ExecutorChoice } from '../executors/index.ts';
-import { predict } from '../inference/predict.ts';
+import { forecast, forecastInput, modelForecastSettings } from '../inference/forecast.ts';
+import { InputError, predict } from '../inference/predict.ts';
 import { sample } from '../inference/sample.ts';
 import { resolveTraining } from '../graph/schema.ts';
 import { irToJson } from '../ir/json.ts';
@@ -13,7 +15,7 @@ import { saveFileAtomic } from '../model/atomic.ts';
 import { checkWeightsAgainst, weightsToMap, writeModel } from '../model/file.ts';
 import { train, type TrainEvent } from '../trainer/train.ts';
 import { UserError } from './errors.ts';
-import { datasetOf, failOnErrors, readGraph, readJson, readModel, streamsOf } from './files.ts';
+import { datasetOf, failOnErrors, readGraph, readJson, readModel, readText, streamsOf } from './files.ts';
 
 const out = (line: unknown) => process.stdout.write(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -153,13 +155,49 @@ async function predictCommand(file: string, o: { input: string; executor: Execut
   }
 }
 
-async function sampleCommand(file: string, o: { length: number; temperature: number; prime?: string; seed: number; executor: ExecutorChoice; json?: boolean }): Promise<void> {
+/** Runs an inference call; its InputErrors (a bad option for this model) name the model file. */
+async function inModel<T>(file: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof InputError) throw new UserError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * A `--reject` argument as a vocabulary token: the text itself when the vocabulary has it, else
+ * the text read as a JSON string body, so `\n`, `\t` or `\u00e9` name characters that are hard
+ * to type in a shell. Unknown tokens are passed on as given, for sample() to name in its error.
+ */
+export function rejectToken(arg: string, vocabulary: readonly string[]): string {
+  if (vocabulary.includes(arg) || !arg.includes('\\')) return arg;
+  try {
+    const unescaped: unknown = JSON.parse(`"${arg}"`);
+    return typeof unescaped === 'string' && vocabulary.includes(unescaped) ? unescaped : arg;
+  } catch {
+    return arg;
+  }
+}
+
+async function sampleCommand(
+  file: string,
+  o: { length: number; temperature: number; greedy?: boolean; topK: number; reject?: string[]; prime?: string; seed: number; executor: ExecutorChoice; json?: boolean },
+): Promise<void> {
   const { model, weights } = loadedModel(file);
   const vocabulary = model.training?.vocabulary;
   if (!vocabulary) throw new UserError(`${file}: the model has no vocabulary; it was not trained on a text dataset`);
+  const options = {
+    length: o.length,
+    temperature: o.greedy ? 0 : o.temperature,
+    topK: o.topK,
+    reject: (o.reject ?? []).map((token) => rejectToken(token, vocabulary)),
+    prime: o.prime,
+    seed: o.seed,
+  };
   const { executor } = await chooseExecutor(o.executor);
   try {
-    const text = await sample(model.graph, weights, vocabulary, { length: o.length, temperature: o.temperature, prime: o.prime, seed: o.seed }, executor);
+    const text = await inModel(file, () => sample(model.graph, weights, vocabulary, options, executor));
     if (o.json) out({ type: 'sample', text });
     else out(text);
   } finally {
@@ -167,4 +205,68 @@ async function sampleCommand(file: string, o: { length: number; temperature: num
   }
 }
 
-export const commands = { validate, compile, train: trainCommand, predict: predictCommand, sample: sampleCommand };
+/**
+ * A series from a file: a JSON array of numbers (`*.json`), or one value per line (CSV or plain
+ * text; blank lines and a first line of column names are skipped). Errors name the line.
+ */
+export function readHistory(path: string): number[] {
+  const values: number[] = [];
+  if (/\.json$/i.test(path)) {
+    const json = readJson(path);
+    if (!Array.isArray(json)) throw new UserError(`${path}: expected a JSON array of numbers, oldest first`);
+    json.forEach((v: unknown, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new UserError(`${path}: value ${i} is ${JSON.stringify(v)}, not a finite number`);
+      values.push(v);
+    });
+  } else {
+    const lines = readText(path).split(/\r\n?|\n/);
+    let first = true;
+    lines.forEach((line, i) => {
+      const text = line.trim();
+      if (text === '') return;
+      const header = first && /^[A-Za-z_"]/.test(text) && !/^(nan|inf)/i.test(text);
+      first = false;
+      if (header) return;
+      if (/[,;\t]/.test(text)) throw new UserError(`${path} line ${i + 1}: expected one value per line, got ${JSON.stringify(text)}`);
+      const value = Number(text);
+      if (!Number.isFinite(value)) throw new UserError(`${path} line ${i + 1}: ${JSON.stringify(text)} is not a finite number`);
+      values.push(value);
+    });
+  }
+  if (values.length === 0) throw new UserError(`${path}: no values`);
+  return values;
+}
+
+async function forecastCommand(file: string, o: { history: string; steps: number; window?: number; modelScale?: boolean; executor: ExecutorChoice; json?: boolean }): Promise<void> {
+  const { model, weights } = loadedModel(file);
+  // The model's shape first: no point reading the history or regenerating a dataset for a text model.
+  await inModel(file, async () => forecastInput(model.graph));
+  const history = readHistory(o.history);
+  const settings = await inModel(file, async () => modelForecastSettings(model, dirname(file)));
+  const window = o.window ?? settings.window ?? history.length;
+  if (history.length < window) {
+    const why = o.window ? '--window' : settings.window ? 'the window it was trained on' : 'the window';
+    throw new UserError(`${o.history}: ${history.length} values; the model reads ${window} at a time (${why}), so give at least ${window}`);
+  }
+  const normalisation = o.modelScale ? undefined : settings.normalisation;
+  const { executor } = await chooseExecutor(o.executor);
+  try {
+    const result = await inModel(file, () => forecast(model.graph, weights, { history, steps: o.steps, window, normalisation }, executor));
+    const from = o.modelScale ? 'off' : settings.normalisationFrom;
+    if (o.json) {
+      out({ type: 'forecast', steps: o.steps, window, normalisation: normalisation ?? null, normalisationFrom: from, values: result.values, scaled: result.scaled });
+      return;
+    }
+    const scale = normalisation
+      ? `min–max normalisation [${normalisation.min}, ${normalisation.max}] (${from === 'model' ? 'recorded in the model file' : 'from its regenerated dataset'})`
+      : o.modelScale
+        ? "values on the model's own scale (--model-scale)"
+        : 'no normalisation';
+    err(`forecasting ${o.steps} values from the last ${window} of ${history.length}; ${scale}`);
+    for (const v of result.values) out(String(Number(v.toPrecision(7))));
+  } finally {
+    await executor.dispose();
+  }
+}
+
+export const commands = { validate, compile, train: trainCommand, predict: predictCommand, sample: sampleCommand, forecast: forecastCommand };

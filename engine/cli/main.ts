@@ -22,9 +22,9 @@ const portNumber = (value: string) => {
   if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError(`expected a port number from 0 to 65535, got '${value}'`);
   return n;
 };
-const positive = (value: string) => {
+const nonNegative = (value: string) => {
   const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number, got '${value}'`);
+  if (value.trim() === '' || !(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number ≥ 0, got '${value}'`);
   return n;
 };
 const json = new Option('--json', 'print JSON lines instead of text');
@@ -74,12 +74,27 @@ export function buildProgram(): Command {
     .description('generate text from a trained character or word model')
     .argument('<model>', 'model file (*.rnn-model.json)')
     .option('--length <N>', 'tokens to generate', integer(0), 200)
-    .option('--temperature <X>', 'sampling temperature (lower: safer, higher: more varied)', positive, 1)
+    .option('--temperature <X>', 'sampling temperature (lower: safer, higher: more varied; 0: greedy)', nonNegative, 1)
+    .addOption(new Option('--greedy', 'take the most probable token at every step (same as --temperature 0)').conflicts(['temperature', 'topK']))
+    .option('--top-k <K>', 'draw only from the K most probable tokens (0: all of them)', integer(0), 0)
+    .option('--reject <token>', 'never generate this token (repeatable; \\n, \\t, \\uXXXX name characters)', (token: string, all: string[] = []) => [...all, token])
     .option('--prime <text>', 'text the model reads before it starts generating')
     .option('--seed <S>', 'random seed for sampling', integer(0), 1)
     .addOption(executor)
     .addOption(json)
     .action(commands.sample);
+
+  program
+    .command('forecast')
+    .description('forecast the next values of a series with a model trained on windows of it')
+    .argument('<model>', 'model file (*.rnn-model.json)')
+    .requiredOption('--history <file>', 'the series so far, oldest first: a JSON array, or one value per line (CSV)')
+    .requiredOption('--steps <N>', 'values to forecast', integer(1))
+    .option('--window <W>', 'values the model reads per prediction (default: the window it was trained on)', integer(1))
+    .option('--model-scale', "history and forecast are on the model's own scale: no normalisation")
+    .addOption(executor)
+    .addOption(json)
+    .action(commands.forecast);
 
   program
     .command('serve')

@@ -1,7 +1,8 @@
 /**
  * Sampling new sequences from a character- or word-level model, one token at a time: the model
- * is compiled for a single step with its delays' states as inputs and outputs, and each sampled
- * token is fed back in as the next input.
+ * is compiled for a single step with its delays' states as inputs and outputs, and each chosen
+ * token is fed back in as the next input. How a token is chosen from the softmax (temperature,
+ * top-k, rejection, greedy) is draw.ts's job.
  */
 import { compileGraph } from '../compiler/compile.ts';
 import { Random } from '../datasets/random.ts';
@@ -9,35 +10,67 @@ import type { Executor, Feed } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Weights } from '../model/init.ts';
 import { graphKey } from '../trainer/train.ts';
+import { checkDrawOptions, drawToken, type DrawOptions } from './draw.ts';
 import { InputError } from './predict.ts';
 
 export interface SampleOptions {
+  /** Tokens to generate after the prime. */
   readonly length: number;
-  /** Divides the logits: < 1 is more conservative, > 1 more adventurous. */
+  /** 0: greedy (argmax at every step). Otherwise divides the log-probabilities: < 1 is more conservative, > 1 more adventurous. */
   readonly temperature: number;
-  /** Text the model reads first; sampling continues from it. */
+  /** Keep only the k most probable tokens at each step (0 or absent: all). */
+  readonly topK?: number;
+  /** Tokens (vocabulary entries) that are never generated, such as an unknown-word token. The prime may still contain them. */
+  readonly reject?: readonly string[];
+  /** Text the model reads first, one character at a time; sampling continues from it. */
   readonly prime?: string;
+  /** Seeds the draws (and the first token when there is no prime); the same seed gives the same text. */
   readonly seed?: number;
 }
 
-/** Draws an index from probabilities sharpened or flattened by `temperature`. */
-export function drawWithTemperature(probabilities: ArrayLike<number>, temperature: number, rng: Random): number {
-  const logits = Array.from(probabilities, (p) => Math.log(Math.max(p, 1e-30)) / temperature);
-  const max = Math.max(...logits);
-  const weights = logits.map((l) => Math.exp(l - max));
-  let r = rng.uniform() * weights.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < weights.length; i++) if ((r -= weights[i]) < 0) return i;
-  return weights.length - 1;
+export interface Sampled {
+  /** The prime (or the first token) followed by the generated tokens, as ids. */
+  readonly tokens: number[];
+  /** The same tokens as text: their vocabulary entries joined. */
+  readonly text: string;
 }
 
-export async function sample(graph: GraphDocument, weights: Weights, vocabulary: readonly string[], o: SampleOptions, executor: Executor): Promise<string> {
-  if (!(o.temperature > 0)) throw new InputError(`temperature must be positive, got ${o.temperature}`);
+/**
+ * Token ids of `reject`. Throws InputError naming a token that is not in the vocabulary, and
+ * when nothing would be left to generate.
+ */
+export function rejectedIds(vocabulary: readonly string[], reject: readonly string[]): Set<number> {
+  const index = new Map(vocabulary.map((token, i) => [token, i]));
+  const ids = new Set<number>();
+  for (const token of reject) {
+    const id = index.get(token);
+    if (id === undefined) {
+      const characters = vocabulary.every((t) => [...t].length === 1) && [...token].length > 1 ? ' (a character model: each token is one character)' : '';
+      throw new InputError(`cannot reject ${JSON.stringify(token)}: it is not in the model's vocabulary of ${vocabulary.length} tokens${characters}`);
+    }
+    ids.add(id);
+  }
+  if (ids.size === vocabulary.length) throw new InputError(`rejecting ${JSON.stringify(reject)} leaves no token of the vocabulary to generate`);
+  return ids;
+}
+
+/**
+ * Reads the prime, then generates `o.length` tokens, feeding each back in. Without a prime the
+ * first token is drawn uniformly from the tokens that are not rejected. Throws InputError for bad
+ * options, a prime character outside the vocabulary, or a graph that does not read tokens.
+ */
+export async function sampleTokens(graph: GraphDocument, weights: Weights, vocabulary: readonly string[], o: SampleOptions, executor: Executor): Promise<Sampled> {
+  const draw: DrawOptions = { temperature: o.temperature, topK: o.topK ?? 0, rejected: rejectedIds(vocabulary, o.reject ?? []) };
+  checkDrawOptions(draw);
   if (!Number.isInteger(o.length) || o.length < 0) throw new InputError(`length must be a non-negative integer, got ${o.length}`);
   const input = graph.nodes.find((n) => n.type === 'input');
   if (!input || input.params.kind !== 'tokens') throw new InputError('sampling needs a model whose input block reads tokens (a character or word model)');
   const compiled = compileGraph(graph, { steps: 1, batch: 1, stateful: true });
   const outName = Object.keys(compiled.forward.outputs).find((k) => k.startsWith('out:'));
   if (!outName) throw new InputError('sampling needs an output block');
+  const outNode = graph.nodes.find((n) => n.id === outName.slice(4));
+  if (outNode?.params.loss !== 'softmaxCrossEntropy')
+    throw new InputError(`sampling draws from a softmax: output block '${outName.slice(4)}' needs the loss softmaxCrossEntropy, it has ${JSON.stringify(outNode?.params.loss ?? 'meanSquaredError')}`);
   const rng = new Random(o.seed ?? 1);
   const index = new Map(vocabulary.map((ch, i) => [ch, i]));
   const prime = [...(o.prime ?? '')];
@@ -49,16 +82,24 @@ export async function sample(graph: GraphDocument, weights: Weights, vocabulary:
   for (const s of compiled.states) feeds[`state:${s.name}`] = { shape: s.shape, data: new Float32Array(s.shape.reduce((a, b) => a * b, 1)) };
   const key = `sample:${graphKey(graph)}`;
   const wanted = [outName, ...compiled.states.map((s) => `final:${s.name}`)];
+  const stream = String(input.params.stream ?? 'x');
 
-  let token = prime.length ? index.get(prime[0])! : rng.int(vocabulary.length);
-  const text: string[] = prime.length ? [prime[0]] : [vocabulary[token]];
+  const allowed = vocabulary.map((_, i) => i).filter((i) => !draw.rejected!.has(i));
+  const tokens = [prime.length ? index.get(prime[0])! : allowed[rng.int(allowed.length)]];
   const total = Math.max(prime.length, 1) + o.length;
   for (let pos = 1; pos < total; pos++) {
-    feeds.x = { shape: [1, 1], data: Int32Array.of(token) };
+    feeds[stream] = { shape: [1, 1], data: Int32Array.of(tokens[pos - 1]) };
     const out = await executor.run(key, compiled.forward, feeds, wanted);
     for (const s of compiled.states) feeds[`state:${s.name}`] = { shape: s.shape, data: out[`final:${s.name}`].data };
-    token = pos < prime.length ? index.get(prime[pos])! : drawWithTemperature(out[outName].data, o.temperature, rng);
-    text.push(vocabulary[token]);
+    const probabilities = out[outName].data;
+    if (probabilities.length !== vocabulary.length)
+      throw new InputError(`the model predicts ${probabilities.length} classes but its vocabulary has ${vocabulary.length} tokens`);
+    tokens.push(pos < prime.length ? index.get(prime[pos])! : drawToken(probabilities, draw, rng));
   }
-  return text.join('');
+  return { tokens, text: tokens.map((t) => vocabulary[t]).join('') };
+}
+
+/** sampleTokens' text: the prime followed by `o.length` generated characters. */
+export async function sample(graph: GraphDocument, weights: Weights, vocabulary: readonly string[], o: SampleOptions, executor: Executor): Promise<string> {
+  return (await sampleTokens(graph, weights, vocabulary, o, executor)).text;
 }

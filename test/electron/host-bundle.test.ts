@@ -62,7 +62,7 @@ test('the bundled engine host starts, lists templates and trains a template on O
   await until(() => events.some((e) => e.type === 'train.ended'), 'train.ended');
   const start = events.find((e) => e.type === 'train.started') as { executor: { name: string } } | undefined;
   assert.match(start?.executor.name ?? '', /onnxruntime/);
-  const end = events.find((e) => e.type === 'train.ended') as { reason: string; steps: number; loss: number };
+  const end = events.find((e) => e.type === 'train.ended') as unknown as { reason: string; steps: number; loss: number };
   assert.equal(end.reason, 'completed');
   assert.ok(end.steps > 0 && Number.isFinite(end.loss), `ended after ${end.steps} steps with loss ${end.loss}`);
   assert.ok(events.some((e) => e.type === 'train.steps'), 'step events were streamed');

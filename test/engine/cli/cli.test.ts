@@ -8,6 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { compileGraph } from '../../../engine/compiler/compile.ts';
+import { readModelText, weightsToMap, writeModel } from '../../../engine/model/file.ts';
+import { graph } from '../../helpers/graphs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-cli-'));
 const run = (...args: string[]) => {
@@ -117,4 +120,143 @@ describe('rnn-studio CLI', () => {
     assert.match(r.stderr, /last good step are kept\. Lower the learning rate or set clipNorm/);
     noStack(r.stderr);
   });
+});
+
+describe('rnn-studio sample: greedy, top-k and rejection', () => {
+  // A model whose softmax after token a is exactly the row P[a]: embedding rows hold log P[a].
+  const vocabulary = ['a', 'b', 'c', '\n', '<unk>'];
+  const P = [
+    [0.05, 0.4, 0.25, 0.2, 0.1],
+    [0.3, 0.02, 0.08, 0.45, 0.15],
+    [0.5, 0.2, 0.03, 0.12, 0.15],
+    [0.1, 0.15, 0.35, 0.04, 0.36],
+    [0.22, 0.18, 0.26, 0.3, 0.04],
+  ];
+  const g = graph({ x: ['input', { kind: 'tokens', size: 5 }], e: ['embedding', { dim: 5 }], o: ['output', { loss: 'softmaxCrossEntropy' }] }, ['x -> e', 'e -> o']);
+  const model = file(
+    'bigram.rnn-model.json',
+    writeModel({
+      graph: g,
+      weights: new Map([['e.embeddings', Float32Array.from(P.flat(), Math.log)]]),
+      weightInfo: compileGraph(g, { steps: 1, batch: 1 }).weights,
+      encoding: 'json',
+      training: { epochs: 0, steps: 0, finalLoss: null, vocabulary, seed: 1, savedAt: '2024-05-01T00:00:00Z' },
+    }),
+  );
+  const text = (...args: string[]) => {
+    const r = run('sample', model, '--json', ...args);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout).text as string;
+  };
+
+  it('--greedy, --temperature 0 and --top-k 1 all follow the most probable successor', () => {
+    // a → b (0.4) → \n (0.45) → <unk> (0.36) → \n …
+    const expected = 'ab\n<unk>\n<unk>\n<unk>';
+    assert.equal(text('--prime', 'a', '--length', '7', '--greedy'), expected);
+    assert.equal(text('--prime', 'a', '--length', '7', '--temperature', '0', '--seed', '9'), expected);
+    assert.equal(text('--prime', 'a', '--length', '7', '--top-k', '1', '--temperature', '2'), expected);
+  });
+
+  it('--reject (repeatable, with \\n for a newline) never generates those tokens', () => {
+    const out = text('--prime', 'a', '--length', '400', '--reject', '<unk>', '--reject', '\\n', '--seed', '3');
+    assert.equal([...out].length, 401);
+    assert.match(out, /^[abc]+$/);
+    const greedy = text('--prime', 'a', '--length', '6', '--greedy', '--reject', '<unk>');
+    assert.equal(greedy, 'ab\ncab\n', 'after \\n the most probable token left is c (0.35), then a, b, \\n');
+  });
+
+  const bad: [string, string[], number, RegExp][] = [
+    ['a negative top-k', ['--top-k', '-1'], 2, /option '--top-k <K>' argument '-1' is invalid\. expected an integer ≥ 0/],
+    ['a fractional top-k', ['--top-k', '2.5'], 2, /expected an integer ≥ 0, got '2\.5'/],
+    ['a negative temperature', ['--temperature', '-0.5'], 2, /expected a number ≥ 0, got '-0\.5'/],
+    ['--greedy with --temperature', ['--greedy', '--temperature', '0.5'], 2, /option '--greedy' cannot be used with option '--temperature <X>'/],
+    ['--greedy with --top-k', ['--greedy', '--top-k', '3'], 2, /option '--greedy' cannot be used with option '--top-k <K>'/],
+    ['--reject without a token', ['--reject'], 2, /option '--reject <token>' argument missing/],
+    ['rejecting a token outside the vocabulary', ['--reject', '<eos>'], 1, /bigram\.rnn-model\.json: cannot reject "<eos>": it is not in the model's vocabulary of 5 tokens/],
+    ['rejecting every token', ['--reject', 'a', '--reject', 'b', '--reject', 'c', '--reject', '\\n', '--reject', '<unk>'], 1, /leaves no token of the vocabulary to generate/],
+  ];
+  for (const [what, args, code, message] of bad)
+    it(`${what}: exit ${code}`, () => {
+      const r = run('sample', model, ...args);
+      assert.equal(r.code, code, r.stderr);
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, '');
+      noStack(r.stderr);
+    });
+});
+
+describe('rnn-studio forecast', () => {
+  const model = join(dir, 'sine.rnn-model.json');
+  const history = Array.from({ length: 24 }, (_, t) => Math.sin((2 * Math.PI * t) / 25 + 0.4));
+  const json = file('history.json', JSON.stringify(history));
+  const csv = file('history.csv', `value\n${history.join('\n')}\n\n`);
+  const forecastJson = (m: string, ...args: string[]) => {
+    const r = run('forecast', m, '--history', json, '--steps', '12', '--json', ...args);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as { values: number[]; window: number; normalisation: { min: number; max: number } | null; normalisationFrom: string };
+  };
+
+  it('train the sine template briefly', () => {
+    const t = run('train', 'templates/sine-elman.rnn.json', '--epochs', '3', '--out', model);
+    assert.equal(t.code, 0, t.stderr);
+  });
+
+  it('slides the window over its own predictions, as a float64 run of the saved weights does', () => {
+    const parsed = readModelText(readFileSync(model, 'utf8'));
+    assert.ok(parsed.ok);
+    const stored = parsed.model.training!.normalisation!;
+    const w = weightsToMap(parsed.model);
+    const [K, U, b, D, d] = ['rnn.kernel', 'rnn.recurrentKernel', 'rnn.bias', 'next.kernel', 'next.bias'].map((k) => Array.from(w.get(k)!));
+    const H = b.length;
+    const net = (window: readonly number[]) => {
+      let h = new Array<number>(H).fill(0);
+      for (const x of window) h = h.map((_, j) => Math.tanh(x * K[j] + h.reduce((acc, hi, i) => acc + hi * U[i * H + j], 0) + b[j]));
+      return h.reduce((acc, hj, j) => acc + hj * D[j], d[0]);
+    };
+    const v = history.map((x) => ((x - stored.min) * 2) / (stored.max - stored.min) - 1);
+    for (let k = 0; k < 12; k++) v.push(net(v.slice(-20)));
+    const expected = v.slice(history.length).map((y) => stored.min + ((y + 1) / 2) * (stored.max - stored.min));
+
+    const f = forecastJson(model);
+    assert.equal(f.window, 20, 'the window of the sine dataset');
+    assert.deepEqual(f.normalisation, stored);
+    assert.equal(f.normalisationFrom, 'model');
+    const diff = Math.max(...f.values.map((x, i) => Math.abs(x - expected[i])));
+    assert.ok(diff < 1e-5, `max |forecast − float64| = ${diff}`);
+  });
+
+  it('a model file without the normalisation gets it from its regenerated dataset: the same forecast', () => {
+    const m = JSON.parse(readFileSync(model, 'utf8'));
+    delete m.training.normalisation;
+    const f = forecastJson(file('no-norm.rnn-model.json', JSON.stringify(m)));
+    assert.equal(f.normalisationFrom, 'dataset');
+    assert.deepEqual(f, { ...forecastJson(model), normalisationFrom: 'dataset' });
+  });
+
+  it('a CSV history (with a header line) gives the forecast a JSON one does; text output is one value per line', () => {
+    const r = run('forecast', model, '--history', csv, '--steps', '12');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map(Number);
+    assert.equal(lines.length, 12);
+    forecastJson(model).values.forEach((v, i) => assert.ok(Math.abs(lines[i] - v) < 1e-6 * Math.max(1, Math.abs(v)), `line ${i}`));
+    assert.match(r.stderr, /forecasting 12 values from the last 20 of 24; min–max normalisation .* \(recorded in the model file\)/);
+  });
+
+  const bad: [string, () => string[], number, RegExp][] = [
+    ['no --steps', () => ['forecast', model, '--history', json], 2, /required option '--steps <N>' not specified/],
+    ['--steps 0', () => ['forecast', model, '--history', json, '--steps', '0'], 2, /expected an integer ≥ 1, got '0'/],
+    ['a history line that is not a number', () => ['forecast', model, '--history', file('bad.csv', '0.1\n0.2\nabc\n'), '--steps', '3'], 1, /bad\.csv line 3: "abc" is not a finite number/],
+    ['two values on a line', () => ['forecast', model, '--history', file('two.csv', '0.1,0.2\n'), '--steps', '3'], 1, /two\.csv line 1: expected one value per line/],
+    ['a JSON history that is not a list of numbers', () => ['forecast', model, '--history', file('obj.json', '{"x": [1]}'), '--steps', '3'], 1, /obj\.json: expected a JSON array of numbers/],
+    ['a history shorter than the window', () => ['forecast', model, '--history', file('short.json', '[0.1, 0.2, 0.3]'), '--steps', '3'], 1, /short\.json: 3 values; the model reads 20 at a time \(the window it was trained on\), so give at least 20/],
+    ['a missing history file', () => ['forecast', model, '--history', join(dir, 'none.csv'), '--steps', '3'], 1, /none\.csv: no such file/],
+    ['a text model', () => ['forecast', join(dir, 'bigram.rnn-model.json'), '--history', json, '--steps', '3'], 1, /bigram\.rnn-model\.json: forecasting needs a dense input; input 'x' reads token ids/],
+  ];
+  for (const [what, args, code, message] of bad)
+    it(`${what}: exit ${code}`, () => {
+      const r = run(...args());
+      assert.equal(r.code, code, r.stderr);
+      assert.match(r.stderr, message);
+      noStack(r.stderr);
+    });
 });
