@@ -45,7 +45,7 @@ export function predictWith(run: TrainedRun, input: unknown, executor: Executor)
   return userInput(async () => ({ outputs: (await predict(run.graph, run.weights, input, executor)).outputs }));
 }
 
-export function sampleWith(run: TrainedRun, o: { length: number; temperature: number; prime: string; seed: number }, executor: Executor): Promise<Result<'sample'>> {
+export function sampleWith(run: TrainedRun, o: { length: number; temperature: number; topK: number; reject: string[]; prime: string; seed: number }, executor: Executor): Promise<Result<'sample'>> {
   const vocabulary = run.vocabulary;
   if (!vocabulary) throw new RequestError('bad-message', `run '${run.runId}' was not trained on text, so there is no vocabulary to sample from`);
   return userInput(async () => ({ text: await sample(run.graph, run.weights, vocabulary, o, executor) }));

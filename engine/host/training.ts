@@ -126,7 +126,7 @@ export class TrainingRuns {
     return predictWith(this.trained(runId), input, await this.inferenceExecutor());
   }
 
-  async sample(runId: string, o: { length: number; temperature: number; prime: string; seed: number }): Promise<Result<'sample'>> {
+  async sample(runId: string, o: { length: number; temperature: number; topK: number; reject: string[]; prime: string; seed: number }): Promise<Result<'sample'>> {
     return sampleWith(this.trained(runId), o, await this.inferenceExecutor());
   }
 
@@ -191,12 +191,37 @@ export class TrainingRuns {
         case 'step':
           progress.steps = e.step;
           progress.loss = e.loss;
-          batcher.add({ step: e.step, epoch: e.epoch, loss: e.loss, gradNorm: e.gradNorm, clipped: e.clipped }, e.stepsPerSecond);
+          batcher.add(
+            {
+              step: e.step,
+              epoch: e.epoch,
+              loss: e.loss,
+              gradNorm: e.gradNorm,
+              clipped: e.clipped,
+              clippedValue: e.clippedValue,
+              clippedNorm: e.clippedNorm,
+              ...(e.chunk !== undefined ? { chunk: e.chunk } : {}),
+              ...(e.stateGradNorms && e.stateGradNorms.every((s) => s.norms.every(Number.isFinite))
+                ? { stateGradNorms: e.stateGradNorms.map((s) => ({ ...s, norms: [...s.norms] })) }
+                : {}),
+            },
+            e.stepsPerSecond,
+          );
           return;
         case 'epoch':
           progress.epochs = e.epoch;
           batcher.flush();
-          this.emit({ type: 'train.epoch', runId, epoch: e.epoch, loss: e.loss, metrics: { ...e.metrics }, seconds: e.seconds });
+          this.emit({
+            type: 'train.epoch',
+            runId,
+            epoch: e.epoch,
+            loss: e.loss,
+            metrics: { ...e.metrics },
+            seconds: e.seconds,
+            learningRate: e.learningRate,
+            // JSON has no NaN or Infinity: a validation loss that is not finite is left out.
+            ...(e.validation && Number.isFinite(e.validation.loss) ? { validation: { loss: e.validation.loss, metrics: finiteOnly(e.validation.metrics) } } : {}),
+          });
           return;
         case 'end':
           return; // sent below, once the weights are kept
@@ -235,6 +260,8 @@ export class TrainingRuns {
     for (const id of this.kept.keys()) if (this.kept.size > KEPT_RUNS) this.kept.delete(id);
   }
 }
+
+const finiteOnly = (metrics: Readonly<Record<string, number>>): Record<string, number> => Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
 
 function withoutType<T extends { type: string }>(e: T): Omit<T, 'type'> {
   const { type: _type, ...rest } = e;

@@ -133,7 +133,12 @@ export const METHODS = {
     params: z.strictObject({
       runId: RunId,
       length: z.number().int().min(1).max(10_000).default(200),
-      temperature: z.number().positive().max(10).default(1),
+      /** 0: greedy (the most probable token at every step). */
+      temperature: z.number().min(0).max(10).default(1),
+      /** Draw only among the k most probable tokens (0: all). */
+      topK: z.number().int().min(0).max(100_000).default(0),
+      /** Tokens never emitted (e.g. an unknown-word token); each must be in the vocabulary. */
+      reject: z.array(z.string().min(1).max(100)).max(1000).default([]),
       prime: z.string().max(10_000).default(''),
       seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
     }),
@@ -165,19 +170,39 @@ export type Result<M extends Method> = z.output<(typeof METHODS)[M]['result']>;
 
 // ─── Events (host → client, unrequested) ────────────────────────────────────────────────────
 
+/** ‖∂loss/∂h_t‖ of one recurrent state (a delay) for t = start, start + 1, …: how far back the gradient reaches. */
+export const StateGradNorms = z.strictObject({
+  delay: z.string(),
+  block: z.string(),
+  start: z.number().int(),
+  norms: z.array(z.number()),
+});
+export type StateGradNorms = z.infer<typeof StateGradNorms>;
+
 export const StepPoint = z.strictObject({
   step: z.number().int(),
   epoch: z.number().int(),
   loss: z.number(),
+  /** Before clipping. */
   gradNorm: z.number(),
+  /** Clipping changed the gradients (by value, by norm or both). */
   clipped: z.boolean(),
+  clippedValue: z.boolean().optional(),
+  clippedNorm: z.boolean().optional(),
+  /** Truncated BPTT: the chunk of the batch this step trained (1-based). */
+  chunk: z.number().int().optional(),
+  /** Sent on the steps the training settings' gradientNormsOverTime asks for. */
+  stateGradNorms: z.array(StateGradNorms).optional(),
 });
 export type StepPoint = z.infer<typeof StepPoint>;
 
 export const HostState = z.enum(['starting', 'ready', 'crashed', 'restarting', 'stopped']);
 export type HostState = z.infer<typeof HostState>;
 
-export const EndReason = z.enum(['completed', 'cancelled', 'diverged', 'target-reached', 'failed']);
+export const EndReason = z.enum(['completed', 'cancelled', 'diverged', 'target-reached', 'early-stopped', 'failed']);
+
+/** Loss and metrics over some examples (the held-out ones, for validation). */
+export const Evaluation = z.strictObject({ loss: z.number(), metrics: z.record(z.string(), z.number()) });
 
 export const HostEvent = z.discriminatedUnion('type', [
   /** The host process: sent on connect and whenever it changes (a crash, a restart). */
@@ -199,6 +224,10 @@ export const HostEvent = z.discriminatedUnion('type', [
     batchesPerEpoch: z.number().int(),
     epochs: z.number().int(),
     parameters: z.number().int(),
+    /** Held out for validation (of `examples`). */
+    validationExamples: z.number().int().optional(),
+    /** Truncated BPTT: chunks per batch. */
+    chunksPerBatch: z.number().int().optional(),
   }),
   /** Steps since the last such event (the host sends a few per second, not one per step). */
   z.strictObject({ type: z.literal('train.steps'), runId: RunId, points: z.array(StepPoint), stepsPerSecond: z.number() }),
@@ -209,6 +238,10 @@ export const HostEvent = z.discriminatedUnion('type', [
     loss: z.number(),
     metrics: z.record(z.string(), z.number()),
     seconds: z.number(),
+    /** The learning rate the epoch trained with (after the schedule). */
+    learningRate: z.number().optional(),
+    /** On the held-out examples, with the weights at the epoch's end. */
+    validation: Evaluation.optional(),
   }),
   z.strictObject({ type: z.literal('train.paused'), runId: RunId, paused: z.boolean() }),
   z.strictObject({
@@ -219,6 +252,8 @@ export const HostEvent = z.discriminatedUnion('type', [
     epochs: z.number().int(),
     steps: z.number().int(),
     loss: z.number().nullable(),
+    /** With early stopping: the best epoch, whose weights the run kept, and the loss it was judged by. */
+    best: z.strictObject({ epoch: z.number().int(), loss: z.number(), monitor: z.enum(['validation', 'training']) }).optional(),
   }),
   /** Problems found outside a validate request (when training starts on a graph with errors). */
   z.strictObject({ type: z.literal('diagnostics'), source: z.enum(['train', 'compile']), diagnostics: z.array(Diagnostic) }),

@@ -10,7 +10,8 @@ import { runSession } from './run-session.ts';
 import { saveModelText } from './save-model.ts';
 import { useRun } from './use-run.ts';
 
-const TEMPERATURE = { min: 0.05, max: 10 };
+const TEMPERATURE = { min: 0, max: 10 };
+const TOP_K = { min: 0, max: 100_000 };
 const LENGTH = { min: 1, max: 10_000 };
 
 export function ModelSection() {
@@ -62,6 +63,7 @@ function SampleBox() {
   const [prime, setPrime] = useState('');
   const [temperature, setTemperature] = useState('0.7');
   const [length, setLength] = useState('200');
+  const [topK, setTopK] = useState('0');
   const [busy, setBusy] = useState(false);
   const [text, setText] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -70,12 +72,14 @@ function SampleBox() {
   const len = Number(length);
   const tempInvalid = !(temp >= TEMPERATURE.min && temp <= TEMPERATURE.max);
   const lenInvalid = !(Number.isInteger(len) && len >= LENGTH.min && len <= LENGTH.max);
+  const k = Number(topK);
+  const topKInvalid = !(Number.isInteger(k) && k >= TOP_K.min && k <= TOP_K.max);
 
   const generate = async () => {
     setBusy(true);
     setError(null);
     try {
-      const reply = await runSession.sample({ prime, temperature: temp, length: len });
+      const reply = await runSession.sample({ prime, temperature: temp, topK: k, length: len });
       if (reply.ok) setText(reply.value.text);
       else setError(t('sample.failed', { message: reply.error.message }));
     } finally {
@@ -96,14 +100,19 @@ function SampleBox() {
           <input className="field-input" data-testid="sample-temperature" inputMode="decimal" value={temperature} title={t('sample.temperatureHelp')} aria-invalid={tempInvalid || undefined} onChange={(e) => setTemperature(e.target.value)} />
         </label>
         <label className="field field-narrow">
+          <span className="field-label">{t('sample.topK')}</span>
+          <input className="field-input" data-testid="sample-top-k" inputMode="numeric" value={topK} title={t('sample.topKHelp')} aria-invalid={topKInvalid || undefined} onChange={(e) => setTopK(e.target.value)} />
+        </label>
+        <label className="field field-narrow">
           <span className="field-label">{t('sample.length')}</span>
           <input className="field-input" data-testid="sample-length" inputMode="numeric" value={length} aria-invalid={lenInvalid || undefined} onChange={(e) => setLength(e.target.value)} />
         </label>
-        <Button variant="primary" data-testid="sample-generate" disabled={busy || tempInvalid || lenInvalid} onClick={() => void generate()}>
+        <Button variant="primary" data-testid="sample-generate" disabled={busy || tempInvalid || lenInvalid || topKInvalid} onClick={() => void generate()}>
           {busy ? t('sample.generating') : t('sample.generate')}
         </Button>
       </div>
       {tempInvalid && <p className="field-error">{t('sample.invalid', { field: t('sample.temperature'), min: TEMPERATURE.min, max: TEMPERATURE.max })}</p>}
+      {topKInvalid && <p className="field-error">{t('sample.invalid', { field: t('sample.topK'), min: TOP_K.min, max: TOP_K.max })}</p>}
       {lenInvalid && <p className="field-error">{t('sample.invalid', { field: t('sample.length'), min: LENGTH.min, max: LENGTH.max })}</p>}
       {error && (
         <p className="field-error" role="alert">
