@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { BLOCKS } from '../engine/blocks/registry.ts';
 import type { AnyBlock, InputPort } from '../engine/blocks/types.ts';
 import { DATASETS } from '../engine/datasets/index.ts';
-import { GraphDocument, Optimizer, resolveTraining, TrainingSettings } from '../engine/graph/schema.ts';
+import { EarlyStopping, GraphDocument, LearningRateSchedule, Optimizer, resolveTraining, TrainingSettings, TruncatedBptt } from '../engine/graph/schema.ts';
 import { ModelFile } from '../engine/model/file.ts';
 
 type JsonSchema = z.core.JSONSchema.BaseSchema;
@@ -63,6 +63,18 @@ const GRAPH_FIELDS: Readonly<Record<string, string>> = {
   'training.optimizer': 'The optimizer and its settings.',
   'training.clipNorm': 'Rescale all gradients together when their global L2 norm exceeds this; null turns clipping off.',
   'training.targetLoss': 'Stop early once an epoch\'s mean training loss falls to this value (absent: train every epoch).',
+  'training.clipValue':
+    'Clamp every gradient element to [−clipValue, clipValue]; null turns it off. With clipNorm too, values are clamped first and the result is then rescaled to clipNorm (as Keras does).',
+  'training.schedule':
+    'How the learning rate changes from epoch to epoch, for every optimizer (the table below gives each schedule\'s formula). The epoch events report the rate each epoch used.',
+  'training.validationSplit':
+    'Fraction of the examples held out to measure validation loss and metrics after every epoch: the last N − ⌊N · (1 − split)⌋ examples of one shuffle by seed (Keras\'s cut), decided once before training and never trained on. 0: none.',
+  'training.earlyStopping':
+    'Stop when the loss stops improving: the validation loss (or, without a validation split, the training loss) must fall below its best so far by more than minDelta (default 0) within patience epochs. The run then keeps the weights of its best epoch. null: off.',
+  'training.truncatedBptt':
+    'Truncated BPTT: backpropagate through chunks of `steps` time steps. The chunks of a batch run in order, each starting from the state the previous one ended with; gradients do not cross a chunk\'s first step. With a target at every step each chunk is an optimizer step; with one target per sequence only the last chunk is. Not for graphs with a backward recurrence. null: through the whole sequence.',
+  'training.gradientNormsOverTime':
+    'Report ‖∂loss/∂h_t‖ for every time step t of every recurrent state, to show vanishing or exploding gradients: true on every step, an integer N on step 1 and every N-th step after it, false never.',
   ui: 'Editor state (viewport, notes). Kept exactly as it is; the engine ignores it.',
 };
 
@@ -208,20 +220,44 @@ export function trainingMarkdown(): string {
   const defaults: Readonly<Record<string, unknown>> = { ...resolveTraining(undefined) };
   const rows = paramDocs(TrainingSettings).map((p) => {
     const fallback = defaults[p.name];
-    const shown = fallback === null ? (p.name === 'clipNorm' ? '`null` (off)' : 'none') : code(fallback);
+    const shown = fallback === null ? (p.type.includes('null') ? '`null` (off)' : 'none') : code(fallback);
     return [code(p.name), p.type, shown, p.range, GRAPH_FIELDS[`training.${p.name}`] ?? ''];
   });
-  const optimizers = (z.toJSONSchema(Optimizer, { io: 'input' }).oneOf ?? []).map(asSchema).map((variant) => {
-    const required = new Set(variant.required ?? []);
-    const fields = Object.entries(variant.properties ?? {})
-      .filter(([name]) => name !== 'type')
-      .map(([name, p]) => {
-        const shape = fieldShape(asSchema(p));
-        return `${code(name)}${required.has(name) ? '' : ' (optional)'}: ${shape.range === '—' ? shape.type : shape.range}`;
-      });
-    return [code(asSchema(variant.properties?.type).const), fields.join('<br>')];
-  });
-  return `${table(['Field', 'Type', 'Default', 'Range', 'Meaning'], rows)}\n\n${table(['Optimizer `type`', 'Fields (all required unless marked)'], optimizers)}`;
+  const optimizers = variantRows(Optimizer).map(({ type, fields }) => [type, fields]);
+  const schedules = variantRows(LearningRateSchedule).map(({ type, fields }) => [type, fields || '—', SCHEDULE_FORMULAS[type] ?? '']);
+  const objects = [['earlyStopping', EarlyStopping, 'minDelta: 0'], ['truncatedBptt', TruncatedBptt, '']] as const;
+  const nested = objects.map(([name, schema, defaults]) => [code(name), fieldsText(asSchema(z.toJSONSchema(schema, { io: 'input' }))), defaults || '—']);
+  return [
+    table(['Field', 'Type', 'Default', 'Range', 'Meaning'], rows),
+    table(['Optimizer `type`', 'Fields (all required unless marked)'], optimizers),
+    table(['Schedule `type`', 'Fields (all required unless marked)', 'Learning rate in epoch e (i = e − 1, lr₀ = the optimizer\'s learningRate)'], schedules),
+    table(['Setting', 'Fields (all required unless marked)', 'Defaults of optional fields'], nested),
+  ].join('\n\n');
+}
+
+/** What each schedule computes (schedules.ts implements these). */
+const SCHEDULE_FORMULAS: Readonly<Record<string, string>> = {
+  '`none`': 'lr₀',
+  '`step`': 'lr₀ · factor^⌊i / every⌋',
+  '`exponential`': 'lr₀ · decayRate^i',
+  '`cosine`': 'min + (lr₀ − min) · (1 + cos(π · min(i, epochs) / epochs)) / 2, with min = minLearningRate (default 0)',
+};
+
+/** `name`: range of each field but `type`, one per line. */
+function fieldsText(s: JsonSchema): string {
+  const required = new Set(s.required ?? []);
+  return Object.entries(s.properties ?? {})
+    .filter(([name]) => name !== 'type')
+    .map(([name, p]) => {
+      const shape = fieldShape(asSchema(p));
+      return `${code(name)}${required.has(name) ? '' : ' (optional)'}: ${shape.range === '—' ? shape.type : shape.range}`;
+    })
+    .join('<br>');
+}
+
+/** One row per branch of a union on `type`: the tag and its fields. */
+function variantRows(schema: z.ZodType): { type: string; fields: string }[] {
+  return (z.toJSONSchema(schema, { io: 'input' }).oneOf ?? []).map(asSchema).map((variant) => ({ type: code(asSchema(variant.properties?.type).const), fields: fieldsText(variant) }));
 }
 
 /** Replaces what lies between `<!-- name:start -->` and `<!-- name:end -->`; throws when the markers are missing. */

@@ -22,6 +22,12 @@ export interface CompileOptions {
   readonly streams?: StreamTypes;
   /** Delays read their start from `state:<delay>` inputs and report their end (generation). */
   readonly stateful?: boolean;
+  /**
+   * The train IR also outputs 'gradState:<delay>' ([T, ...state shape]): row t is ∂loss/∂h_t, the
+   * gradient BPTT delivers to the value the delay carries out of step t (what the trainer draws to
+   * show vanishing and exploding gradients).
+   */
+  readonly stateGradients?: boolean;
 }
 
 /** A trainable weight: IR param `<node>.<name>`, stored in model files by node id and name. */
@@ -53,16 +59,16 @@ export interface Compiled {
   readonly inputs: readonly DataInput[];
   /** Outputs: 'loss' (when the graph has an output block), 'out:<output node>' predictions, 'final:<delay>' (the state after the last step). */
   readonly forward: IrGraph;
-  /** The forward outputs plus 'grad:<param>' for every weight. */
+  /** The forward outputs plus 'grad:<param>' for every weight (and 'gradState:<delay>' when asked for). */
   readonly train: IrGraph;
   /** Delay names, when stateful (the state a generator carries from step to step). */
   readonly states: readonly { name: string; shape: Shape }[];
 }
 
 /** Lowers every block to the cell graph. Throws CompileError when the analysis found errors. */
-export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: number): { cell: CellGraph; losses: CellRef[]; predictions: Map<string, CellRef> } {
+export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: number, steps?: number): { cell: CellGraph; losses: CellRef[]; predictions: Map<string, CellRef> } {
   if (hasErrors(analysis.diagnostics)) throw new CompileError(analysis.diagnostics);
-  const cell = new CellBuilder(batch);
+  const cell = new CellBuilder(batch, steps);
   const made = new Map<string, Readonly<Record<string, CellRef>>>();
   const edgesInto = (id: string) => doc.edges.filter((e) => e.target === id);
   const losses: CellRef[] = [];
@@ -114,7 +120,7 @@ export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled
   const { steps, batch, stateful = false } = opts;
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch size must be a positive integer, got ${batch}`);
   const analysis = analyzeGraph(doc, opts.streams);
-  const { cell, losses, predictions } = lowerToCell(doc, analysis, batch);
+  const { cell, losses, predictions } = lowerToCell(doc, analysis, batch, steps);
 
   const b = new IrBuilder();
   let unrolled: Unrolled;
@@ -147,8 +153,21 @@ export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled
   let train = forward;
   if (outputs.loss !== undefined) {
     const paramIds = weights.map((w) => b.param(w.param, w.shape));
-    const grads = differentiate(b, outputs.loss, paramIds);
-    train = prune(b.finish({ ...outputs, ...Object.fromEntries(weights.map((w, i) => [`grad:${w.param}`, grads[i]])) }));
+    // h_t of each delay is the IR node its input computes at step t; asking AD for its gradient
+    // too returns the backward node that holds ∂loss/∂h_t.
+    const carried = opts.stateGradients
+      ? cell.nodes.flatMap((n) => (n.kind === 'delay' && n.input !== null ? [{ name: n.name, block: n.block, at: Array.from({ length: steps }, (_, t) => unrolled.at(n.input!, t)) }] : []))
+      : [];
+    const grads = differentiate(b, outputs.loss, [...paramIds, ...carried.flatMap((d) => d.at)]);
+    b.phase = 'backward';
+    const stateGrads = Object.fromEntries(
+      carried.map((d, i) => {
+        const rows = grads.slice(paramIds.length + i * steps, paramIds.length + (i + 1) * steps);
+        return [`gradState:${d.name}`, b.at({ block: d.block, t: null }, () => b.emit({ type: 'stack' }, rows))];
+      }),
+    );
+    b.phase = 'forward';
+    train = prune(b.finish({ ...outputs, ...Object.fromEntries(weights.map((w, i) => [`grad:${w.param}`, grads[i]])), ...stateGrads }));
     verifyIr(train);
   }
 

@@ -47,6 +47,30 @@ export const Optimizer = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('adam'), learningRate: rate, beta1: unit, beta2: unit, epsilon: z.number().positive() }),
 ]);
 
+/**
+ * How the learning rate changes from epoch to epoch (epoch e counts from 1; lr₀ is the optimizer's
+ * learningRate): none keeps lr₀; step multiplies it by `factor` every `every` epochs; exponential by
+ * `decayRate` each epoch; cosine follows half a cosine from lr₀ down to `minLearningRate` over
+ * `epochs` epochs and stays there.
+ */
+export const LearningRateSchedule = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('none') }),
+  z.strictObject({ type: z.literal('step'), every: z.int().min(1).max(100_000), factor: z.number().positive().max(1) }),
+  z.strictObject({ type: z.literal('exponential'), decayRate: z.number().positive().max(1) }),
+  z.strictObject({ type: z.literal('cosine'), epochs: z.int().min(1).max(100_000), minLearningRate: z.number().nonnegative().max(10).optional() }),
+]);
+
+export const EarlyStopping = z.strictObject({
+  /** Epochs without an improvement of more than minDelta before training stops. */
+  patience: z.int().min(1).max(100_000),
+  minDelta: z.number().nonnegative().optional(),
+});
+
+export const TruncatedBptt = z.strictObject({
+  /** k: time steps per chunk; gradients do not flow back across a chunk boundary. */
+  steps: z.int().min(1).max(100_000),
+});
+
 export const TrainingSettings = z.strictObject({
   epochs: z.int().min(1).max(100_000).optional(),
   batchSize: z.int().min(1).max(65_536).optional(),
@@ -54,8 +78,19 @@ export const TrainingSettings = z.strictObject({
   optimizer: Optimizer.optional(),
   /** Rescale all gradients together when their global L2 norm exceeds this; null: off. */
   clipNorm: z.number().positive().nullable().optional(),
+  /** Clamp each gradient element to [−clipValue, clipValue] (before clipNorm); null: off. */
+  clipValue: z.number().positive().nullable().optional(),
   /** Stop once the mean training loss of an epoch falls to this value. */
   targetLoss: z.number().nonnegative().optional(),
+  schedule: LearningRateSchedule.optional(),
+  /** Fraction of examples held out (after one seeded shuffle) to measure validation loss and metrics. */
+  validationSplit: z.number().min(0).lt(0.5).optional(),
+  /** Stop when the monitored loss (validation, else training) stops improving; keep the best epoch's weights. null: off. */
+  earlyStopping: EarlyStopping.nullable().optional(),
+  /** Backpropagate through chunks of k steps, carrying the state between chunks. null: through the whole sequence. */
+  truncatedBptt: TruncatedBptt.nullable().optional(),
+  /** Report ‖∂loss/∂h_t‖ for every t and every recurrent state: true on every step, N on step 1 and every N-th after it. */
+  gradientNormsOverTime: z.union([z.boolean(), z.int().min(1).max(1_000_000)]).optional(),
 });
 
 export const GraphDocument = z
@@ -92,6 +127,12 @@ export type GraphEdge = z.infer<typeof GraphEdge>;
 export type DatasetSpec = z.infer<typeof DatasetSpec>;
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 export type Optimizer = z.infer<typeof Optimizer>;
+export type LearningRateSchedule = z.infer<typeof LearningRateSchedule>;
+
+/** A schedule with its optional fields filled in. */
+export type ResolvedSchedule =
+  | Exclude<LearningRateSchedule, { type: 'cosine' }>
+  | (Extract<LearningRateSchedule, { type: 'cosine' }> & { minLearningRate: number });
 
 /** Training settings with every default applied. */
 export interface ResolvedTraining {
@@ -100,10 +141,20 @@ export interface ResolvedTraining {
   seed: number;
   optimizer: Optimizer;
   clipNorm: number | null;
+  clipValue: number | null;
   targetLoss: number | null;
+  schedule: ResolvedSchedule;
+  validationSplit: number;
+  earlyStopping: { patience: number; minDelta: number } | null;
+  truncatedBptt: { steps: number } | null;
+  /** false: never; true: every step; N: step 1 and every N-th step after it. */
+  gradientNormsOverTime: boolean | number;
 }
 
 export const DEFAULT_OPTIMIZER: Optimizer = { type: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+
+const resolveSchedule = (s: LearningRateSchedule | undefined): ResolvedSchedule =>
+  s === undefined ? { type: 'none' } : s.type === 'cosine' ? { ...s, minLearningRate: s.minLearningRate ?? 0 } : s;
 
 export function resolveTraining(t: TrainingSettings | undefined): ResolvedTraining {
   return {
@@ -112,6 +163,12 @@ export function resolveTraining(t: TrainingSettings | undefined): ResolvedTraini
     seed: t?.seed ?? 1,
     optimizer: t?.optimizer ?? DEFAULT_OPTIMIZER,
     clipNorm: t?.clipNorm ?? null,
+    clipValue: t?.clipValue ?? null,
     targetLoss: t?.targetLoss ?? null,
+    schedule: resolveSchedule(t?.schedule),
+    validationSplit: t?.validationSplit ?? 0,
+    earlyStopping: t?.earlyStopping ? { patience: t.earlyStopping.patience, minDelta: t.earlyStopping.minDelta ?? 0 } : null,
+    truncatedBptt: t?.truncatedBptt ?? null,
+    gradientNormsOverTime: t?.gradientNormsOverTime ?? false,
   };
 }

@@ -228,6 +228,8 @@ export const HostEvent = z.discriminatedUnion('type', [
     validationExamples: z.number().int().optional(),
     /** Truncated BPTT: chunks per batch. */
     chunksPerBatch: z.number().int().optional(),
+    /** Optimizer steps per epoch (batchesPerEpoch, times chunksPerBatch under truncated BPTT with a target at every step). */
+    stepsPerEpoch: z.number().int().optional(),
   }),
   /** Steps since the last such event (the host sends a few per second, not one per step). */
   z.strictObject({ type: z.literal('train.steps'), runId: RunId, points: z.array(StepPoint), stepsPerSecond: z.number() }),

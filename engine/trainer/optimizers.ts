@@ -10,6 +10,8 @@ import type { Optimizer } from '../graph/schema.ts';
 
 export interface OptimizerState {
   step(weights: Map<string, Float32Array>, grads: ReadonlyMap<string, Float32Array>): void;
+  /** The learning rate the next steps use: the optimizer's own until a schedule sets another. */
+  learningRate: number;
 }
 
 export function createOptimizer(o: Optimizer): OptimizerState {
@@ -20,13 +22,19 @@ export function createOptimizer(o: Optimizer): OptimizerState {
     return s;
   };
   let t = 0;
+  let lr = o.learningRate;
   return {
+    get learningRate() {
+      return lr;
+    },
+    set learningRate(rate: number) {
+      lr = rate;
+    },
     step(weights, grads) {
       t++;
       for (const [name, w] of weights) {
         const g = grads.get(name);
         if (!g) throw new Error(`no gradient for weight '${name}'`);
-        const lr = o.learningRate;
         switch (o.type) {
           case 'sgd':
             for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
@@ -77,4 +85,21 @@ export function clipByGlobalNorm(grads: Map<string, Float32Array>, norm: number,
   const scale = maxNorm / norm;
   for (const g of grads.values()) for (let i = 0; i < g.length; i++) g[i] *= scale;
   return true;
+}
+
+/**
+ * Clamps every gradient element to [−limit, limit] in place (Keras's clipvalue). Returns whether
+ * any element was outside. Clipping by value changes the gradient's direction, clipping by norm
+ * does not; with both set the trainer clamps first and then rescales, as Keras does.
+ */
+export function clipByValue(grads: Map<string, Float32Array>, limit: number): boolean {
+  let clipped = false;
+  for (const g of grads.values())
+    for (let i = 0; i < g.length; i++) {
+      if (g[i] > limit) g[i] = limit;
+      else if (g[i] < -limit) g[i] = -limit;
+      else continue;
+      clipped = true;
+    }
+  return clipped;
 }
