@@ -10,6 +10,7 @@ import { CompileError } from '../compiler/diagnostics.ts';
 import { InputError } from '../inference/predict.ts';
 import { commands } from './commands.ts';
 import { UserError } from './errors.ts';
+import { registerImportWeights } from './import-weights.ts';
 import { serveCommand } from './serve.ts';
 
 const integer = (min: number) => (value: string) => {
@@ -95,6 +96,8 @@ export function buildProgram(): Command {
     .addOption(executor)
     .addOption(json)
     .action(commands.forecast);
+
+  registerImportWeights(program);
 
   program
     .command('serve')
