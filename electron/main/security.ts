@@ -7,7 +7,10 @@
 import type { WebPreferences } from 'electron';
 import { fileURLToPath } from 'node:url';
 
-/** The same policy as the <meta> in renderer/index.html (a test keeps them equal). */
+/**
+ * The policy of the <meta> in renderer/index.html (a test keeps them equal), plus
+ * `frame-ancestors`, which browsers honour only from a header.
+ */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 

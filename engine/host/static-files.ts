@@ -30,7 +30,10 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 /** The policy renderer/index.html declares in its meta tag, for when the built page has none. */
 export const RENDERER_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+/** Directives a browser honours only from a response header, never from a <meta> tag. */
+export const HEADER_ONLY_CSP = "frame-ancestors 'none'";
 
 /** The Content-Security-Policy of an HTML page's meta tag, or null. */
 export function cspOfHtml(html: string): string | null {
@@ -42,10 +45,10 @@ export function cspOfHtml(html: string): string | null {
   return null;
 }
 
-/** The CSP to send with every response: the built page's own, so header and meta always agree. */
+/** The CSP to send with every response: the built page's own plus the header-only directives. */
 export async function rendererCsp(root: string): Promise<string> {
   const html = await readFile(join(root, 'index.html'), 'utf8').catch(() => '');
-  return cspOfHtml(html) ?? RENDERER_CSP;
+  return `${cspOfHtml(html) ?? RENDERER_CSP}; ${HEADER_ONLY_CSP}`;
 }
 
 export interface StaticFiles {

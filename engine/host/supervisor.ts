@@ -203,7 +203,7 @@ export class HostSupervisor {
     this.child = null;
     if (this.stopping) return;
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    this.setState('crashed', child.pid ?? null, `the engine host stopped unexpectedly (${how})`);
+    this.setState('crashed', child.pid ?? null, `its process ended with ${how}`);
     this.failPending(`the engine host stopped (${how})`);
     if (this.run) {
       const { runId, epochs, steps, loss } = this.run;

@@ -69,10 +69,12 @@ export function Canvas() {
 
   // A newly loaded document is shown whole (after its nodes have been measured).
   useEffect(() => {
-    if (loads === 0) return;
+    // An empty document has nothing to fit, and React Flow would hold the request until a node
+    // appears: the first block dropped after File > New would then fly away from the pointer.
+    if (loads === 0 || store.getState().doc.nodes.length === 0) return;
     const timer = setTimeout(() => void flow.fitView({ ...FIT_VIEW, duration: 200 }), 60);
     return () => clearTimeout(timer);
-  }, [loads, flow]);
+  }, [loads, flow, store]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<BlockFlowNode>[]) => {

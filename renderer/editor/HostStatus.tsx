@@ -22,7 +22,7 @@ export function HostStatus() {
     <div className={`host-status host-${state}`} data-testid="host-status" data-state={state} title={detail} role="status">
       <span className="host-dot" aria-hidden="true" />
       <span className="host-label">
-        {t('host.label')}: {label}
+        {t('host.labelWithState', { label })}
       </span>
     </div>
   );

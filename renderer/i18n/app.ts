@@ -19,6 +19,7 @@ const en = {
   },
   host: {
     label: 'Engine',
+    labelWithState: 'Engine: {{label}}',
     state: {
       starting: 'Starting',
       ready: 'Ready',
@@ -37,7 +38,7 @@ const en = {
     },
   },
   banner: {
-    down: 'The engine stopped ({{reason}}); restarting… Your graph is safe.',
+    down: 'The engine stopped: {{reason}}. Restarting… Your graph is safe.',
     downNoReason: 'The engine stopped; restarting… Your graph is safe.',
     lost: 'Lost the connection to the engine; reconnecting… Your graph is safe.',
     back: 'The engine is running again.',
@@ -106,6 +107,7 @@ const zh: Strings = {
   },
   host: {
     label: '引擎',
+    labelWithState: '引擎：{{label}}',
     state: {
       starting: '正在启动',
       ready: '就绪',
@@ -124,7 +126,7 @@ const zh: Strings = {
     },
   },
   banner: {
-    down: '引擎已停止（{{reason}}），正在重启…你的图不会丢失。',
+    down: '引擎已停止：{{reason}}。正在重启…你的图不会丢失。',
     downNoReason: '引擎已停止，正在重启…你的图不会丢失。',
     lost: '与引擎的连接已断开，正在重新连接…你的图不会丢失。',
     back: '引擎已恢复运行。',

@@ -39,11 +39,11 @@ describe('web preferences', () => {
 });
 
 describe('content security policy', () => {
-  it('is the same policy as renderer/index.html’s <meta>', () => {
+  it('is renderer/index.html’s <meta> policy plus the header-only frame-ancestors', () => {
     const html = readFileSync(join(import.meta.dirname, '..', '..', 'renderer', 'index.html'), 'utf8');
     const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html);
     assert.ok(meta, 'renderer/index.html has a CSP meta tag');
-    assert.equal(CONTENT_SECURITY_POLICY, meta[1]);
+    assert.equal(CONTENT_SECURITY_POLICY, `${meta[1]}; frame-ancestors 'none'`);
     assert.match(CONTENT_SECURITY_POLICY, /script-src 'self'(;|$)/);
     assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe-eval/);
   });

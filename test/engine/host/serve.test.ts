@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cspOfHtml, RENDERER_CSP } from '../../../engine/host/static-files.ts';
+import { cspOfHtml, HEADER_ONLY_CSP, RENDERER_CSP } from '../../../engine/host/static-files.ts';
 import { connectClient, openSocket, processIsGone, rawGet, startServe, type Served } from './serve-helpers.ts';
 import { templateJson } from './harness.ts';
 
@@ -33,13 +33,14 @@ before(async () => {
 after(() => served?.stop());
 
 describe('rnn-studio serve: the page', () => {
-  it('serves the renderer with content types, nosniff and the page\'s own CSP', async () => {
+  it('serves the renderer with content types, nosniff and the page\'s own CSP plus frame-ancestors', async () => {
     const page = await rawGet(served.port, '/', { Host: `127.0.0.1:${served.port}` });
     assert.equal(page.status, 200);
     assert.match(page.body, /app/);
     assert.equal(page.headers['content-type'], 'text/html; charset=utf-8');
     assert.equal(page.headers['x-content-type-options'], 'nosniff');
-    assert.equal(page.headers['content-security-policy'], CSP);
+    assert.equal(page.headers['content-security-policy'], `${CSP}; ${HEADER_ONLY_CSP}`);
+    assert.match(page.headers['content-security-policy'] ?? '', /frame-ancestors 'none'$/);
     assert.equal(page.headers['referrer-policy'], 'no-referrer');
     const js = await rawGet(served.port, '/assets/app.js', { Host: `localhost:${served.port}` });
     assert.equal(js.status, 200);
