@@ -3,10 +3,27 @@
  * yet shows its message under the field and is not passed on; a valid edit calls `onChange` with
  * the whole new object. Inputs carry `data-testid="<idPrefix>-<key>"` (nested: `-<subkey>`).
  */
-import { type ReactNode, useCallback, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { applyEdit, blurField, type Drafts, type Edit, effectiveValue, type FormIssue, issuesOf, liveDrafts } from './form-drafts.ts';
-import { type FieldIssue, type FieldModel, fieldsOf, formatValue, getAt, parseJsonText, parseNumberText, pathKey, switchVariant, variantOf } from './schema-fields.ts';
+import {
+  type BooleanOrIntegerChoice,
+  booleanOrIntegerChoice,
+  booleanOrIntegerValue,
+  type FieldIssue,
+  type FieldModel,
+  fieldsOf,
+  formatValue,
+  getAt,
+  objectDefaults,
+  objectOff,
+  parseJsonText,
+  parseNumberText,
+  pathKey,
+  switchVariant,
+  variantOf,
+} from './schema-fields.ts';
+import './forms.css';
 
 export type { FormIssue } from './form-drafts.ts';
 
@@ -25,14 +42,26 @@ export interface SchemaFormProps {
   readonly help?: (key: string) => string | undefined;
   /** Values for the fields of a variant just chosen (e.g. an optimizer's usual settings). */
   readonly variantDefaults?: (key: string, type: string) => Json | undefined;
+  /** Values for the fields of a group (a nullable object) just switched on. */
+  readonly groupDefaults?: (key: string) => Json | undefined;
+  /**
+   * The text of a choice, by the field's dotted path and the choice: an enum value or a variant's
+   * type as a string, or `off` / `on` / `every` for a boolean-or-integer field; default: the value.
+   */
+  readonly optionLabel?: (key: string, option: string) => string | undefined;
   readonly disabled?: boolean;
 }
 
+const BOOLEAN_OR_INTEGER_CHOICES: readonly BooleanOrIntegerChoice[] = ['off', 'on', 'every'];
+const isRecord = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+
 export function SchemaForm(props: SchemaFormProps) {
-  const { schema, value, onChange, validate, idPrefix, label, help, variantDefaults, disabled } = props;
+  const { schema, value, onChange, validate, idPrefix, label, help, variantDefaults, groupDefaults, optionLabel, disabled } = props;
   const { t } = useTranslation('app');
   const fields = useMemo(() => fieldsOf(schema), [schema]);
   const [drafts, setDrafts] = useState<Drafts>({});
+  /** What a group held when it was switched off, so switching it on again brings it back. */
+  const switchedOff = useRef(new Map<string, Json>());
   const translate = useCallback((i: FieldIssue) => t(i.key, i.values ?? {}), [t]);
 
   const live = liveDrafts(value, drafts);
@@ -108,7 +137,7 @@ export function SchemaForm(props: SchemaFormProps) {
             )}
             {field.options.map((o, i) => (
               <option key={String(o)} value={String(i)}>
-                {String(o)}
+                {optionLabel?.(dotted, String(o)) ?? String(o)}
               </option>
             ))}
           </select>
@@ -125,16 +154,95 @@ export function SchemaForm(props: SchemaFormProps) {
         );
         break;
       }
-      case 'object':
+      case 'booleanOrInteger': {
+        const choice = booleanOrIntegerChoice(field, current);
+        const countText = typeof draft?.shown === 'string' ? draft.shown : typeof current === 'number' ? String(current) : '';
+        const choiceText = (c: BooleanOrIntegerChoice) => optionLabel?.(dotted, c) ?? (c === 'off' ? t('form.off') : c === 'on' ? t('form.on') : `${t('form.on')} (N)`);
+        const count = { path: field.path, required: true, nullable: false };
+        control = (
+          <div className="field-row">
+            <select
+              {...common}
+              className="field-input"
+              value={choice}
+              onChange={(e) => {
+                const next = e.target.value as BooleanOrIntegerChoice;
+                edit({ field, ok: true, value: booleanOrIntegerValue(field, next, current) });
+              }}
+            >
+              {BOOLEAN_OR_INTEGER_CHOICES.map((c) => (
+                <option key={c} value={c}>
+                  {choiceText(c)}
+                </option>
+              ))}
+            </select>
+            {choice === 'every' && (
+              <input
+                id={`${id}-every`}
+                data-testid={`${id}-every`}
+                className="field-input field-count"
+                type="text"
+                inputMode="numeric"
+                autoComplete="off"
+                aria-label={choiceText('every')}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={describedBy}
+                disabled={disabled}
+                value={countText}
+                onChange={(e) => {
+                  const parsed = parseNumberText(count, e.target.value);
+                  edit(parsed.ok ? { field, ok: true, value: parsed.value, shown: e.target.value } : { field, ok: false, issue: parsed.issue, shown: e.target.value });
+                }}
+                onBlur={() => setDrafts((d) => blurField(d, field.path))}
+              />
+            )}
+          </div>
+        );
+        break;
+      }
+      case 'object': {
+        const on = isRecord(current);
+        const title = label?.(dotted) ?? field.key;
+        const toggle = (next: boolean) => {
+          if (next) edit({ field, ok: true, value: switchedOff.current.get(dotted) ?? objectDefaults(field, groupDefaults?.(dotted)) });
+          else {
+            if (on) switchedOff.current.set(dotted, current);
+            edit({ field, ok: true, value: objectOff(field) });
+          }
+        };
         return (
-          <fieldset key={dotted} className="field-group" data-testid={id}>
-            <legend>{label?.(dotted) ?? field.key}</legend>
-            {helpText && <p className="field-help">{helpText}</p>}
-            {field.fields.map(renderField)}
+          <fieldset key={dotted} className={`field-group${field.nullable && !on ? ' field-group-off' : ''}`} data-testid={id}>
+            <legend>
+              {field.nullable ? (
+                <label className="field-check field-switch">
+                  <input type="checkbox" id={`${id}-enabled`} data-testid={`${id}-enabled`} checked={on} disabled={disabled} aria-describedby={describedBy} onChange={(e) => toggle(e.target.checked)} />
+                  <span>{title}</span>
+                </label>
+              ) : (
+                title
+              )}
+            </legend>
+            {helpText && (
+              <p className="field-help" id={`${id}-help`}>
+                {helpText}
+              </p>
+            )}
+            {error && (
+              <p className="field-error" id={`${id}-error`} role="alert">
+                {error}
+              </p>
+            )}
+            {(!field.nullable || on) && field.fields.map(renderField)}
           </fieldset>
         );
+      }
       case 'variant': {
         const variant = variantOf(field, current);
+        // Left empty, the field takes its default: named when the schema says which variant it is.
+        const defaultType = variantOf(field, field.default)?.type;
+        const emptyText = field.required
+          ? t('form.notSet')
+          : t('form.defaultOption', { value: defaultType === undefined ? t('form.builtIn') : (optionLabel?.(dotted, defaultType) ?? defaultType) });
         control = (
           <select
             {...common}
@@ -148,10 +256,10 @@ export function SchemaForm(props: SchemaFormProps) {
               edit({ field, ok: true, value: next });
             }}
           >
-            {(!field.required || !variant) && <option value="">{field.required ? t('form.notSet') : t('form.defaultOption', { value: t('form.builtIn') })}</option>}
+            {(!field.required || !variant) && <option value="">{emptyText}</option>}
             {field.variants.map((v) => (
               <option key={v.type} value={v.type}>
-                {v.type}
+                {optionLabel?.(dotted, v.type) ?? v.type}
               </option>
             ))}
           </select>

@@ -105,8 +105,9 @@ export function applyEdit(cx: FormContext, edit: Edit): { drafts: Drafts; emit: 
   const next: Record<string, Draft> = { ...drafts };
   const here = problems.find((i) => isWithin(i.path, path));
   const isObject = typeof rootValue === 'object' && rootValue !== null && !Array.isArray(rootValue);
-  if ((pending || edit.field.kind === 'variant') && isObject) {
-    // A variant being filled in: keep what is there so far; the missing fields show their messages.
+  if ((pending || edit.field.kind === 'variant' || edit.field.kind === 'object') && isObject) {
+    // A variant or a group just switched on, being filled in: keep what is there so far; the
+    // missing fields show their messages.
     const rootKey = pathKey(root);
     const onRoot = problems.find((i) => i.path.length === root.length);
     next[rootKey] = { path: root, pending: rootValue as Json, error: onRoot?.message ?? null, expected: getAt(cx.value, root) };

@@ -28,9 +28,22 @@ export type FieldModel =
   | (FieldBase & { readonly kind: 'enum'; readonly options: readonly (string | number)[]; readonly default?: string | number })
   | (FieldBase & { readonly kind: 'boolean'; readonly default?: boolean })
   | (FieldBase & { readonly kind: 'string'; readonly minLength?: number; readonly maxLength?: number; readonly default?: string })
-  | (FieldBase & { readonly kind: 'object'; readonly fields: readonly FieldModel[] })
+  /** A group of fields; a nullable one (null: off) is drawn as an on/off switch over its fields. */
+  | (FieldBase & { readonly kind: 'object'; readonly nullable: boolean; readonly fields: readonly FieldModel[] })
   /** oneOf/anyOf of objects told apart by a const `type`: a select plus the chosen variant's fields. */
-  | (FieldBase & { readonly kind: 'variant'; readonly variants: readonly Variant[] })
+  | (FieldBase & { readonly kind: 'variant'; readonly variants: readonly Variant[]; readonly default?: unknown })
+  /**
+   * A boolean or a positive whole number (`false`: off, `true`: every time, N: every N-th time):
+   * a choice of the three, plus the number when it is N.
+   */
+  | (FieldBase & {
+      readonly kind: 'booleanOrInteger';
+      readonly minimum?: number;
+      readonly maximum?: number;
+      readonly default?: boolean | number;
+      /** The number chosen when the user switches to "every N": the integer alternative's default, else its minimum. */
+      readonly countStart: number;
+    })
   /** Anything else (arrays, maps): edited as JSON text. */
   | (FieldBase & { readonly kind: 'json'; readonly default?: unknown });
 
@@ -82,14 +95,22 @@ function fieldOf(key: string, path: FieldPath, s: Json, required: boolean, root:
     const nullable = nonNull.length < alternatives.length;
     if (nonNull.length === 1) {
       const inner = fieldOf(key, path, { ...nonNull[0], description: s.description ?? nonNull[0].description, default: s.default }, required, root);
-      return inner.kind === 'number' ? { ...inner, nullable: nullable || inner.nullable } : inner;
+      return inner.kind === 'number' || inner.kind === 'object' ? { ...inner, nullable: nullable || inner.nullable } : inner;
+    }
+    const flag = nonNull.find((a) => a.type === 'boolean');
+    const count = nonNull.find((a) => a.type === 'integer');
+    if (nonNull.length === 2 && flag && count && !nullable) {
+      const minimum = num(count.minimum);
+      const start = num(count.default) ?? minimum ?? 1;
+      const fallback = typeof s.default === 'boolean' || typeof s.default === 'number' ? s.default : undefined;
+      return { ...base, kind: 'booleanOrInteger', minimum, maximum: num(count.maximum), default: fallback, countStart: start };
     }
     const variants = nonNull.map((a) => {
       const props = isRecord(a.properties) ? a.properties : {};
       const tag = isRecord(props.type) ? props.type.const : undefined;
       return typeof tag === 'string' ? { type: tag, fields: fieldsOf(a, root, path).filter((f) => f.key !== 'type') } : null;
     });
-    if (variants.every((v) => v !== null) && variants.length > 0) return { ...base, kind: 'variant', variants };
+    if (variants.every((v) => v !== null) && variants.length > 0) return { ...base, kind: 'variant', variants, default: s.default };
     return { ...base, kind: 'json', default: s.default };
   }
   if (Array.isArray(s.enum)) {
@@ -115,7 +136,7 @@ function fieldOf(key: string, path: FieldPath, s: Json, required: boolean, root:
     case 'string':
       return { ...base, kind: 'string', minLength: num(s.minLength), maxLength: num(s.maxLength), default: str(s.default) };
     case 'object':
-      if (isRecord(s.properties)) return { ...base, kind: 'object', fields: fieldsOf(s, root, path) };
+      if (isRecord(s.properties)) return { ...base, kind: 'object', nullable: false, fields: fieldsOf(s, root, path) };
       return { ...base, kind: 'json', default: s.default };
     default:
       return { ...base, kind: 'json', default: s.default };
@@ -149,8 +170,15 @@ export const isWithin = (path: readonly PropertyKey[], prefix: FieldPath): boole
 
 export type ParsedInput = { ok: true; value: unknown } | { ok: false; issue: FieldIssue };
 
+/** What parsing a number needs to know of its field. */
+export interface NumberInput {
+  readonly path: FieldPath;
+  readonly required: boolean;
+  readonly nullable: boolean;
+}
+
 /** Text typed into a number field. An empty field means "not set" (the default applies). */
-export function parseNumberText(field: Extract<FieldModel, { kind: 'number' }>, text: string): ParsedInput {
+export function parseNumberText(field: NumberInput, text: string): ParsedInput {
   const trimmed = text.trim();
   if (trimmed === '') {
     if (!field.required) return { ok: true, value: undefined };
@@ -175,6 +203,24 @@ export function parseJsonText(field: FieldModel, text: string): ParsedInput {
 
 // ─── Checks ─────────────────────────────────────────────────────────────────────────────────
 
+interface NumberLimits {
+  readonly integer: boolean;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly exclusiveMaximum?: number;
+}
+
+function checkNumber(limits: NumberLimits, value: unknown, issue: (key: string, values?: Record<string, string | number>) => FieldIssue): FieldIssue | null {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return issue('form.notANumber', { text: String(value) });
+  if (limits.integer && !Number.isInteger(value)) return issue('form.notInteger');
+  if (limits.minimum !== undefined && value < limits.minimum) return issue('form.minimum', { limit: limits.minimum });
+  if (limits.maximum !== undefined && value > limits.maximum) return issue('form.maximum', { limit: limits.maximum });
+  if (limits.exclusiveMinimum !== undefined && value <= limits.exclusiveMinimum) return issue('form.exclusiveMinimum', { limit: limits.exclusiveMinimum });
+  if (limits.exclusiveMaximum !== undefined && value >= limits.exclusiveMaximum) return issue('form.exclusiveMaximum', { limit: limits.exclusiveMaximum });
+  return null;
+}
+
 /** What is wrong with `value` in `field` (not its subfields), or null. */
 export function checkField(field: FieldModel, value: unknown): FieldIssue | null {
   const issue = (key: string, values?: Record<string, string | number>): FieldIssue => ({ path: field.path, key, values });
@@ -182,13 +228,10 @@ export function checkField(field: FieldModel, value: unknown): FieldIssue | null
   switch (field.kind) {
     case 'number':
       if (value === null) return field.nullable ? null : issue('form.required');
-      if (typeof value !== 'number' || !Number.isFinite(value)) return issue('form.notANumber', { text: String(value) });
-      if (field.integer && !Number.isInteger(value)) return issue('form.notInteger');
-      if (field.minimum !== undefined && value < field.minimum) return issue('form.minimum', { limit: field.minimum });
-      if (field.maximum !== undefined && value > field.maximum) return issue('form.maximum', { limit: field.maximum });
-      if (field.exclusiveMinimum !== undefined && value <= field.exclusiveMinimum) return issue('form.exclusiveMinimum', { limit: field.exclusiveMinimum });
-      if (field.exclusiveMaximum !== undefined && value >= field.exclusiveMaximum) return issue('form.exclusiveMaximum', { limit: field.exclusiveMaximum });
-      return null;
+      return checkNumber(field, value, issue);
+    case 'booleanOrInteger':
+      if (typeof value === 'boolean') return null;
+      return checkNumber({ integer: true, minimum: field.minimum, maximum: field.maximum }, value, issue);
     case 'enum':
       return field.options.includes(value as string | number) ? null : issue('form.oneOf', { options: field.options.join(', ') });
     case 'boolean':
@@ -199,6 +242,7 @@ export function checkField(field: FieldModel, value: unknown): FieldIssue | null
       if (field.maxLength !== undefined && value.length > field.maxLength) return issue('form.maxLength', { limit: field.maxLength });
       return null;
     case 'object':
+      if (value === null && field.nullable) return null;
       return isRecord(value) ? null : issue('form.notObject');
     case 'variant': {
       const type = isRecord(value) ? value.type : undefined;
@@ -219,7 +263,7 @@ export function checkFields(fields: readonly FieldModel[], value: unknown): Fiel
       issues.push(own);
       continue;
     }
-    if (field.kind === 'object' && v !== undefined) issues.push(...checkFields(field.fields, v));
+    if (field.kind === 'object' && isRecord(v)) issues.push(...checkFields(field.fields, v));
     if (field.kind === 'variant' && isRecord(v)) issues.push(...checkFields(variantOf(field, v)?.fields ?? [], v));
   }
   return issues;
@@ -242,6 +286,38 @@ export function switchVariant(field: Extract<FieldModel, { kind: 'variant' }>, c
     if (value !== undefined) next[f.key] = value;
   }
   return next;
+}
+
+/** The fields' own defaults, for a group just switched on (`preset` wins over them). */
+export function objectDefaults(field: Extract<FieldModel, { kind: 'object' }>, preset: Json = {}): Json {
+  const out: Json = {};
+  for (const f of field.fields) {
+    const value = preset[f.key] !== undefined ? preset[f.key] : 'default' in f ? f.default : undefined;
+    if (value !== undefined && value !== null) out[f.key] = value;
+  }
+  return out;
+}
+
+/** A switched-off group: null where the field must be present, otherwise left out. */
+export const objectOff = (field: Extract<FieldModel, { kind: 'object' }>): null | undefined => (field.required ? null : undefined);
+
+export type BooleanOrIntegerChoice = 'off' | 'on' | 'every';
+
+export function booleanOrIntegerChoice(field: Extract<FieldModel, { kind: 'booleanOrInteger' }>, value: unknown): BooleanOrIntegerChoice {
+  const v = value === undefined ? field.default : value;
+  return typeof v === 'number' ? 'every' : v === true ? 'on' : 'off';
+}
+
+/** The value after choosing `choice`; a number already there is kept when "every N" is chosen again. */
+export function booleanOrIntegerValue(field: Extract<FieldModel, { kind: 'booleanOrInteger' }>, choice: BooleanOrIntegerChoice, current: unknown): boolean | number | undefined {
+  switch (choice) {
+    case 'off':
+      return field.required || field.default === true || typeof field.default === 'number' ? false : undefined;
+    case 'on':
+      return true;
+    case 'every':
+      return typeof current === 'number' ? current : field.countStart;
+  }
 }
 
 /** A value as shown in a text input. */

@@ -1,15 +1,16 @@
 /**
  * One row per finished epoch, newest first: mean loss, each metric the run reports (accuracy for
- * classifiers) and the time it took. A long run shows its last rows only.
+ * classifiers), the loss and metrics on the held-out examples when the run has a validation
+ * split, the learning rate the epoch trained with, and the time it took. A metric that only
+ * repeats its loss (MSE of a model trained on MSE) is left out, so the table fits its column. A
+ * long run shows its last rows only.
  */
 import { useTranslation } from 'react-i18next';
-import { formatLoss } from './run-text.ts';
+import { sameValues } from './columns.ts';
+import { formatLoss, formatMetric, formatRate, metricParts } from './run-text.ts';
 import { useRun } from './use-run.ts';
 
 const SHOWN_ROWS = 100;
-
-const formatMetric = (name: string, value: number): string =>
-  Number.isNaN(value) ? '–' : name === 'accuracy' ? `${(value * 100).toFixed(1)} %` : formatLoss(value);
 
 export function EpochTable() {
   const { t, i18n } = useTranslation('training');
@@ -17,8 +18,14 @@ export function EpochTable() {
   useRun((s) => s.epochsVersion);
   const epochs = useRun((s) => s.epochs);
   const total = epochs.length;
-  const metrics = epochs.metricNames;
-  const metricLabel = (name: string) => (i18n.exists(`epochs.${name}`, { ns: 'training' }) ? t(`epochs.${name}`) : name);
+  const repeatsLoss = (column: ReturnType<typeof epochs.metric>, loss: typeof epochs.loss) => column !== undefined && sameValues(column, loss);
+  const metrics = epochs.metricNames.filter((m) => !repeatsLoss(epochs.metric(m), epochs.loss));
+  const validationMetrics = epochs.hasValidation ? epochs.validationMetricNames.filter((m) => !repeatsLoss(epochs.validationMetric(m), epochs.validationLoss)) : [];
+  const metricLabel = (name: string) => {
+    const { node, metric } = metricParts(name);
+    const text = i18n.exists(`epochs.${metric}`, { ns: 'training' }) ? t(`epochs.${metric}`) : metric;
+    return node === null ? text : `${node} · ${text}`;
+  };
   const rows: number[] = [];
   for (let i = total - 1; i >= Math.max(0, total - SHOWN_ROWS); i--) rows.push(i);
 
@@ -35,6 +42,21 @@ export function EpochTable() {
                 {metricLabel(m)}
               </th>
             ))}
+            {epochs.hasValidation && (
+              <th scope="col" className="epoch-validation" title={t('epochs.validationTitle')}>
+                {t('epochs.validationLoss')}
+              </th>
+            )}
+            {validationMetrics.map((m) => (
+              <th scope="col" key={`validation-${m}`} className="epoch-validation" title={t('epochs.validationTitle')}>
+                {t('epochs.validationOf', { name: metricLabel(m) })}
+              </th>
+            ))}
+            {epochs.hasLearningRate && (
+              <th scope="col" title={t('epochs.learningRateTitle')}>
+                {t('epochs.learningRate')}
+              </th>
+            )}
             <th scope="col">{t('epochs.seconds')}</th>
           </tr>
         </thead>
@@ -46,6 +68,17 @@ export function EpochTable() {
               {metrics.map((m) => (
                 <td key={m}>{formatMetric(m, epochs.metric(m)?.at(i) ?? Number.NaN)}</td>
               ))}
+              {epochs.hasValidation && (
+                <td className="epoch-validation" data-testid="epoch-validation-loss">
+                  {Number.isNaN(epochs.validationLoss.at(i)) ? '–' : formatLoss(epochs.validationLoss.at(i))}
+                </td>
+              )}
+              {validationMetrics.map((m) => (
+                <td key={`validation-${m}`} className="epoch-validation">
+                  {formatMetric(m, epochs.validationMetric(m)?.at(i) ?? Number.NaN)}
+                </td>
+              ))}
+              {epochs.hasLearningRate && <td data-testid="epoch-learning-rate">{formatRate(epochs.learningRate.at(i))}</td>}
               <td>{epochs.seconds.at(i).toFixed(2)}</td>
             </tr>
           ))}

@@ -1,6 +1,6 @@
 /**
  * The loss of the current run, drawn by uPlot: the loss of every step, and each epoch's mean loss
- * at the step that ended it. Points stream into the run store; this component never re-renders
+ * (and, with a validation split, its validation loss) at the step that ended it. Points stream into the run store; this component never re-renders
  * for them. It subscribes to the store, and at most once per animation frame hands uPlot views of
  * the typed columns (decimated to about two points per pixel column once they outnumber that).
  * Dragging across the plot zooms in (the view then stays put while points stream); a double
@@ -19,6 +19,7 @@ import type { RunStore } from './run-store.ts';
 
 const STEP_COLOR = '#3d83c9';
 const EPOCH_COLOR = '#e06a1b';
+const VALIDATION_COLOR = '#2f9e5b';
 const MIN_WIDTH = 120;
 const MIN_HEIGHT = 60;
 /** The log-scale choice outlives the window, like the language. */
@@ -31,6 +32,8 @@ export function LossChart({ store = runSession.store }: { readonly store?: RunSt
   const plotHostRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLDivElement>(null);
   const empty = useStore(store, (s) => s.series.length === 0);
+  // Known when the run starts; the plot is rebuilt with a third series for it.
+  const validation = useStore(store, (s) => (s.info?.validationExamples ?? 0) > 0 || s.epochs.hasValidation);
 
   useEffect(() => {
     const container = containerRef.current;
@@ -72,6 +75,19 @@ export function LossChart({ store = runSession.store }: { readonly store?: RunSt
           points: { show: true, size: 6, fill: EPOCH_COLOR },
           value: (_u, v) => formatLoss(v),
         },
+        ...(validation
+          ? [
+              {
+                label: t('chart.validationLoss'),
+                stroke: VALIDATION_COLOR,
+                width: 2,
+                dash: [6, 3],
+                spanGaps: true,
+                points: { show: true, size: 6, fill: VALIDATION_COLOR },
+                value: (_u: uPlot, v: number | null) => formatLoss(v),
+              },
+            ]
+          : []),
       ],
       cursor: { drag: { x: true, y: false, setScale: true } },
       // In the toolbar, so the plot gets the panel's height.
@@ -85,7 +101,7 @@ export function LossChart({ store = runSession.store }: { readonly store?: RunSt
         ],
       },
     };
-    const plot = new uPlot(options, [new Float64Array(0), new Float64Array(0), []], host);
+    const plot = new uPlot(options, validation ? [new Float64Array(0), new Float64Array(0), [], []] : [new Float64Array(0), new Float64Array(0), []], host);
 
     const draw = (): void => {
       frame = 0;
@@ -96,11 +112,13 @@ export function LossChart({ store = runSession.store }: { readonly store?: RunSt
         losses: s.series.loss.view(),
         epochSteps: s.epochs.step.view(),
         epochLosses: s.epochs.loss.view(),
+        epochValidationLosses: validation ? s.epochs.validationLoss.view() : undefined,
         width,
         log,
       });
       handed = { points: s.series.length, lastLoss: s.series.loss.last() };
-      plot.setData([series.x, series.loss, series.epochLoss], !zoomed || series.x.length === 0);
+      const data: uPlot.AlignedData = series.validationLoss ? [series.x, series.loss, series.epochLoss, series.validationLoss] : [series.x, series.loss, series.epochLoss];
+      plot.setData(data, !zoomed || series.x.length === 0);
     };
     const schedule = (): void => {
       if (frame === 0) frame = requestAnimationFrame(draw);
@@ -131,7 +149,7 @@ export function LossChart({ store = runSession.store }: { readonly store?: RunSt
       plot.destroy();
       legendSlot.replaceChildren();
     };
-  }, [store, log, t]);
+  }, [store, log, t, validation]);
 
   return (
     <div className="loss-chart" data-testid="loss-chart" data-points="0" ref={containerRef}>

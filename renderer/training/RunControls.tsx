@@ -11,7 +11,7 @@ import { Button } from '../ui/Button.tsx';
 import { useToasts } from '../ui/toasts.tsx';
 import { runSession } from './run-session.ts';
 import { isActive } from './run-store.ts';
-import { endText, failureText, formatLoss, formatSpeed, type Translate } from './run-text.ts';
+import { bestText, endText, failureText, formatLoss, formatSpeed, type Translate } from './run-text.ts';
 import { useRun } from './use-run.ts';
 
 /** Starts a run of the open document; what went wrong goes to a toast as well as the panel. */
@@ -80,7 +80,13 @@ export function RunControls() {
             {t('status.stepsPerSecond', { value: run.stepsPerSecond === null ? '–' : formatSpeed(run.stepsPerSecond) })}
           </span>
         )}
-        {phase === 'ended' && run.end && <span className={`run-end-message run-end-${run.end.reason}`}>{run.end.message}</span>}
+        {/* With a best epoch, its translated text says what the host's message would; the message stays in the title. */}
+        {phase === 'ended' && run.end && !run.end.best && <span className={`run-end-message run-end-${run.end.reason}`}>{run.end.message}</span>}
+        {phase === 'ended' && run.end?.best && (
+          <span className="run-best" data-testid="train-best" data-epoch={run.end.best.epoch} title={run.end.message}>
+            {bestText(t, run.end)}
+          </span>
+        )}
       </div>
 
       {info && (
@@ -91,6 +97,8 @@ export function RunControls() {
           <span className="muted">
             {' · '}
             {t('status.shape', { examples: info.examples, steps: info.steps, batchSize: info.batchSize, parameters: info.parameters.toLocaleString() })}
+            {info.validationExamples !== undefined && info.validationExamples > 0 && ` · ${t('status.validation', { count: info.validationExamples })}`}
+            {info.chunksPerBatch !== undefined && info.chunksPerBatch > 1 && ` · ${t('status.chunks', { chunks: info.chunksPerBatch })}`}
           </span>
           {info.executorReason && (
             <span className="run-executor-reason" data-testid="train-executor-reason">

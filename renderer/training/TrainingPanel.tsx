@@ -1,6 +1,7 @@
 /**
  * The Training tab: the document's dataset and training settings on the left, the run (controls,
- * status, loss chart) in the middle, the trained model and the epochs on the right.
+ * status, and the loss or gradients-over-time chart) in the middle, the trained model and the
+ * epochs on the right.
  *
  * The run lives in `runSession`, outside React: it keeps streaming while this tab is hidden.
  */
@@ -11,8 +12,8 @@ import { useDocumentStore } from '../store/context.tsx';
 import { useToasts } from '../ui/toasts.tsx';
 import { DatasetSection } from './DatasetSection.tsx';
 import { EpochTable } from './EpochTable.tsx';
-import { LossChart } from './LossChart.tsx';
 import { ModelSection } from './ModelSection.tsx';
+import { RunCharts } from './RunCharts.tsx';
 import { RunControls, startTraining } from './RunControls.tsx';
 import { runSession } from './run-session.ts';
 import { isActive } from './run-store.ts';
@@ -79,7 +80,7 @@ export function TrainingPanel() {
       </div>
       <div className="training-run">
         <RunControls />
-        <LossChart />
+        <RunCharts />
       </div>
       <div className="training-results">
         <ModelSection />

@@ -1,7 +1,7 @@
 /**
  * What the loss chart draws, computed from the run's columns: the step losses (decimated to about
- * two points per pixel column once there are more points than that) and the epoch mean losses
- * aligned onto the same x values. Pure, so it is tested without a browser.
+ * two points per pixel column once there are more points than that), and the epoch mean losses
+ * and validation losses aligned onto the same x values. Pure, so it is tested without a browser.
  */
 
 export interface Decimated {
@@ -70,6 +70,8 @@ export interface ChartInput {
   /** Step at which each finished epoch ended, and its mean loss. */
   readonly epochSteps: Float64Array;
   readonly epochLosses: Float64Array;
+  /** Each finished epoch's validation loss (NaN where there is none); absent: the run has no validation split. */
+  readonly epochValidationLosses?: Float64Array;
   /** Plot width in CSS pixels: the decimation keeps about two points per pixel column. */
   readonly width: number;
   /** A log y scale cannot show values ≤ 0; they become gaps. */
@@ -81,6 +83,23 @@ export interface ChartSeries {
   readonly loss: Float64Array | (number | null)[];
   /** null except where an epoch ended (the chart spans the gaps). */
   readonly epochLoss: (number | null)[];
+  /** Like epochLoss, for the validation loss; null when the input had none. */
+  readonly validationLoss: (number | null)[] | null;
+}
+
+/** Epoch values placed at the x of the step that ended each epoch, null elsewhere. */
+function placeEpochs(x: Float64Array, epochSteps: Float64Array, values: Float64Array, log: boolean): (number | null)[] {
+  const out: (number | null)[] = new Array<number | null>(x.length).fill(null);
+  const lastX = x.length > 0 ? x[x.length - 1] : -Infinity;
+  for (let e = 0; e < Math.min(epochSteps.length, values.length); e++) {
+    const at = epochSteps[e];
+    const value = values[e];
+    // The epoch's last steps may not have arrived yet; it is placed once they have.
+    if (at > lastX) continue;
+    if (!Number.isFinite(value) || (log && !(value > 0))) continue;
+    out[lowerBound(x, at)] = value;
+  }
+  return out;
 }
 
 export function buildChartSeries(input: ChartInput): ChartSeries {
@@ -88,15 +107,7 @@ export function buildChartSeries(input: ChartInput): ChartSeries {
   let loss: Float64Array | (number | null)[] = y;
   if (input.log && y.some((v) => !(v > 0))) loss = Array.from(y, (v) => (v > 0 ? v : null));
 
-  const epochLoss: (number | null)[] = new Array<number | null>(x.length).fill(null);
-  const lastX = x.length > 0 ? x[x.length - 1] : -Infinity;
-  for (let e = 0; e < input.epochSteps.length; e++) {
-    const at = input.epochSteps[e];
-    const value = input.epochLosses[e];
-    // The epoch's last steps may not have arrived yet; it is placed once they have.
-    if (at > lastX) continue;
-    if (input.log && !(value > 0)) continue;
-    epochLoss[lowerBound(x, at)] = value;
-  }
-  return { x, loss, epochLoss };
+  const epochLoss = placeEpochs(x, input.epochSteps, input.epochLosses, input.log);
+  const validationLoss = input.epochValidationLosses ? placeEpochs(x, input.epochSteps, input.epochValidationLosses, input.log) : null;
+  return { x, loss, epochLoss, validationLoss };
 }

@@ -90,16 +90,58 @@ export class StepSeries {
   }
 }
 
+/** A row of an epoch table, as the host's `train.epoch` event gives it. */
+export interface EpochRow {
+  readonly epoch: number;
+  readonly step: number;
+  readonly loss: number;
+  readonly seconds: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly learningRate?: number;
+  readonly validation?: { readonly loss: number; readonly metrics: Readonly<Record<string, number>> };
+}
+
+/** Named columns that appear as they are first reported; a row that lacks one holds NaN. */
+class MetricColumns {
+  private readonly columns = new Map<string, Float64Column>();
+
+  get names(): string[] {
+    return [...this.columns.keys()];
+  }
+
+  get(name: string): Float64Column | undefined {
+    return this.columns.get(name);
+  }
+
+  /** Sets row `index` (the rows before it are already there). */
+  put(index: number, values: Readonly<Record<string, number>>): void {
+    for (const [name, value] of Object.entries(values)) {
+      let column = this.columns.get(name);
+      if (!column) this.columns.set(name, (column = new Float64Column(256)));
+      column.fillTo(index, Number.NaN);
+      column.push(value);
+    }
+    for (const column of this.columns.values()) column.fillTo(index + 1, Number.NaN);
+  }
+}
+
 /**
  * One row per finished epoch. `step` is the step at which the epoch ended (where the chart puts
- * its mean loss); metrics that an epoch does not report are NaN in its row.
+ * its mean loss); metrics that an epoch does not report are NaN in its row, and so are the
+ * learning rate and the validation loss of a run that does not report them.
  */
 export class EpochTable {
   readonly epoch = new Float64Column(256);
   readonly step = new Float64Column(256);
   readonly loss = new Float64Column(256);
   readonly seconds = new Float64Column(256);
-  private readonly metricColumns = new Map<string, Float64Column>();
+  readonly learningRate = new Float64Column(256);
+  readonly validationLoss = new Float64Column(256);
+  private readonly metricColumns = new MetricColumns();
+  private readonly validationColumns = new MetricColumns();
+  /** Some epoch reported a learning rate / a validation loss (the table shows those columns). */
+  hasLearningRate = false;
+  hasValidation = false;
 
   get length(): number {
     return this.epoch.length;
@@ -107,27 +149,51 @@ export class EpochTable {
 
   /** Metric names in the order they first appeared. */
   get metricNames(): string[] {
-    return [...this.metricColumns.keys()];
+    return this.metricColumns.names;
   }
 
   metric(name: string): Float64Column | undefined {
     return this.metricColumns.get(name);
   }
 
-  append(row: { epoch: number; step: number; loss: number; seconds: number; metrics: Readonly<Record<string, number>> }): void {
+  /** Validation metric names in the order they first appeared. */
+  get validationMetricNames(): string[] {
+    return this.validationColumns.names;
+  }
+
+  validationMetric(name: string): Float64Column | undefined {
+    return this.validationColumns.get(name);
+  }
+
+  append(row: EpochRow): void {
     const index = this.length;
     this.epoch.push(row.epoch);
     this.step.push(row.step);
     this.loss.push(row.loss);
     this.seconds.push(row.seconds);
-    for (const [name, value] of Object.entries(row.metrics)) {
-      let column = this.metricColumns.get(name);
-      if (!column) this.metricColumns.set(name, (column = new Float64Column(256)));
-      column.fillTo(index, Number.NaN);
-      column.push(value);
-    }
-    for (const column of this.metricColumns.values()) column.fillTo(index + 1, Number.NaN);
+    this.learningRate.push(row.learningRate ?? Number.NaN);
+    this.validationLoss.push(row.validation?.loss ?? Number.NaN);
+    if (row.learningRate !== undefined) this.hasLearningRate = true;
+    if (row.validation !== undefined) this.hasValidation = true;
+    this.metricColumns.put(index, row.metrics);
+    this.validationColumns.put(index, row.validation?.metrics ?? {});
   }
+}
+
+/**
+ * The two columns hold the same values, row by row (NaN matching NaN), to a relative 1e-5 (finer
+ * than the table shows; float32 sums differ in their last bits): a metric that only repeats the
+ * loss (the mean squared error of a model trained on it).
+ */
+export function sameValues(a: Float64Column, b: Float64Column): boolean {
+  if (a.length !== b.length || a.length === 0) return false;
+  const x = a.view();
+  const y = b.view();
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isNaN(x[i]) && Number.isNaN(y[i])) continue;
+    if (!(Math.abs(x[i] - y[i]) <= 1e-5 * Math.max(Math.abs(x[i]), Math.abs(y[i])))) return false;
+  }
+  return true;
 }
 
 /**

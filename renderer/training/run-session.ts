@@ -6,7 +6,7 @@
 import type { EngineClient } from '../../engine/protocol/client.ts';
 import type { Parsed } from '../../engine/protocol/index.ts';
 import type { HostState, ParamsIn, ProtocolError, Result } from '../../engine/protocol/messages.ts';
-import type { GraphDocument } from '../../engine/graph/schema.ts';
+import { type GraphDocument, resolveTraining } from '../../engine/graph/schema.ts';
 import { createRunStore, isActive, type RunStore } from './run-store.ts';
 
 const unavailable = (what: string): ProtocolError => ({ code: 'host-unavailable', message: `the engine is not connected, so ${what} cannot be sent` });
@@ -70,7 +70,7 @@ export class RunSession {
   async start(graph: GraphDocument, documentPath: string | null): Promise<Parsed<Result<'train.start'>>> {
     const state = this.store.getState();
     if (isActive(state.phase)) return { ok: false, error: { code: 'busy', message: 'a run is already in progress; stop it first' } };
-    state.begin(graph.dataset?.type ?? null);
+    state.begin(graph.dataset?.type ?? null, resolveTraining(graph.training).gradientNormsOverTime !== false);
     this.runPid = this.hostPid;
     const client = this.client;
     const reply = client ? await client.call('train.start', { graph, documentPath }) : { ok: false as const, error: unavailable('train.start') };

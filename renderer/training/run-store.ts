@@ -11,11 +11,13 @@
  *
  * The streamed numbers live in growable typed columns that are mutated in place; `pointsVersion`
  * and `epochsVersion` change whenever they do, so subscribers can tell that there is news without
- * the store copying arrays per event.
+ * the store copying arrays per event. The per-time-step gradient norms that some steps carry are
+ * few (one snapshot per measured step, the last GRADIENT_HISTORY kept) and are replaced, not mutated.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { HostEvent, HostEventOf, HostState, ProtocolError } from '../../engine/protocol/messages.ts';
 import { ArrivalLog, EpochTable, StepSeries } from './columns.ts';
+import { type GradientSnapshot, keepLatest, snapshotsOf } from './gradient-flow.ts';
 
 export type RunPhase = 'idle' | 'starting' | 'running' | 'paused' | 'ended' | 'failed';
 
@@ -42,6 +44,8 @@ export interface RunData {
   readonly runId: string | null;
   /** The dataset kind of the document the run was started from (sampling needs text). */
   readonly datasetType: string | null;
+  /** The run's settings ask for gradient norms over time (on some steps, at least). */
+  readonly measuresGradients: boolean;
   readonly info: RunInfo | null;
   readonly stepsPerSecond: number | null;
   /** The last step number seen, and its loss. */
@@ -55,13 +59,17 @@ export interface RunData {
   readonly series: StepSeries;
   readonly epochs: EpochTable;
   readonly arrivals: ArrivalLog;
+  /** ‖∂loss/∂h_t‖ per recurrent state from the latest step that measured them. */
+  readonly gradientNorms: GradientSnapshot | null;
+  /** The last measured steps' norms, oldest first (the latest is `gradientNorms`). */
+  readonly gradientHistory: readonly GradientSnapshot[];
   readonly pointsVersion: number;
   readonly epochsVersion: number;
 }
 
 export interface RunActions {
   /** The user pressed Start; the request is on its way. */
-  begin(datasetType: string | null): void;
+  begin(datasetType: string | null, measuresGradients?: boolean): void;
   /** The host accepted the start request. */
   accepted(runId: string): void;
   /** The host (or the connection) refused the start request. */
@@ -87,6 +95,7 @@ function freshData(): RunData {
     phase: 'idle',
     runId: null,
     datasetType: null,
+    measuresGradients: false,
     info: null,
     stepsPerSecond: null,
     step: 0,
@@ -97,6 +106,8 @@ function freshData(): RunData {
     series: new StepSeries(),
     epochs: new EpochTable(),
     arrivals: new ArrivalLog(),
+    gradientNorms: null,
+    gradientHistory: [],
     pointsVersion: 0,
     epochsVersion: 0,
   };
@@ -125,7 +136,9 @@ export function createRunStore(now: () => number = () => performance.now()): Run
           s.series.append(event.points);
           s.arrivals.record(now(), s.series.length);
           const last = event.points[event.points.length - 1];
+          const gradientHistory = keepLatest(s.gradientHistory, snapshotsOf(event.points));
           set({
+            ...(gradientHistory !== s.gradientHistory ? { gradientHistory, gradientNorms: gradientHistory[gradientHistory.length - 1] } : {}),
             stepsPerSecond: event.stepsPerSecond,
             step: last.step,
             lastLoss: last.loss,
@@ -136,9 +149,11 @@ export function createRunStore(now: () => number = () => performance.now()): Run
         }
         case 'train.epoch': {
           // Where the chart puts the epoch's mean loss: the step that ended it. The host may still
-          // hold that epoch's last step points, so count from the run's shape when it is known.
-          const step = s.info ? event.epoch * s.info.batchesPerEpoch : s.step;
-          s.epochs.append({ epoch: event.epoch, step, loss: event.loss, seconds: event.seconds, metrics: event.metrics });
+          // hold that epoch's last step points, so count from the run's shape when it is known
+          // (under truncated BPTT an epoch can take more steps than it has batches).
+          const step = s.info ? event.epoch * (s.info.stepsPerEpoch ?? s.info.batchesPerEpoch) : s.step;
+          const { type: _type, runId: _runId, ...row } = event;
+          s.epochs.append({ ...row, step });
           set({ epochsDone: event.epoch, epochsVersion: s.epochsVersion + 1 });
           return;
         }
@@ -171,9 +186,9 @@ export function createRunStore(now: () => number = () => performance.now()): Run
     return {
       ...freshData(),
 
-      begin(datasetType) {
+      begin(datasetType, measuresGradients = false) {
         early = [];
-        set({ ...freshData(), phase: 'starting', datasetType });
+        set({ ...freshData(), phase: 'starting', datasetType, measuresGradients });
       },
 
       accepted(runId) {

@@ -14,6 +14,25 @@ export function formatLoss(value: number | null | undefined): string {
   return value.toPrecision(4);
 }
 
+/** A learning rate: three significant digits, no trailing zeros (0.01, 0.00125, 2.50e-5). */
+export function formatRate(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  if (value !== 0 && Math.abs(value) < 1e-4) return value.toExponential(2);
+  return String(Number(value.toPrecision(3)));
+}
+
+/** A metric's name split into the output block it belongs to (with several outputs) and the metric. */
+export function metricParts(name: string): { readonly node: string | null; readonly metric: string } {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? { node: null, metric: name } : { node: name.slice(0, dot), metric: name.slice(dot + 1) };
+}
+
+/** A metric's value as the epochs table shows it: accuracy in percent, others like a loss. */
+export function formatMetric(name: string, value: number): string {
+  if (Number.isNaN(value)) return '–';
+  return metricParts(name).metric === 'accuracy' ? `${(value * 100).toFixed(1)} %` : formatLoss(value);
+}
+
 export function formatSpeed(stepsPerSecond: number): string {
   return stepsPerSecond >= 100 ? Math.round(stepsPerSecond).toString() : stepsPerSecond.toFixed(1);
 }
@@ -37,6 +56,12 @@ export function failureText(t: Translate, failure: RunFailure): string {
     default:
       return t('error.startFailed', { message: message || failure.code });
   }
+}
+
+/** The epoch an early-stopped run kept, and the loss it was judged by; null when there is none. */
+export function bestText(t: Translate, end: RunEnd): string | null {
+  if (!end.best) return null;
+  return t(`best.${end.best.monitor}`, { epoch: end.best.epoch, loss: formatLoss(end.best.loss) });
 }
 
 /** "Completed — trained 60 epochs": the reason in the UI language, then the host's detail. */

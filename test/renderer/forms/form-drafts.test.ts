@@ -124,6 +124,44 @@ describe('variants', () => {
   });
 });
 
+describe('groups that switch on and off', () => {
+  it('switched on without a preset, a group is built up until its required fields are filled, then emitted', () => {
+    const f = form(TrainingSettings, { epochs: 5 });
+    f.choose('earlyStopping', {});
+    assert.deepEqual(f.state.emitted, [], 'patience is still missing');
+    assert.deepEqual(effectiveValue(f.state.value, f.state.drafts).earlyStopping, {}, 'the form shows the group as on');
+    f.type('earlyStopping.minDelta', '0.001');
+    assert.deepEqual(f.state.emitted, []);
+    f.type('earlyStopping.patience', '4');
+    assert.deepEqual(f.state.emitted, [{ epochs: 5, earlyStopping: { minDelta: 0.001, patience: 4 } }]);
+    assert.equal(f.draft('earlyStopping'), undefined);
+  });
+
+  it('switched off, the group is removed (or set to null) and its drafts go with it', () => {
+    const f = form(TrainingSettings, { earlyStopping: { patience: 3 } });
+    f.type('earlyStopping.patience', '0');
+    assert.ok(f.draft('earlyStopping.patience')?.error);
+    f.choose('earlyStopping', undefined);
+    assert.deepEqual(f.state.emitted, [{}]);
+    assert.equal(f.draft('earlyStopping.patience'), undefined);
+    const g = form(TrainingSettings, { truncatedBptt: { steps: 8 } });
+    g.choose('truncatedBptt', null);
+    assert.deepEqual(g.state.emitted, [{ truncatedBptt: null }]);
+  });
+});
+
+describe('a boolean-or-integer field', () => {
+  it('takes true, false and whole numbers in range; other numbers stay a draft with their message', () => {
+    const f = form(TrainingSettings, {});
+    f.choose('gradientNormsOverTime', true);
+    f.choose('gradientNormsOverTime', 20);
+    assert.deepEqual(f.state.emitted, [{ gradientNormsOverTime: true }, { gradientNormsOverTime: 20 }]);
+    f.choose('gradientNormsOverTime', 0);
+    assert.equal(f.state.emitted.length, 2);
+    assert.equal(f.draft('gradientNormsOverTime')?.error, 'form.minimum {"limit":1}');
+  });
+});
+
 describe('drafts and outside changes', () => {
   it('an undo (the value changes from outside) drops the draft of that field', () => {
     const f = form(lstm, { units: 32 });

@@ -7,7 +7,19 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { getBlock } from '../../../engine/blocks/registry.ts';
 import { TrainingSettings } from '../../../engine/graph/schema.ts';
-import { checkField, checkFields, fieldsOf, type FieldModel, parseNumberText, setAt, switchVariant } from '../../../renderer/forms/schema-fields.ts';
+import {
+  booleanOrIntegerChoice,
+  booleanOrIntegerValue,
+  checkField,
+  checkFields,
+  fieldsOf,
+  type FieldModel,
+  objectDefaults,
+  objectOff,
+  parseNumberText,
+  setAt,
+  switchVariant,
+} from '../../../renderer/forms/schema-fields.ts';
 
 const blockFields = (type: string) => fieldsOf(z.toJSONSchema(getBlock(type)!.params, { io: 'input' }));
 const training = fieldsOf(z.toJSONSchema(TrainingSettings, { io: 'input' }));
@@ -58,6 +70,71 @@ describe('fieldsOf: training settings', () => {
     const clip = as(field(training, 'clipNorm'), 'number');
     assert.equal(clip.nullable, true);
     assert.equal(clip.exclusiveMinimum, 0);
+  });
+
+  it('a nullable object (earlyStopping) is a group that can be switched off; null and absent are both fine', () => {
+    const group = as(field(training, 'earlyStopping'), 'object');
+    assert.equal(group.nullable, true);
+    assert.deepEqual(group.fields.map((f) => [f.key, f.required]), [['patience', true], ['minDelta', false]]);
+    assert.deepEqual(checkFields(training, { earlyStopping: null }), []);
+    assert.deepEqual(checkFields(training, {}), []);
+    assert.deepEqual(checkFields(training, { earlyStopping: {} }).map((i) => [i.path.join('.'), i.key]), [['earlyStopping.patience', 'form.required']]);
+    assert.equal(checkField(group, 3)?.key, 'form.notObject');
+  });
+
+  it('a plain object is not nullable, and null is refused there', () => {
+    const [plain] = fieldsOf({ type: 'object', properties: { g: { type: 'object', properties: { a: { type: 'number' } } } } });
+    const g = as(plain, 'object');
+    assert.equal(g.nullable, false);
+    assert.equal(checkField(g, null)?.key, 'form.notObject');
+  });
+
+  it('a group switched on starts from its fields’ defaults and a preset; switched off it is null only where required', () => {
+    const [optional, required] = fieldsOf({
+      type: 'object',
+      properties: {
+        a: { anyOf: [{ type: 'object', properties: { k: { type: 'integer', default: 3 }, m: { type: 'number' } } }, { type: 'null' }] },
+        b: { anyOf: [{ type: 'object', properties: { k: { type: 'integer' } } }, { type: 'null' }] },
+      },
+      required: ['b'],
+    }).map((f) => as(f, 'object'));
+    assert.deepEqual(objectDefaults(optional), { k: 3 });
+    assert.deepEqual(objectDefaults(optional, { m: 0.5 }), { k: 3, m: 0.5 });
+    assert.deepEqual(objectDefaults(optional, { k: 9 }), { k: 9 });
+    assert.equal(objectOff(optional), undefined);
+    assert.equal(objectOff(required), null);
+  });
+
+  it('a boolean or an integer (gradientNormsOverTime): off, every time, or every N-th time', () => {
+    const f = as(field(training, 'gradientNormsOverTime'), 'booleanOrInteger');
+    assert.deepEqual([f.minimum, f.maximum, f.countStart, f.default], [1, 1_000_000, 1, undefined]);
+    assert.deepEqual([undefined, false, true, 7].map((v) => booleanOrIntegerChoice(f, v)), ['off', 'off', 'on', 'every']);
+    assert.equal(booleanOrIntegerValue(f, 'off', 7), undefined, 'optional and off by default: left out');
+    assert.equal(booleanOrIntegerValue(f, 'on', 7), true);
+    assert.equal(booleanOrIntegerValue(f, 'every', 7), 7, 'the number already there is kept');
+    assert.equal(booleanOrIntegerValue(f, 'every', true), 1, 'else the integer alternative’s default or minimum');
+    assert.deepEqual([true, false, 1, 250].map((v) => checkField(f, v)), [null, null, null, null]);
+    assert.equal(checkField(f, 0)?.key, 'form.minimum');
+    assert.equal(checkField(f, 2.5)?.key, 'form.notInteger');
+    assert.equal(checkField(f, 'often')?.key, 'form.notANumber');
+  });
+
+  it('the integer alternative’s default is where "every N" starts; a default of true is "on" when empty', () => {
+    const [f] = fieldsOf({ type: 'object', properties: { every: { default: true, anyOf: [{ type: 'boolean' }, { type: 'integer', minimum: 2, default: 10 }] } } });
+    const g = as(f, 'booleanOrInteger');
+    assert.equal(g.countStart, 10);
+    assert.equal(booleanOrIntegerChoice(g, undefined), 'on');
+    assert.equal(booleanOrIntegerValue(g, 'off', undefined), false, 'off must be written when the default is on');
+  });
+
+  it('a variant field carries the schema’s default (the empty choice names it)', () => {
+    const [f] = fieldsOf({
+      type: 'object',
+      properties: { s: { default: { type: 'none' }, oneOf: [{ type: 'object', properties: { type: { const: 'none' } } }, { type: 'object', properties: { type: { const: 'step' }, every: { type: 'integer' } } }] } },
+    });
+    const v = as(f, 'variant');
+    assert.deepEqual(v.default, { type: 'none' });
+    assert.deepEqual(v.variants.map((x) => x.type), ['none', 'step']);
   });
 
   it('a required string with minLength and description (the text dataset file)', () => {

@@ -1,7 +1,7 @@
 /**
  * What the loss chart draws: min/max decimation keeps every bucket's extremes (a spike survives),
  * the first and last points, and the order of x; epoch means land on the x of the step that
- * ended them; a log scale turns values ≤ 0 into gaps.
+ * ended them, and so do validation losses; a log scale turns values ≤ 0 into gaps.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,6 +106,23 @@ describe('buildChartSeries', () => {
       assert.equal(v, 1.9 - k / 10);
       assert.ok(Math.abs(x - (k + 1) * 5000) <= n / 500, `epoch ${k + 1} drawn at step ${x}`);
     }
+  });
+
+  test('validation losses: a third series at the epochs’ steps; epochs without one and runs without a split give none', () => {
+    const input = {
+      steps: range(8, (i) => i + 1),
+      losses: range(8, (i) => 1 / (i + 1)),
+      epochSteps: Float64Array.from([4, 8]),
+      epochLosses: Float64Array.from([0.6, 0.2]),
+      width: 100,
+      log: false,
+    };
+    const withSplit = buildChartSeries({ ...input, epochValidationLosses: Float64Array.from([Number.NaN, 0.3]) });
+    assert.deepEqual(withSplit.validationLoss, [null, null, null, null, null, null, null, 0.3]);
+    assert.deepEqual(withSplit.epochLoss, [null, null, null, 0.6, null, null, null, 0.2], 'the training means are unchanged');
+    assert.equal(buildChartSeries(input).validationLoss, null);
+    const log = buildChartSeries({ ...input, log: true, epochValidationLosses: Float64Array.from([0, 0.3]) });
+    assert.deepEqual(log.validationLoss?.filter((v) => v !== null), [0.3], 'a log scale drops a validation loss of 0');
   });
 
   test('log scale: losses ≤ 0 become gaps; linear keeps the typed view', () => {

@@ -1,11 +1,14 @@
 /**
  * The run store follows a run through the host's events: event sequences as the host sends them,
  * events of other runs, events that overtake the start reply, a host crash mid-run, a refused
- * start, and a long run of 100 000 streamed points.
+ * start, a long run of 100 000 streamed points, and what newer runs report: learning rates and
+ * validation per epoch, per-time-step gradient norms, truncated BPTT and early stopping.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostEvent, StepPoint } from '../../../engine/protocol/messages.ts';
+import { Float64Column, sameValues } from '../../../renderer/training/columns.ts';
+import { GRADIENT_HISTORY } from '../../../renderer/training/gradient-flow.ts';
 import { createRunStore } from '../../../renderer/training/run-store.ts';
 
 const RUN = 'run-1';
@@ -213,6 +216,85 @@ describe('run store', () => {
     assert.ok(Number.isNaN(acc.at(2)));
   });
 
+  test('learning rate and validation loss and metrics per epoch; NaN where an epoch lacks them', () => {
+    const store = runningStore();
+    const s = () => store.getState();
+    s().receive(epoch(1, 0.9, { mse: 0.9 }));
+    assert.equal(s().epochs.hasLearningRate, false);
+    assert.equal(s().epochs.hasValidation, false);
+    assert.ok(Number.isNaN(s().epochs.learningRate.at(0)));
+    s().receive({ ...epoch(2, 0.5, { mse: 0.5 }), learningRate: 0.005, validation: { loss: 0.61, metrics: { mse: 0.61 } } } as HostEvent);
+    s().receive({ ...epoch(3, 0.4, { mse: 0.4 }), learningRate: 0.0025, validation: { loss: 0.58, metrics: { mse: 0.58, accuracy: 0.7 } } } as HostEvent);
+    const e = s().epochs;
+    assert.equal(e.hasLearningRate, true);
+    assert.equal(e.hasValidation, true);
+    assert.deepEqual([...e.learningRate.view()].slice(1), [0.005, 0.0025]);
+    assert.deepEqual([...e.validationLoss.view()].slice(1), [0.61, 0.58]);
+    assert.ok(Number.isNaN(e.validationLoss.at(0)));
+    assert.deepEqual(e.validationMetricNames, ['mse', 'accuracy']);
+    assert.equal(e.validationMetric('mse')?.at(2), 0.58);
+    assert.ok(Number.isNaN(e.validationMetric('accuracy')!.at(1)), 'a validation metric that appears later is NaN before');
+    assert.equal(e.validationMetric('accuracy')?.length, 3);
+    assert.deepEqual(e.metricNames, ['mse'], 'training and validation metrics are kept apart');
+    assert.equal(e.metric('mse')?.at(2), 0.4);
+  });
+
+  test('gradient norms over time: the latest measured step, the first and the last few, oldest first; other steps change nothing', () => {
+    const store = createRunStore();
+    const s = () => store.getState();
+    s().begin('sine', true);
+    assert.equal(s().measuresGradients, true);
+    s().accepted(RUN);
+    s().receive(started());
+    const norms = (step: number) => [{ delay: 'rnn.h', block: 'rnn', start: 0, norms: [step * 1e-3, step * 1e-2, step * 1e-1] }];
+    const measured = (from: number, to: number, every: number): HostEvent => ({
+      type: 'train.steps',
+      runId: RUN,
+      stepsPerSecond: 10,
+      points: Array.from({ length: to - from + 1 }, (_, i) => from + i).map((step) => ({ ...point(step), ...((step - 1) % every === 0 ? { stateGradNorms: norms(step) } : {}) })),
+    });
+    assert.equal(s().gradientNorms, null);
+    s().receive(measured(1, 10, 5));
+    assert.equal(s().gradientNorms?.step, 6);
+    assert.deepEqual(s().gradientNorms?.states, norms(6));
+    assert.deepEqual(s().gradientHistory.map((g) => g.step), [1, 6]);
+    const history = s().gradientHistory;
+    s().receive(measured(12, 15, 100)); // no measured step among these
+    assert.equal(s().gradientHistory, history, 'unchanged when no step carried norms');
+    assert.equal(s().series.length, 14);
+    s().receive(measured(16, 400, 5));
+    assert.equal(s().gradientHistory.length, GRADIENT_HISTORY);
+    assert.equal(s().gradientNorms?.step, 396);
+    assert.equal(s().gradientHistory[0].step, 1, 'the untrained network’s norms stay, to compare with');
+    assert.equal(s().gradientHistory[1].step, 396 - 5 * (GRADIENT_HISTORY - 2));
+    s().begin('sine');
+    assert.equal(s().gradientNorms, null, 'a new run starts without norms');
+    assert.deepEqual(s().gradientHistory, []);
+    assert.equal(s().measuresGradients, false);
+  });
+
+  test('truncated BPTT: epochs end at stepsPerEpoch, not batchesPerEpoch, and a snapshot keeps its chunk', () => {
+    const store = createRunStore();
+    const s = () => store.getState();
+    s().begin('text');
+    s().accepted(RUN);
+    s().receive({ ...started(RUN, 4), chunksPerBatch: 3, stepsPerEpoch: 12 } as HostEvent);
+    s().receive({ type: 'train.steps', runId: RUN, stepsPerSecond: 5, points: [{ ...point(2), chunk: 2, stateGradNorms: [{ delay: 'gru.h', block: 'gru', start: 10, norms: [1, 2] }] }] });
+    s().receive(epoch(1, 0.7));
+    assert.equal(s().epochs.step.at(0), 12);
+    assert.equal(s().gradientNorms?.chunk, 2);
+    assert.equal(s().info?.chunksPerBatch, 3);
+  });
+
+  test('an early-stopped run has ended, with the best epoch it kept', () => {
+    const store = runningStore();
+    store.getState().receive({ type: 'train.ended', runId: RUN, reason: 'early-stopped', message: 'no improvement for 5 epochs', epochs: 14, steps: 56, loss: 0.2, best: { epoch: 9, loss: 0.15, monitor: 'validation' } });
+    const s = store.getState();
+    assert.equal(s.phase, 'ended');
+    assert.equal(s.failure, null);
+    assert.deepEqual(s.end?.best, { epoch: 9, loss: 0.15, monitor: 'validation' });
+  });
+
   test('100 000 points in 1 000 batches: all held in order, arrival times recorded per batch, few buffer copies', () => {
     let clock = 1000;
     const store = createRunStore(() => (clock += 0.5));
@@ -239,5 +321,20 @@ describe('run store', () => {
     assert.equal(arrivals.pointsAfter.at(0), 100);
     assert.equal(arrivals.pointsAfter.at(999), 100_000);
     assert.equal(arrivals.at.at(1) - arrivals.at.at(0), 0.5);
+  });
+});
+
+describe('sameValues', () => {
+  const column = (values: number[]) => {
+    const c = new Float64Column(2);
+    for (const v of values) c.push(v);
+    return c;
+  };
+  test('a metric that repeats the loss row by row is the same; any difference, or another length, is not', () => {
+    assert.equal(sameValues(column([0.5, 0.25, Number.NaN]), column([0.5, 0.25 * (1 + 1e-7), Number.NaN])), true);
+    assert.equal(sameValues(column([0.5, 0.25]), column([0.5, 0.2501])), false);
+    assert.equal(sameValues(column([0.5, Number.NaN]), column([0.5, 0.1])), false);
+    assert.equal(sameValues(column([0.5]), column([0.5, 0.5])), false);
+    assert.equal(sameValues(column([]), column([])), false, 'no rows: nothing to leave out');
   });
 });

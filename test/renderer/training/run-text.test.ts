@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { training } from '../../../renderer/training/strings.ts';
-import { endText, failureText, formatLoss, formatSpeed, type Translate } from '../../../renderer/training/run-text.ts';
+import { bestText, endText, failureText, formatLoss, formatMetric, formatRate, formatSpeed, metricParts, type Translate } from '../../../renderer/training/run-text.ts';
 
 type Tree = { readonly [key: string]: string | Tree };
 
@@ -18,6 +18,30 @@ const translator = (strings: Tree): Translate => (key, values = {}) => {
 };
 
 describe('run text', () => {
+  test('formatRate: three significant digits without trailing zeros; exponent form when tiny', () => {
+    assert.equal(formatRate(0.01), '0.01');
+    assert.equal(formatRate(0.0012345), '0.00123');
+    assert.equal(formatRate(2.5e-5), '2.50e-5');
+    assert.equal(formatRate(Number.NaN), '–');
+  });
+
+  test('metrics: names of several outputs keep their block; accuracy reads in percent', () => {
+    assert.deepEqual(metricParts('accuracy'), { node: null, metric: 'accuracy' });
+    assert.deepEqual(metricParts('decoder.out.accuracy'), { node: 'decoder.out', metric: 'accuracy' });
+    assert.equal(formatMetric('head.accuracy', 0.9234), '92.3 %');
+    assert.equal(formatMetric('perplexity', 3.21), '3.210');
+    assert.equal(formatMetric('mse', Number.NaN), '–');
+  });
+
+  test('bestText names the kept epoch and the loss it was judged by, in both languages', () => {
+    const end = { reason: 'early-stopped' as const, message: '', epochs: 20, steps: 80, loss: 0.3 };
+    const en = translator(training.en);
+    assert.equal(bestText(en, end), null, 'no best epoch, no text');
+    assert.equal(bestText(en, { ...end, best: { epoch: 12, loss: 0.0123456, monitor: 'validation' } }), 'Best epoch: 12 (validation loss 0.01235); the model keeps its weights.');
+    assert.match(bestText(translator(training.zh), { ...end, best: { epoch: 12, loss: 0.5, monitor: 'training' } }) ?? '', /第 12 轮（训练损失 0\.5000）/);
+    assert.equal(endText(en, { ...end, message: 'no improvement for 5 epochs' }), 'Stopped early — no improvement for 5 epochs');
+  });
+
   test('formatLoss', () => {
     assert.equal(formatLoss(0.123456), '0.1235');
     assert.equal(formatLoss(2.5), '2.500');
