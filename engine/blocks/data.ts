@@ -6,7 +6,7 @@ import { BlockIssue, defineBlock } from './types.ts';
 
 const InputParams = z.strictObject({
   /** Which dataset stream this block reads. */
-  stream: z.enum(['x']).default('x'),
+  stream: z.enum(['x', 'decoderInput']).default('x'),
   kind: z.enum(['dense', 'tokens']).default('dense'),
   /** Dense: features per step. Tokens: the vocabulary size. */
   size: z.int().min(1).max(1_000_000).default(1),
@@ -23,7 +23,10 @@ export const input = defineBlock<z.infer<typeof InputParams>>({
   },
   params: InputParams,
   paramHelp: {
-    stream: { en: 'The dataset stream to read (x: the inputs).', zh: '读取的数据流（x：输入）。' },
+    stream: {
+      en: "The dataset stream to read. x: the inputs (an encoder's source). decoderInput: the target shifted right by one step behind a start token, what a decoder reads while training (teacher forcing); greedy decoding feeds it the decoder's own previous prediction instead.",
+      zh: '读取的数据流。x：输入（编码器的源序列）。decoderInput：目标序列右移一步、开头补上起始符，是解码器训练时读取的输入（教师强制）；贪心解码时改为喂入解码器自己上一步的预测。',
+    },
     kind: { en: 'dense: real-valued features; tokens: integer ids into a vocabulary.', zh: 'dense：实数特征；tokens：词表中的整数编号。' },
     size: { en: 'Features per step (dense), or vocabulary size (tokens).', zh: '每步的特征数（dense），或词表大小（tokens）。' },
     sequence: { en: 'A sequence (a value at every step) rather than one vector per example.', zh: '是序列（每个时间步一个值），而不是每个样本一个向量。' },

@@ -1,4 +1,5 @@
 /** Every block kind, in palette order. The palette, inspector, validator and docs all read this. */
+import { attention } from './attention.ts';
 import { bidirectional } from './bidirectional.ts';
 import { embedding, input } from './data.ts';
 import { ctrnn } from './ctrnn.ts';
@@ -10,12 +11,13 @@ import { lstm } from './lstm.ts';
 import { output } from './output.ts';
 import { peepholeLstm } from './peephole-lstm.ts';
 import { add, concat, delay, linear, multiply, relu, sigmoid, tanh } from './primitives.ts';
+import { repeatVector } from './repeat-vector.ts';
 import type { AnyBlock } from './types.ts';
 
 export const BLOCKS: readonly AnyBlock[] = [
   input, embedding,
   elman, jordan, lstm, gru, peepholeLstm, ctrnn, bidirectional,
-  denseBlock, activation, lastStep,
+  denseBlock, activation, lastStep, repeatVector, attention,
   output,
   delay, linear, add, multiply, concat, tanh, sigmoid, relu,
 ];

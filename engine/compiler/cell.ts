@@ -39,13 +39,28 @@ export type CellNode =
   | (Common & { kind: 'lastStep'; input: CellRef })
   /** The value at t = 0: where a backward loop ends. */
   | (Common & { kind: 'firstStep'; input: CellRef })
-  | (Common & { kind: 'meanOverTime'; input: CellRef });
+  | (Common & { kind: 'meanOverTime'; input: CellRef })
+  /** One value per sequence, the same at every step (a vector repeated over time). */
+  | (Common & { kind: 'repeat'; input: CellRef })
+  /**
+   * Every step of a sequence at once, batch-major: a per-step [B, ...] becomes [B, T, ...]. What
+   * attention reads its keys and values from (each query step sees all source steps).
+   */
+  | (Common & { kind: 'allSteps'; input: CellRef });
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A value a block shows without a port (an attention block's weights), for tools that draw it. */
+export interface CellProbe {
+  readonly block: string;
+  readonly name: string;
+  readonly ref: CellRef;
+}
 
 export interface CellGraph {
   readonly nodes: readonly CellNode[];
   readonly batch: number;
+  readonly probes?: readonly CellProbe[];
 }
 
 /** A problem found while building or unrolling the cell graph, pinned to the block it came from. */
@@ -61,9 +76,14 @@ export class CellError extends Error {
 
 export class CellBuilder {
   readonly nodes: CellNode[] = [];
+  readonly probes: CellProbe[] = [];
   block = '';
 
-  constructor(readonly batch: number) {}
+  /** `steps`: the T the cell will be unrolled over, when known (allSteps and repeat need or check it). */
+  constructor(
+    readonly batch: number,
+    readonly steps?: number,
+  ) {}
 
   /** Attributes every node created inside `f` to `block`. */
   forBlock<R>(block: string, f: () => R): R {
@@ -150,6 +170,36 @@ export class CellBuilder {
     return this.push({ kind: 'meanOverTime', input, shape: x.shape, dtype: x.dtype, domain: 'once' });
   }
 
+  /**
+   * A value per sequence repeated at every step (one-to-many). `times` > 0 must equal the steps
+   * the cell is built for; throws CellError ('param-invalid') when it does not.
+   */
+  repeat(input: CellRef, times = 0): CellRef {
+    const x = this.get(input);
+    if (x.domain !== 'once') throw new CellError('repeat needs one value per sequence, not a sequence', this.block);
+    if (times > 0 && this.steps !== undefined && times !== this.steps)
+      throw new CellError(
+        `repeats its input ${times} times, but the graph runs over ${this.steps} steps (the dataset's T, or the chunk of truncated BPTT); set steps to 0 (as many as the graph runs) or to ${this.steps}`,
+        this.block,
+        'param-invalid',
+      );
+    return this.push({ kind: 'repeat', input, shape: x.shape, dtype: x.dtype, domain: 'step' });
+  }
+
+  /** Every step of the sequence `input` ([B, ...] per step) as one value [B, T, ...]. Throws CellError when T is not known. */
+  allSteps(input: CellRef): CellRef {
+    const x = this.stepValue(input, 'reading every step');
+    if (this.steps === undefined) throw new CellError('reading every step of a sequence needs the number of steps, and this cell graph was built without it', this.block);
+    const [batch, ...rest] = x.shape;
+    return this.push({ kind: 'allSteps', input, shape: [batch, this.steps, ...rest], dtype: x.dtype, domain: 'once' });
+  }
+
+  /** Records `ref` as the value `name` of the current block, shown by tools (not a port). */
+  probe(name: string, ref: CellRef): void {
+    this.get(ref);
+    this.probes.push({ block: this.block, name, ref });
+  }
+
   get(ref: CellRef): CellNode {
     const n = this.nodes[ref];
     if (!n) throw new Error(`no cell node ${ref}`);
@@ -158,7 +208,7 @@ export class CellBuilder {
 
   finish(): CellGraph {
     for (const n of this.nodes) if (n.kind === 'delay' && n.input === null) throw new CellError(`delay '${n.name}' has no input`, n.block);
-    return { nodes: [...this.nodes], batch: this.batch };
+    return { nodes: [...this.nodes], batch: this.batch, ...(this.probes.length ? { probes: [...this.probes] } : {}) };
   }
 
   private stepValue(input: CellRef, what: string): CellNode {

@@ -10,6 +10,10 @@
  * from t = T − 1 down to 0: every IR node still carries the step t it computes, so the backward
  * direction's state at t really is the one that has read x_{T−1} … x_t. A loop cannot run both
  * ways (the validator refuses one that would).
+ *
+ * An allSteps node (what attention reads its source from) is computed once, after every step of
+ * its input: it cannot sit on a loop, and a stateful unroll, which sees one step or one chunk at a
+ * time, refuses it.
  */
 import type { IrBuilder } from '../ir/builder.ts';
 import type { NodeId } from '../ir/types.ts';
@@ -31,7 +35,8 @@ export interface UnrollOptions {
   readonly stateful?: boolean;
 }
 
-const dependencies = (n: CellNode): CellRef[] => {
+/** The cell nodes `n` reads (for a delay: its input, which closes a loop, and its start value). */
+export const dependencies = (n: CellNode): CellRef[] => {
   switch (n.kind) {
     case 'op':
       return [...n.inputs];
@@ -40,6 +45,8 @@ const dependencies = (n: CellNode): CellRef[] => {
     case 'lastStep':
     case 'firstStep':
     case 'meanOverTime':
+    case 'repeat':
+    case 'allSteps':
       return [n.input];
     case 'param':
     case 'input':
@@ -136,6 +143,15 @@ export function unrollCell(cell: CellGraph, b: IrBuilder, { steps, stateful = fa
           const sum = steps === 1 ? all[0] : b.emit({ type: 'addN' }, all);
           return b.emit({ type: 'mul' }, [sum, b.emit({ type: 'const', value: 1 / steps }, [])]);
         }
+        case 'repeat':
+          // A node of its own at every step (an identity reshape), so each step of the block shows.
+          return b.emit({ type: 'reshape', shape: n.shape }, [at(n.input, 0)]);
+        case 'allSteps': {
+          const [batch, , ...rest] = n.shape;
+          if (n.shape[1] !== steps) throw new CellError(`reads ${n.shape[1]} steps of its sequence, but the cell is unrolled over ${steps}`, n.block);
+          const rows = Array.from({ length: steps }, (_, s) => b.emit({ type: 'reshape', shape: [batch, 1, ...rest] }, [at(n.input, s)]));
+          return steps === 1 ? rows[0] : b.emit({ type: 'concat', axis: 1 }, rows);
+        }
       }
     });
 
@@ -143,6 +159,9 @@ export function unrollCell(cell: CellGraph, b: IrBuilder, { steps, stateful = fa
     const backward = cell.nodes.find((n) => n.kind === 'delay' && n.direction === 'backward');
     if (backward?.kind === 'delay')
       throw new CellError(`'${backward.block}' reads its sequence backward in time (delay '${backward.name}'), so it cannot run one step at a time`, backward.block, 'time-direction');
+    const whole = cell.nodes.find((n) => n.kind === 'allSteps');
+    if (whole)
+      throw new CellError(`'${whole.block}' reads every step of a sequence at once (attention looks at later steps too), so it cannot run one step at a time`, whole.block, 'time-direction');
   }
 
   for (const component of components(cell)) {
@@ -151,6 +170,13 @@ export function unrollCell(cell: CellGraph, b: IrBuilder, { steps, stateful = fa
       for (const n of nodes) values[n.id][0] = emit(n, 0);
       continue;
     }
+    const whole = nodes.find((n) => n.kind === 'allSteps');
+    if (whole && nodes.length > 1)
+      throw new CellError(
+        `'${whole.block}' reads every step of a sequence that depends, through a delay, on what it outputs: step t would need steps after t; take the block off the loop`,
+        whole.block,
+        'time-direction',
+      );
     // A loop (or a single per-step node): everything at one step before anything at the next,
     // in the direction the loop runs. Within a step, ids are in dependency order.
     if (directionOf(nodes) === 'forward') for (let t = 0; t < steps; t++) for (const n of nodes) values[n.id][t] = emit(n, t);

@@ -14,6 +14,8 @@ import type { Diagnostic } from './diagnostics.ts';
 export interface StreamTypes {
   readonly x?: PortType;
   readonly y?: PortType;
+  /** The targets shifted right behind a start token, which a decoder reads (teacher forcing); only sequence-to-sequence datasets have it. */
+  readonly decoderInput?: PortType;
 }
 
 export interface NodeInfo {
@@ -35,7 +37,7 @@ export interface Analysis {
 }
 
 const describe = (t: PortType): string =>
-  `${t.kind === 'sequence' ? 'a sequence' : 'one vector per example'} of ${t.tokens ? `token ids (vocabulary ${t.size})` : `${t.size} features`}`;
+  `${t.kind === 'sequence' ? 'a sequence' : 'one vector per example'} of ${t.tokens ? `token ids (vocabulary ${t.size})` : `${t.size} feature${t.size === 1 ? '' : 's'}`}`;
 
 export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Analysis {
   const diagnostics: Diagnostic[] = [];
@@ -261,7 +263,18 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
   else if (outputsBlocks.length === 0 && ![...doc.nodes].some((n) => n.type === 'output'))
     report({ code: 'no-output', message: 'the graph has no output block, so there is no loss to train; add an "Output + loss" block' });
   for (const [id, n] of nodes) {
-    if (n.block.type === 'input' && streams.x && n.outputs?.out) mismatch(report, id, 'out', 'reads', n.outputs.out, streams.x, 'x');
+    if (n.block.type === 'input' && streams.x && n.outputs?.out) {
+      const stream = n.params.stream === 'decoderInput' ? 'decoderInput' : 'x';
+      const data = streams[stream];
+      if (data) mismatch(report, id, 'out', 'reads', n.outputs.out, data, stream);
+      else
+        report({
+          code: 'dataset-mismatch',
+          nodeId: id,
+          port: 'out',
+          message: `'${id}' reads the stream '${stream}', which this dataset does not have: only sequence-to-sequence datasets (such as sequence-copy) do; read 'x', or choose such a dataset`,
+        });
+    }
     if (n.block.type === 'output' && streams.y && n.inputs.in) {
       const want = expectedTarget(LossKind.parse(n.params.loss), n.inputs.in);
       mismatch(report, id, 'in', 'needs targets', want, streams.y, 'y');
@@ -283,7 +296,6 @@ function checkPort(block: AnyBlock, portName: string, t: PortType, fix: () => st
   const port = block.inputs.find((p) => p.name === portName)!;
   if (!port.accepts.includes(t.kind)) {
     const upstream = fix();
-    // There is no block that repeats a vector over time, so a vector cannot become a sequence here.
     const hint =
       t.kind === 'vector'
         ? (upstream ?? 'feed it a sequence (the output of a recurrent block with returnSequences true, or an input block with sequence true)')

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 import { addingParams, generateAdding } from './adding.ts';
+import { copyReverseParams, generateCopyReverse } from './copy-reverse.ts';
 import { generateSine, sineParams } from './sine.ts';
+import { generateTagging, taggingParams } from './tagging.ts';
 import { generateText, textParams } from './text.ts';
 import { generateWeatherFood, weatherFoodParams } from './weather-food.ts';
 import { DatasetError, type Dataset, type DatasetContext } from './types.ts';
@@ -74,6 +76,26 @@ export const DATASETS = {
     },
     params: textParams,
     generate: generateText,
+  }),
+  'sequence-copy': defineDataset({
+    type: 'sequence-copy',
+    label: { en: 'Copy or reverse a sequence', zh: '复制或反转序列' },
+    help: {
+      en: 'Random strings of symbols; the target is the same string, copied or reversed. For encoder–decoder networks: x is the source, decoderInput the target one step late behind a start token <s> (teacher forcing), y the target. Reversing is hard without attention and easy with it.',
+      zh: '随机的符号串；目标是同一个串，原样复制或反转。用于编码器–解码器网络：x 是源序列，decoderInput 是在起始符 <s> 之后晚一步的目标序列（教师强制），y 是目标序列。没有注意力时反转很难，有了注意力就很容易。',
+    },
+    params: copyReverseParams,
+    generate: generateCopyReverse,
+  }),
+  tagging: defineDataset({
+    type: 'tagging',
+    label: { en: 'Tagging names in sentences', zh: '句子中的人名标注' },
+    help: {
+      en: 'Sentences of 10 words from a small grammar; the target tags each word PER (part of a person\'s name) or O. Some first words are ambiguous: "teddy" is a name in "teddy roosevelt" and not in "teddy bears", and only the next word tells. A left-to-right network guesses on those words; a bidirectional one can get them right.',
+      zh: '由一个小语法生成的 10 个词的句子；目标是给每个词标注 PER（人名的一部分）或 O。有些开头的词有歧义："teddy" 在 "teddy roosevelt" 中是人名，在 "teddy bears" 中不是，只有下一个词能说明。只从左往右读的网络在这些词上只能猜；双向网络可以全部标对。',
+    },
+    params: taggingParams,
+    generate: generateTagging,
   }),
 } as const;
 
@@ -171,6 +193,10 @@ export function generateDataset(spec: DatasetSpec, ctx: DatasetContext): Dataset
       return DATASETS.adding.generate(spec.params, ctx);
     case 'text':
       return DATASETS.text.generate(spec.params, ctx);
+    case 'sequence-copy':
+      return DATASETS['sequence-copy'].generate(spec.params, ctx);
+    case 'tagging':
+      return DATASETS.tagging.generate(spec.params, ctx);
     default:
       return assertNever(spec);
   }

@@ -1,7 +1,8 @@
 /**
  * What every dataset generator produces: an x stream that input blocks read and a y stream that
- * output and loss blocks compare against. Arrays are flat and example-major (row-major over the
- * shapes below), so one example is one contiguous slice.
+ * output and loss blocks compare against (sequence-to-sequence data adds a decoderInput stream).
+ * Arrays are flat and example-major (row-major over the shapes below), so one example is one
+ * contiguous slice.
  */
 
 /**
@@ -26,6 +27,11 @@ export interface Dataset {
   x: Stream;
   /** What output/loss blocks compare against. */
   y: Stream;
+  /**
+   * Sequence-to-sequence datasets only: y shifted right by one step behind a start token, what a
+   * decoder reads while it trains (teacher forcing). Input blocks with stream 'decoderInput' read it.
+   */
+  decoderInput?: Stream;
   /** id -> symbol for token/class streams (characters, dish names), for sampling and display. */
   vocabulary?: readonly string[];
   /** The loss of a trivial predictor, so users and tests can see whether a model learned anything. */

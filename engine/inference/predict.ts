@@ -74,7 +74,7 @@ export function inputFeeds(graph: GraphDocument, json: unknown): { feeds: Record
       }
       const features = typeof value === 'number' && width === 1 ? [value] : value;
       if (!Array.isArray(features)) throw new InputError(`${at}: expected ${width} features, got ${JSON.stringify(value)}`);
-      if (features.length !== width) throw new InputError(`${at}: has ${features.length} features, expected ${width}`);
+      if (features.length !== width) throw new InputError(`${at}: has ${features.length} feature${features.length === 1 ? '' : 's'}, expected ${width}`);
       features.forEach((v: unknown, f) => {
         if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${at} feature ${f}: ${JSON.stringify(v)} is not a finite number`);
         data[into * width + f] = v;

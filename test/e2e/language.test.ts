@@ -55,7 +55,7 @@ describe('language', () => {
     // Top bar and bottom tabs.
     assert.equal(await byTestId(page, 'menu-file'), '文件');
     assert.equal(await byTestId(page, 'undo'), '撤销');
-    assert.match(await byTestId(page, 'host-status'), /^引擎: 就绪$/);
+    assert.match(await byTestId(page, 'host-status'), /^引擎：就绪$/);
     assert.equal(await byTestId(page, 'tab-training'), '训练');
     assert.equal(await byTestId(page, 'tab-problems'), '问题');
 

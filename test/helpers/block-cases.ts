@@ -287,7 +287,96 @@ function primitiveCases(): BlockCase[] {
   ];
 }
 
-export const BLOCK_CASES: readonly BlockCase[] = [...recurrentCases(), ...layerCases(), ...primitiveCases()];
+/**
+ * One-to-many and sequence to sequence: repeatVector, attention with every score (its weights
+ * are upstream: the query and the source come from layers with weights), and encoder–decoders
+ * whose decoder reads the stream 'decoderInput' (teacher forcing).
+ */
+export function sequenceToSequenceCases(): BlockCase[] {
+  const tokens = (stream: 'x' | 'decoderInput') => ['input', { kind: 'tokens', size: 5, stream }] as const;
+  /** query q (linear 3), source s (elman 3): att(query = q, values = s). */
+  const attend = (params: Record<string, unknown>, loss: Loss, more: { keys?: number; values?: number; weightScale?: number } = {}): Omit<BlockCase, 'name'> => ({
+    block: 'attention',
+    steps: 4,
+    ...(more.weightScale ? { weightScale: more.weightScale } : {}),
+    graph: graph(
+      {
+        x,
+        q: ['linear', { units: 3 }],
+        s: ['elman', { units: more.values ?? 3 }],
+        // A bias on the keys adds q·W·b to every score of a query alike, which the softmax takes
+        // away: its gradient is exactly zero for dot and general scores, so it has none here.
+        ...(more.keys ? { k: ['linear', { units: more.keys, useBias: params.score === 'additive' }] } : {}),
+        att: ['attention', params],
+        o: out(loss),
+      },
+      ['x -> q', 'x -> s', 'q -> att.query', 's -> att.values', ...(more.keys ? ['x -> k', 'k -> att.keys'] : []), 'att -> o'],
+    ),
+  });
+  /** src → embedding → GRU encoder; decoderInput → embedding → GRU decoder started at the encoder's h; `head` on top. */
+  const encoderDecoder = (head: 'plain' | 'attention' | 'input feeding', loss: Loss): GraphDocument => {
+    const common = { src: tokens('x'), se: ['embedding', { dim: 3 }], enc: ['gru', { units: 3 }], prev: tokens('decoderInput'), pe: ['embedding', { dim: 3 }] } as const;
+    const encoder = ['src -> se', 'se -> enc', 'prev -> pe', 'enc.h -> dec.h0'];
+    switch (head) {
+      case 'plain':
+        return graph({ ...common, dec: ['gru', { units: 3 }], d: ['dense', { units: 5 }], o: out(loss) }, [...encoder, 'pe -> dec', 'dec -> d', 'd -> o']);
+      case 'attention':
+        return graph(
+          { ...common, dec: ['gru', { units: 3 }], att: ['attention', { score: 'general' }], j: ['concat'], d: ['dense', { units: 5 }], o: out(loss) },
+          [...encoder, 'pe -> dec', 'dec -> att.query', 'enc -> att.values', 'dec -> j.a', 'att -> j.b', 'j -> d', 'd -> o'],
+        );
+      case 'input feeding':
+        // Bahdanau: the context of step t comes from the decoder's state at t − 1 and is part of its input at t.
+        return graph(
+          { ...common, dec: ['gru', { units: 3 }], back: ['delay', { size: 3 }], att: ['attention', { score: 'additive', units: 4 }], j: ['concat'], d: ['dense', { units: 5 }], o: out(loss) },
+          [...encoder, 'dec -> back', 'back -> att.query', 'enc -> att.values', 'pe -> j.a', 'att -> j.b', 'j -> dec', 'dec -> d', 'd -> o'],
+        );
+    }
+  };
+  return [
+    {
+      name: 'repeatVector: an encoder\'s last state at every step of a decoder',
+      block: 'repeatVector',
+      steps: 4,
+      graph: graph({ x, enc: ['elman', { units: 3, returnSequences: false }], r: ['repeatVector'], dec: ['gru', { units: 3 }], o: out('softmaxCrossEntropy') }, ['x -> enc', 'enc -> r', 'r -> dec', 'dec -> o']),
+    },
+    {
+      name: 'repeatVector with steps = T',
+      block: 'repeatVector',
+      steps: 3,
+      graph: graph({ x, l: ['lastStep'], w: ['dense', { units: 2 }], r: ['repeatVector', { steps: 3 }], o: out('meanSquaredError') }, ['x -> l', 'l -> w', 'w -> r', 'r -> o']),
+    },
+    { name: 'attention dot', ...attend({}, 'meanSquaredError') },
+    { name: 'attention dot, scaled by 1/√d', ...attend({ score: 'dot', scale: true }, 'softmaxCrossEntropy') },
+    { name: 'attention general, keys apart from the values', ...attend({ score: 'general' }, 'binaryCrossEntropy', { keys: 4, values: 2 }) },
+    { name: 'attention general, scaled', ...attend({ score: 'general', scale: true }, 'meanSquaredError', { values: 4 }) },
+    // At ±0.5 the query reaches the loss through tanh and a softmax over few steps with a gradient
+    // of ~1e-4, where finite differences' rounding noise (~1e-10) shows; ±1 lifts it.
+    { name: 'attention additive', ...attend({ score: 'additive', units: 4 }, 'softmaxCrossEntropy', { weightScale: 1 }) },
+    { name: 'attention additive, keys apart from the values', ...attend({ score: 'additive', units: 2 }, 'meanSquaredError', { keys: 2 }) },
+    {
+      name: 'attention with one query per example (attention pooling, many-to-one)',
+      block: 'attention',
+      steps: 4,
+      graph: graph(
+        { x, s: ['gru', { units: 3 }], l: ['lastStep'], q: ['dense', { units: 3 }], att: ['attention', { scale: true }], o: out('softmaxCrossEntropy') },
+        ['x -> s', 'x -> l', 'l -> q', 'q -> att.query', 's -> att.values', 'att -> o'],
+      ),
+    },
+    { name: 'input stream decoderInput: a plain encoder–decoder, teacher forcing', block: 'input', steps: 4, graph: encoderDecoder('plain', 'softmaxCrossEntropy') },
+    { name: 'attention in an encoder–decoder (decoder states query the encoder outputs)', block: 'attention', steps: 4, graph: encoderDecoder('attention', 'softmaxCrossEntropy') },
+    {
+      name: 'attention in an encoder–decoder with input feeding (query from the previous step, on a loop)',
+      block: 'attention',
+      steps: 4,
+      // As above: the query kernel's gradient is ~5e-5 at ±0.5.
+      weightScale: 1,
+      graph: encoderDecoder('input feeding', 'softmaxCrossEntropy'),
+    },
+  ];
+}
+
+export const BLOCK_CASES: readonly BlockCase[] = [...recurrentCases(), ...layerCases(), ...primitiveCases(), ...sequenceToSequenceCases()];
 
 /** Block types in the registry that no case is about (a new block must add its case). */
 export const blocksWithoutCase = (): string[] => BLOCKS.map((b) => b.type).filter((type) => !BLOCK_CASES.some((c) => c.block === type));

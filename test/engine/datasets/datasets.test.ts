@@ -47,12 +47,14 @@ const SMALL: Record<DatasetType, { type: DatasetType; params: Record<string, unk
   sine: { type: 'sine', params: { window: 12, samples: 30, noise: 0.1 } },
   adding: { type: 'adding', params: { length: 9, samples: 50 } },
   text: { type: 'text', params: { file: 'cook-diary.txt', steps: 16, maxSamples: 60 } },
+  'sequence-copy': { type: 'sequence-copy', params: { length: 6, symbols: 5, samples: 40 } },
+  tagging: { type: 'tagging', params: { samples: 40 } },
 };
 const baseDirOf = (type: DatasetType) => (type === 'text' ? templatesData : scratch);
 
 describe('registry', () => {
   test('every entry is keyed by its type and has labels and help in English and Chinese', () => {
-    assert.deepEqual(Object.keys(DATASETS).sort(), ['adding', 'sine', 'text', 'weather-food']);
+    assert.deepEqual(Object.keys(DATASETS).sort(), ['adding', 'sequence-copy', 'sine', 'tagging', 'text', 'weather-food']);
     for (const [key, definition] of Object.entries(DATASETS)) {
       assert.equal(definition.type, key);
       for (const text of [definition.label, definition.help]) {
@@ -121,7 +123,8 @@ describe('every dataset', () => {
         } else {
           assert.ok(stream.data instanceof Int32Array);
           assert.ok(stream.data.every((id) => id >= 0 && id < stream.vocabulary));
-          assert.equal(dataset.vocabulary?.length, stream.vocabulary);
+          // A tagger's vocabulary names its words (x); its tags (y) are TAGS in tagging.ts.
+          if (dataset.type !== 'tagging' || stream === dataset.x) assert.equal(dataset.vocabulary?.length, stream.vocabulary);
         }
       }
       assert.ok(dataset.baseline && Number.isFinite(dataset.baseline.value) && dataset.baseline.description.length > 0);
@@ -365,7 +368,7 @@ describe('bad specs give errors that name the field', () => {
     { name: 'a misspelt param', spec: { type: 'adding', params: { lenght: 10 } }, error: /^dataset\.params\.lenght: unknown parameter \(known: length, samples, seed\)$/ },
     { name: 'too many values', spec: { type: 'adding', params: { length: 1000, samples: 100000 } }, error: /^dataset\.params\.samples: samples × length × 2 features = 200,000,000 values, more than the limit/ },
     { name: 'two problems at once', spec: { type: 'weather-food', params: { steps: 1, samples: 0 } }, error: 'dataset.params.steps: must be ≥ 2; dataset.params.samples: must be ≥ 1' },
-    { name: 'an unknown type', spec: { type: 'mnist' }, error: 'dataset.type: unknown dataset type "mnist" (known: weather-food, sine, adding, text)' },
+    { name: 'an unknown type', spec: { type: 'mnist' }, error: 'dataset.type: unknown dataset type "mnist" (known: weather-food, sine, adding, text, sequence-copy, tagging)' },
     { name: 'no type', spec: { params: {} }, error: /^dataset\.type: required/ },
     { name: 'not an object', spec: 'adding', error: 'dataset: must be an object { type, params }, got the string "adding"' },
     { name: 'params not an object', spec: { type: 'adding', params: [1] }, error: 'dataset.params: must be an object, got an array' },

@@ -145,7 +145,7 @@ describe('graph.compile', () => {
 describe('datasets and templates', () => {
   it('datasets.list: every dataset with both languages and a JSON Schema of its params', async () => {
     const { datasets } = await h.ok('datasets.list', {});
-    assert.deepEqual(datasets.map((d) => d.type).sort(), ['adding', 'sine', 'text', 'weather-food']);
+    assert.deepEqual(datasets.map((d) => d.type).sort(), ['adding', 'sequence-copy', 'sine', 'tagging', 'text', 'weather-food']);
     for (const d of datasets) {
       assert.ok(d.label.en && d.label.zh && d.help.en && d.help.zh);
       assert.equal(d.paramsSchema.type, 'object');

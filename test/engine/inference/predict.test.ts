@@ -61,7 +61,7 @@ describe('predict', () => {
     ['an empty batch', { x: [] }, /the batch is empty/],
     ['an example that is not a list of steps', { x: [7] }, /example 0 should be a list of time steps/],
     ['examples of different lengths', { x: [[[1, 2]], [[1, 2], [3, 4]]] }, /example 1 has 2 steps, example 0 has 1/],
-    ['a wrong feature count', { x: [[[1, 2], [3]]] }, /input 'x' example 0 step 1: has 1 features, expected 2/],
+    ['a wrong feature count', { x: [[[1, 2], [3]]] }, /input 'x' example 0 step 1: has 1 feature, expected 2/],
     ['a value that is not a number', { x: [[[1, 'two']]] }, /example 0 step 0 feature 1: "two" is not a finite number/],
   ];
   for (const [what, input, message] of bad)
