@@ -5,6 +5,7 @@
 import type { Transport } from '../../engine/protocol/client.ts';
 import type { ClientMessage } from '../../engine/protocol/messages.ts';
 import { ENGINE_PORT_MESSAGE } from '../platform/desktop-api.ts';
+import { transportListeners } from './transport-listeners.ts';
 
 /** The part of MessagePort used here (the DOM's, or Node's in tests). */
 export interface PortLike {
@@ -20,39 +21,21 @@ export interface PortTransport extends Transport {
 }
 
 export function messagePortTransport(port: PortLike): PortTransport {
-  const messageListeners: ((raw: unknown) => void)[] = [];
-  const closeListeners: ((reason: string) => void)[] = [];
-  const early: unknown[] = [];
-  let closed: string | null = null;
-
-  port.addEventListener('message', (event) => {
-    if (closed !== null) return;
-    if (messageListeners.length === 0) early.push(event.data);
-    else for (const l of messageListeners) l(event.data);
-  });
+  const listeners = transportListeners();
+  port.addEventListener('message', (event) => listeners.deliver(event.data));
   port.start();
 
   const end = (reason: string) => {
-    if (closed !== null) return;
-    closed = reason;
-    port.close();
-    for (const l of closeListeners.splice(0)) l(reason);
+    if (listeners.end(reason)) port.close();
   };
 
   return {
     send(message: ClientMessage) {
-      if (closed !== null) throw new Error(closed);
+      if (listeners.closedReason !== null) throw new Error(listeners.closedReason);
       port.postMessage(message);
     },
-    onMessage(listener) {
-      messageListeners.push(listener);
-      // Handed over after the caller has finished setting up (its event handlers included).
-      if (early.length > 0) queueMicrotask(() => early.splice(0).forEach((raw) => listener(raw)));
-    },
-    onClose(listener) {
-      if (closed !== null) listener(closed);
-      else closeListeners.push(listener);
-    },
+    onMessage: listeners.onMessage,
+    onClose: listeners.onClose,
     close() {
       end('the connection was closed');
     },

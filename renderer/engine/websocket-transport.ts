@@ -4,6 +4,7 @@
  */
 import type { Transport } from '../../engine/protocol/client.ts';
 import type { ClientMessage } from '../../engine/protocol/messages.ts';
+import { transportListeners } from './transport-listeners.ts';
 
 /** The part of the WebSocket API used here (the browser's, or the `ws` package's in tests). */
 export interface WebSocketLike {
@@ -31,11 +32,7 @@ export function openWebSocketTransport(url: string, create: WebSocketFactory = b
       reject(e instanceof Error ? e : new Error(String(e)));
       return;
     }
-    const messageListeners: ((raw: unknown) => void)[] = [];
-    const closeListeners: ((reason: string) => void)[] = [];
-    /** Messages that came before anyone listened (the host greets with its status at once). */
-    const early: unknown[] = [];
-    let closed: string | null = null;
+    const listeners = transportListeners();
     let opened = false;
 
     const timer = setTimeout(() => {
@@ -46,18 +43,11 @@ export function openWebSocketTransport(url: string, create: WebSocketFactory = b
 
     const transport: Transport = {
       send(message: ClientMessage) {
-        if (closed !== null || socket.readyState !== OPEN) throw new Error(closed ?? 'the connection is not open');
+        if (listeners.closedReason !== null || socket.readyState !== OPEN) throw new Error(listeners.closedReason ?? 'the connection is not open');
         socket.send(JSON.stringify(message));
       },
-      onMessage(listener) {
-        messageListeners.push(listener);
-        // Handed over after the caller has finished setting up (its event handlers included).
-        if (early.length > 0) queueMicrotask(() => early.splice(0).forEach((raw) => listener(raw)));
-      },
-      onClose(listener) {
-        if (closed !== null) listener(closed);
-        else closeListeners.push(listener);
-      },
+      onMessage: listeners.onMessage,
+      onClose: listeners.onClose,
       close() {
         socket.close(1000, 'closed by the app');
       },
@@ -68,10 +58,7 @@ export function openWebSocketTransport(url: string, create: WebSocketFactory = b
       clearTimeout(timer);
       resolve(transport);
     });
-    socket.addEventListener('message', (event) => {
-      if (messageListeners.length === 0) early.push(event.data);
-      else for (const l of messageListeners) l(event.data);
-    });
+    socket.addEventListener('message', (event) => listeners.deliver(event.data));
     socket.addEventListener('error', () => {
       // A 'close' event always follows; the reason is given there.
     });
@@ -81,9 +68,7 @@ export function openWebSocketTransport(url: string, create: WebSocketFactory = b
         reject(new Error(`could not connect to the engine at ${url} (code ${event.code})`));
         return;
       }
-      if (closed !== null) return;
-      closed = event.reason || `the connection closed (code ${event.code})`;
-      for (const l of closeListeners.splice(0)) l(closed);
+      listeners.end(event.reason || `the connection closed (code ${event.code})`);
     });
   });
 }

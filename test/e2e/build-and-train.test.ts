@@ -8,22 +8,7 @@ import assert from 'node:assert/strict';
 import { cpus } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import {
-  assertNoPageErrors,
-  chartState,
-  clickNode,
-  connect,
-  dragBlock,
-  graphOnCanvas,
-  launchBrowser,
-  newGraph,
-  nodeLocator,
-  openApp,
-  screenshot,
-  startServe,
-  typeInto,
-  type Served,
-} from './harness.ts';
+import { assertNoPageErrors, chartState, clickNode, connect, dragBlock, graphOnCanvas, newGraph, nodeLocator, openApp, screenshot, type Served, startSuite, stopSuite, typeInto } from './harness.ts';
 import { drawLatencies, mean, observeLongTasks, percentile, ProbeLog, readLongTasks, readSample, type Sample, tasksDuring } from './streaming-metrics.ts';
 
 /** How long the test watches the run stream before it stops it. */
@@ -35,15 +20,8 @@ const P95_LIMIT_MS = 250;
 let served: Served;
 let browser: Browser;
 
-before(async () => {
-  served = await startServe();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await served?.close();
-});
+before(async () => ({ served, browser } = await startSuite()));
+after(() => stopSuite(served, browser));
 
 const chips = async (page: Page, id: string) => (await graphOnCanvas(page)).nodes.find((n) => n.id === id)?.params ?? [];
 

@@ -6,35 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import {
-  assertNoPageErrors,
-  clickNode,
-  connect,
-  dragBlock,
-  graphOnCanvas,
-  launchBrowser,
-  newGraph,
-  nodeLocator,
-  openApp,
-  screenshot,
-  startServe,
-  toasts,
-  typeInto,
-  type Served,
-} from './harness.ts';
+import { assertNoPageErrors, clickNode, connect, dragBlock, graphOnCanvas, newGraph, nodeLocator, openApp, screenshot, type Served, startSuite, stopSuite, toasts, typeInto } from './harness.ts';
 
 let served: Served;
 let browser: Browser;
 
-before(async () => {
-  served = await startServe();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await served?.close();
-});
+before(async () => ({ served, browser } = await startSuite()));
+after(() => stopSuite(served, browser));
 
 const edgeLabels = async (page: Page) => (await graphOnCanvas(page)).edges.map((e) => e.label);
 

@@ -9,35 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import {
-  assertNoPageErrors,
-  clickNode,
-  dragMouse,
-  eventually,
-  fileMenu,
-  graphOnCanvas,
-  launchBrowser,
-  nodeLocator,
-  openApp,
-  screenshot,
-  settleViewport,
-  startServe,
-  typeInto,
-  type Served,
-} from './harness.ts';
+import { assertNoPageErrors, clickNode, dragMouse, eventually, fileMenu, graphOnCanvas, nodeLocator, openApp, screenshot, type Served, settleViewport, startSuite, stopSuite, typeInto } from './harness.ts';
 
 let served: Served;
 let browser: Browser;
 
-before(async () => {
-  served = await startServe();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await served?.close();
-});
+before(async () => ({ served, browser } = await startSuite()));
+after(() => stopSuite(served, browser));
 
 const GRAPH_NAME = 'Files round trip';
 

@@ -116,6 +116,22 @@ export async function hostPid(served: Served): Promise<number> {
   }
 }
 
+/** One server and one browser for a test file (each test opens its own context). */
+export async function startSuite(): Promise<{ served: Served; browser: Browser }> {
+  const served = await startServe();
+  try {
+    return { served, browser: await launchBrowser() };
+  } catch (e) {
+    await served.close();
+    throw e;
+  }
+}
+
+export async function stopSuite(served: Served | undefined, browser: Browser | undefined): Promise<void> {
+  await browser?.close();
+  await served?.close();
+}
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -5,20 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { assertNoPageErrors, chartState, graphOnCanvas, hostPid, launchBrowser, openApp, screenshot, startServe, typeInto, waitForPoints, type Served } from './harness.ts';
+import { assertNoPageErrors, chartState, graphOnCanvas, hostPid, openApp, screenshot, type Served, startSuite, stopSuite, typeInto, waitForPoints } from './harness.ts';
 
 let served: Served;
 let browser: Browser;
 
-before(async () => {
-  served = await startServe();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await served?.close();
-});
+before(async () => ({ served, browser } = await startSuite()));
+after(() => stopSuite(served, browser));
 
 declare global {
   interface Window {

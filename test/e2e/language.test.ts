@@ -5,20 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { assertNoPageErrors, launchBrowser, openApp, screenshot, startServe, type Served } from './harness.ts';
+import { assertNoPageErrors, openApp, screenshot, type Served, startSuite, stopSuite } from './harness.ts';
 
 let served: Served;
 let browser: Browser;
 
-before(async () => {
-  served = await startServe();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await served?.close();
-});
+before(async () => ({ served, browser } = await startSuite()));
+after(() => stopSuite(served, browser));
 
 /** The text as written (textContent: CSS upper-casing aside). */
 const text = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
