@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { T, units } from './ports.ts';
-import { cellShape, defineCell, initializerHelp, initializerParams, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
+import { cellShape, defineCell, initializerHelp, initializerParams, dropoutHelp, dropoutParam, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
 const shape = {
@@ -19,6 +19,7 @@ const shape = {
   tauInit: z.number().gt(0).max(1e6).default(5),
   returnSequences: z.boolean().default(true),
   layers: layersParam,
+  dropout: dropoutParam,
   ...initializerParams(),
 };
 const tauAboveDt: [(p: { tauInit: number; dt: number }) => boolean, { path: string[]; message: string }] = [
@@ -87,6 +88,7 @@ export const ctrnn = defineBlock<Params>({
     },
     returnSequences: T.returnSequences,
     layers: layersHelp,
+    dropout: dropoutHelp,
     ...initializerHelp(),
   },
   ...stackedBlock(cell),

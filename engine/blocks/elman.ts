@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Activation } from './math.ts';
 import { T, units } from './ports.ts';
-import { cellShape, defineCell, initializerHelp, initializerParams, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
+import { cellShape, defineCell, initializerHelp, initializerParams, dropoutHelp, dropoutParam, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
 const shape = {
@@ -10,6 +10,7 @@ const shape = {
   activation: Activation.default('tanh'),
   returnSequences: z.boolean().default(true),
   layers: layersParam,
+  dropout: dropoutParam,
   ...initializerParams(),
 };
 const Params = z.strictObject(shape);
@@ -43,6 +44,6 @@ export const elman = defineBlock<Params>({
     zh: '简单循环层：上一时间步的隐状态与当前输入一起送回网络。',
   },
   params: Params,
-  paramHelp: { units: T.units, activation: T.activation, returnSequences: T.returnSequences, layers: layersHelp, ...initializerHelp() },
+  paramHelp: { units: T.units, activation: T.activation, returnSequences: T.returnSequences, layers: layersHelp, dropout: dropoutHelp, ...initializerHelp() },
   ...stackedBlock(cell),
 });

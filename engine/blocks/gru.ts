@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { Activation } from './math.ts';
 import { T, units } from './ports.ts';
-import { cellShape, defineCell, initializerHelp, initializerParams, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
+import { cellShape, defineCell, initializerHelp, initializerParams, dropoutHelp, dropoutParam, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
 const shape = {
@@ -19,6 +19,7 @@ const shape = {
   resetAfter: z.boolean().default(true),
   returnSequences: z.boolean().default(true),
   layers: layersParam,
+  dropout: dropoutParam,
   ...initializerParams(),
 };
 const Params = z.strictObject(shape);
@@ -77,6 +78,7 @@ export const gru = defineBlock<Params>({
     },
     returnSequences: T.returnSequences,
     layers: layersHelp,
+    dropout: dropoutHelp,
     ...initializerHelp(),
   },
   ...stackedBlock(cell),

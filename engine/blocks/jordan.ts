@@ -4,12 +4,17 @@
  *   h_t = f(x_t·W + s_t·U + b),   y_t = g(h_t·V + c)
  * With feedback 'preActivation' the value fed back is h_t·V + c, y before its activation g.
  * The defaults (feedback 'output', contextDecay 0) lower to exactly the cell they always did.
+ *
+ * Teacher forcing (training only): the context is fed the previous *target* instead of y_{t−1},
+ *   s_t = α·s_{t−1} + ŷ_{t−1}   (ŷ: the target of the output block downstream, one-hot for class ids)
+ * so no gradient flows back through the context. Evaluation, prediction and sampling feed back
+ * the network's own output as without it.
  */
 import { z } from 'zod';
 import { Activation, CellMath } from './math.ts';
 import { T, units } from './ports.ts';
 import { finish, initializerHelp, initializerParams, inputSize, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
-import { defineBlock } from './types.ts';
+import { BlockIssue, defineBlock } from './types.ts';
 import { dense, inputType } from './ports.ts';
 
 const Params = z.strictObject({
@@ -20,6 +25,7 @@ const Params = z.strictObject({
   returnSequences: z.boolean().default(true),
   feedback: z.enum(['output', 'preActivation']).default('output'),
   contextDecay: z.number().min(0).lt(1).default(0),
+  teacherForcing: z.boolean().default(false),
   ...initializerParams('glorotUniform'),
 });
 
@@ -46,12 +52,18 @@ export const jordan = defineBlock<z.infer<typeof Params>>({
       en: 'Self-loop α of the context units s that carry the fed-back output into the hidden layer: s_t = α·s_{t−1} + y_{t−1}, so older outputs fade by a factor α per step. 0 feeds back only the last output.',
       zh: '上下文单元 s 的自连接系数 α（s 把送回的输出带入隐藏层）：s_t = α·s_{t−1} + y_{t−1}，较早的输出每步按因子 α 衰减。0 表示只送回上一步的输出。',
     },
+    teacherForcing: {
+      en: 'While training, feed back the previous target (from the output block’s target stream, one-hot for classes) instead of the block’s own previous output; when evaluating or predicting it feeds back its own output. Needs feedback output, outputUnits equal to the target’s size, and a target at every step.',
+      zh: '训练时送回上一步的目标值（来自输出模块的目标数据流，类别目标取独热编码），而不是本模块自己上一步的输出；评估或预测时仍送回自己的输出。要求 feedback 为 output、outputUnits 等于目标的维度，并且每个时间步都有目标。',
+    },
     ...initializerHelp('glorotUniform'),
   },
   inputs: recurrentInputs,
   outputs: recurrentOutputs,
   infer: (p, cx) => {
     inputType(cx, 'in');
+    if (p.teacherForcing && p.feedback !== 'output')
+      throw new BlockIssue('param-invalid', "teacher forcing feeds back targets, which are outputs y after their activation: set feedback to 'output'");
     return { out: dense(p.returnSequences ? 'sequence' : 'vector', p.outputUnits) };
   },
   weights: (p, cx) => [
@@ -71,7 +83,13 @@ export const jordan = defineBlock<z.infer<typeof Params>>({
     const h = m.act(p.activation, m.add(m.add(m.matmul(sequenceIn(cx), W), m.matmul(s, U)), b));
     const preActivation = m.add(m.matmul(h, V), c);
     const y = m.act(p.outputActivation, preActivation);
-    const fed = p.feedback === 'output' ? y : preActivation;
+    const own = p.feedback === 'output' ? y : preActivation;
+    const fed = p.teacherForcing
+      ? cx.cell.byMode(
+          () => cx.cell.target(p.outputUnits),
+          () => own,
+        )
+      : own;
     cx.cell.connectDelay(s, p.contextDecay === 0 ? fed : m.add(m.mul(m.constant(p.contextDecay), s), fed));
     return finish(cx, y, p.returnSequences);
   },

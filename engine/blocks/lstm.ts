@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { Activation } from './math.ts';
 import { T, units } from './ports.ts';
-import { cellShape, defineCell, initializerHelp, initializerParams, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
+import { cellShape, defineCell, initializerHelp, initializerParams, dropoutHelp, dropoutParam, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
 const shape = {
@@ -17,6 +17,7 @@ const shape = {
   returnSequences: z.boolean().default(true),
   unitForgetBias: z.boolean().default(true),
   layers: layersParam,
+  dropout: dropoutParam,
   ...initializerParams(),
 };
 const Params = z.strictObject(shape);
@@ -61,6 +62,7 @@ export const lstm = defineBlock<Params>({
     returnSequences: T.returnSequences,
     unitForgetBias: T.unitForgetBias,
     layers: layersHelp,
+    dropout: dropoutHelp,
     ...initializerHelp(),
   },
   ...stackedBlock(cell),

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { Activation } from './math.ts';
 import { T, units } from './ports.ts';
-import { cellShape, defineCell, initializerHelp, initializerParams, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
+import { cellShape, defineCell, initializerHelp, initializerParams, dropoutHelp, dropoutParam, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
 const shape = {
@@ -21,6 +21,7 @@ const shape = {
   returnSequences: z.boolean().default(true),
   unitForgetBias: z.boolean().default(true),
   layers: layersParam,
+  dropout: dropoutParam,
   ...initializerParams(),
   peepholeInitializer: z.enum(['glorotUniform', 'zeros']).default('glorotUniform'),
 };
@@ -73,6 +74,7 @@ export const peepholeLstm = defineBlock<Params>({
     returnSequences: T.returnSequences,
     unitForgetBias: T.unitForgetBias,
     layers: layersHelp,
+    dropout: dropoutHelp,
     ...initializerHelp(),
     peepholeInitializer: {
       en: 'How the peephole weights p_i, p_f, p_o start: glorotUniform (uniform in ±√(3/H), what Keras draws them from by default) or zeros (the block starts as a plain LSTM).',

@@ -140,3 +140,20 @@ function unary(type: 'tanh' | 'sigmoid' | 'relu', label: Text, help: Text): AnyB
 export const tanh = unary('tanh', { en: 'tanh', zh: 'tanh' }, { en: 'Hyperbolic tangent, output in (−1, 1).', zh: '双曲正切，输出在 (−1, 1) 之间。' });
 export const sigmoid = unary('sigmoid', { en: 'sigmoid σ', zh: 'sigmoid σ' }, { en: 'Logistic function, output in (0, 1); used for gates.', zh: '逻辑函数，输出在 (0, 1) 之间；用于门。' });
 export const relu = unary('relu', { en: 'ReLU', zh: 'ReLU' }, { en: 'max(0, x).', zh: 'max(0, x)。' });
+
+export const oneMinus = defineBlock<Record<string, never>>({
+  type: 'oneMinus',
+  category: 'primitive',
+  label: { en: 'One minus (1 − x)', zh: '1 减（1 − x）' },
+  help: {
+    en: '1 − x, elementwise. Turns a gate g in (0, 1) into its complement, as a GRU mixes z·h₋₁ + (1 − z)·h̃.',
+    zh: '逐元素计算 1 − x。把取值在 (0, 1) 之间的门 g 变成它的补，例如 GRU 中的 z·h₋₁ + (1 − z)·h̃。',
+  },
+  params: z.strictObject({}),
+  paramHelp: {},
+  inputs: [anyPort('in', T.in)],
+  outputs: [{ name: 'out', label: T.out }],
+  infer: (_p, cx) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
+  weights: () => [],
+  lower: (_p, cx) => ({ out: new CellMath(cx.cell).oneMinus(connected(cx, 'in')) }),
+});

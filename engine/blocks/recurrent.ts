@@ -12,12 +12,17 @@
  * (`backward_kernel_l1`). A layer k ≥ 1 of a bidirectional block reads both directions of layer
  * k − 1, concatenated (as PyTorch does), so its kernel has 2·units rows.
  *
+ * `dropout` (while training only): layer k ≥ 1 reads its input through inverted dropout, whose
+ * mask is the data input `mask:<node>.l<k>` ([B, in] per step; for a bidirectional block, both
+ * directions of layer k − 1 concatenated share one mask).
+ *
  * Initial and final states: `h0` (and `c0` for LSTM cells) take one vector per example holding
  * the start state of every layer and direction, `h` (and `c`) give the state each one ends with,
  * in PyTorch's h_n order: layer by layer, forward before backward, units features each.
  */
 import { z } from 'zod';
 import type { CellRef, TimeDirection } from '../compiler/cell.ts';
+import { dropoutRate } from './dropout.ts';
 import { CellMath } from './math.ts';
 import { dense, inputType, seqPort, T } from './ports.ts';
 import { BlockIssue, type InferContext, type Initializer, type InputPort, type LowerContext, type OutputPort, type PortType, type Text, type WeightSpec } from './types.ts';
@@ -92,6 +97,14 @@ export const layersHelp: Text = {
   zh: '堆叠的层数（1–8）：第 k 层读取第 k − 1 层的隐状态序列，相当于把这么多个模块串起来；returnSequences 作用于最上面一层。第 0 层的权重沿用单层的名字，第 k ≥ 1 层加后缀 _l<k>（kernel_l1 等）。',
 };
 
+/** The `dropout` param of the stackable recurrent blocks. */
+export const dropoutParam = dropoutRate.default(0);
+
+export const dropoutHelp: Text = {
+  en: 'Dropout between stacked layers, as PyTorch’s dropout argument: while training, each element of every layer’s output except the top one’s is zeroed with this probability (the rest scaled by 1 / (1 − rate)) before the next layer reads it; evaluation and prediction use no dropout. Needs layers ≥ 2 to do anything.',
+  zh: '堆叠层之间的 dropout，与 PyTorch 的 dropout 参数相同：训练时，除最上层外每一层输出的每个元素以此概率被置零（其余元素乘以 1 / (1 − rate)），然后才交给下一层；评估和预测时不做 dropout。layers ≥ 2 时才起作用。',
+};
+
 /** A recurrent state: the hidden state h, and the cell state c of LSTM cells. */
 export type StateName = 'h' | 'c';
 
@@ -113,6 +126,8 @@ export interface StepContext {
 export interface StackParams {
   readonly units: number;
   readonly layers: number;
+  /** Dropout rate on the input of every layer k ≥ 1, while training (absent: none). */
+  readonly dropout?: number;
 }
 
 /** A cell that can be stacked and run in either direction: its states, the weights of one layer, and one step. */
@@ -229,7 +244,8 @@ export function lowerStack<P extends StackParams>(cell: RecurrentCell<P>, p: P, 
   let x = sequenceIn(cx);
   let top: CellRef[] = [];
   for (let layer = 0; layer < p.layers; layer++) {
-    // Between layers is where inter-layer dropout would go (x = dropout(x) for layer ≥ 1); there is none yet.
+    // As PyTorch's dropout argument: every layer's output but the top one's, as the next layer reads it.
+    if (layer > 0) x = cx.cell.dropout(x, p.dropout ?? 0, `${cx.nodeId}.l${layer}`);
     top = lanes.map((lane, l) => {
       const delays = new Map<StateName, CellRef>();
       const states = cell.step(p, {

@@ -3,6 +3,7 @@ import { attention } from './attention.ts';
 import { bidirectional } from './bidirectional.ts';
 import { embedding, input } from './data.ts';
 import { ctrnn } from './ctrnn.ts';
+import { dropout } from './dropout.ts';
 import { elman } from './elman.ts';
 import { gru } from './gru.ts';
 import { jordan } from './jordan.ts';
@@ -10,16 +11,16 @@ import { activation, denseBlock, lastStep } from './layers.ts';
 import { lstm } from './lstm.ts';
 import { output } from './output.ts';
 import { peepholeLstm } from './peephole-lstm.ts';
-import { add, concat, delay, linear, multiply, relu, sigmoid, tanh } from './primitives.ts';
+import { add, concat, delay, linear, multiply, oneMinus, relu, sigmoid, tanh } from './primitives.ts';
 import { repeatVector } from './repeat-vector.ts';
 import type { AnyBlock } from './types.ts';
 
 export const BLOCKS: readonly AnyBlock[] = [
   input, embedding,
   elman, jordan, lstm, gru, peepholeLstm, ctrnn, bidirectional,
-  denseBlock, activation, lastStep, repeatVector, attention,
+  denseBlock, activation, dropout, lastStep, repeatVector, attention,
   output,
-  delay, linear, add, multiply, concat, tanh, sigmoid, relu,
+  delay, linear, add, multiply, concat, tanh, sigmoid, relu, oneMinus,
 ];
 
 const byType = new Map(BLOCKS.map((b) => [b.type, b]));

@@ -57,10 +57,21 @@ export interface CellProbe {
   readonly ref: CellRef;
 }
 
+/**
+ * A dropout mask the trainer feeds: data input `name` (per step [B, F] or once [B, F]) holding
+ * m / (1 − rate), m ~ Bernoulli(1 − rate). The IR only multiplies by it, so it stays deterministic.
+ */
+export interface CellMask {
+  readonly name: string;
+  readonly rate: number;
+}
+
 export interface CellGraph {
   readonly nodes: readonly CellNode[];
   readonly batch: number;
   readonly probes?: readonly CellProbe[];
+  /** Dropout masks, only in a cell lowered for training. */
+  readonly masks?: readonly CellMask[];
 }
 
 /** A problem found while building or unrolling the cell graph, pinned to the block it came from. */
@@ -77,12 +88,24 @@ export class CellError extends Error {
 export class CellBuilder {
   readonly nodes: CellNode[] = [];
   readonly probes: CellProbe[] = [];
+  readonly masks: CellMask[] = [];
+  /** Whether some block lowered differently for training than for evaluation (dropout, teacher forcing). */
+  modal = false;
+  /**
+   * Set by the compiler: the target, at every step, of the one output block that `block`'s output
+   * reaches ([B, size]; class ids one-hot). Throws CellError when there is none to use.
+   */
+  targets?: (block: string, size: number) => CellRef;
   block = '';
 
-  /** `steps`: the T the cell will be unrolled over, when known (allSteps and repeat need or check it). */
+  /**
+   * `steps`: the T the cell will be unrolled over, when known (allSteps and repeat need or check it).
+   * `training`: lowered for the train step (dropout multiplies by masks); otherwise for evaluation.
+   */
   constructor(
     readonly batch: number,
     readonly steps?: number,
+    readonly training = false,
   ) {}
 
   /** Attributes every node created inside `f` to `block`. */
@@ -194,6 +217,42 @@ export class CellBuilder {
     return this.push({ kind: 'allSteps', input, shape: [batch, this.steps, ...rest], dtype: x.dtype, domain: 'once' });
   }
 
+  /**
+   * Inverted dropout of `input` ([B, F], per step or once): in a training cell x ⊙ mask, where the
+   * data input `mask:<name>` of the same shape holds m / (1 − rate), fed fresh every step by the
+   * trainer; in an evaluation cell, or with rate 0, `input` itself (no node at all).
+   */
+  dropout(input: CellRef, rate: number, name: string): CellRef {
+    if (!(rate >= 0 && rate < 1)) throw new CellError(`dropout rate must be in [0, 1), got ${rate}`, this.block, 'param-invalid');
+    if (rate === 0) return input;
+    return this.byMode(
+      () => this.masked(input, name, rate),
+      () => input,
+    );
+  }
+
+  /** The per-step target that `this.block`'s output learns, [B, size] (what teacher forcing feeds back). Throws CellError when there is none. */
+  target(size: number): CellRef {
+    if (!this.targets) throw new CellError('teacher forcing needs the targets of an output block, and this cell graph is built without them', this.block, 'param-invalid');
+    return this.targets(this.block, size);
+  }
+
+  /** `train()` in a cell lowered for training, `evaluate()` otherwise; either way the two cells now differ. */
+  byMode<R>(train: () => R, evaluate: () => R): R {
+    this.modal = true;
+    return this.training ? train() : evaluate();
+  }
+
+  private masked(input: CellRef, name: string, rate: number): CellRef {
+    const x = this.get(input);
+    if (x.dtype !== 'float32') throw new CellError('dropout needs real features, not token ids', this.block);
+    const maskName = `mask:${name}`;
+    if (this.masks.some((m) => m.name === maskName)) throw new Error(`internal: dropout mask '${maskName}' made twice`);
+    this.masks.push({ name: maskName, rate });
+    const mask = this.input(maskName, x.shape, 'float32', x.domain === 'step');
+    return this.op({ type: 'mul' }, [input, mask]);
+  }
+
   /** Records `ref` as the value `name` of the current block, shown by tools (not a port). */
   probe(name: string, ref: CellRef): void {
     this.get(ref);
@@ -208,7 +267,12 @@ export class CellBuilder {
 
   finish(): CellGraph {
     for (const n of this.nodes) if (n.kind === 'delay' && n.input === null) throw new CellError(`delay '${n.name}' has no input`, n.block);
-    return { nodes: [...this.nodes], batch: this.batch, ...(this.probes.length ? { probes: [...this.probes] } : {}) };
+    return {
+      nodes: [...this.nodes],
+      batch: this.batch,
+      ...(this.probes.length ? { probes: [...this.probes] } : {}),
+      ...(this.masks.length ? { masks: [...this.masks] } : {}),
+    };
   }
 
   private stepValue(input: CellRef, what: string): CellNode {

@@ -63,12 +63,30 @@ export interface Compiled {
   readonly train: IrGraph;
   /** Delay names, when stateful (the state a generator carries from step to step). */
   readonly states: readonly { name: string; shape: Shape }[];
+  /**
+   * Dropout masks the train IR reads ('mask:<name>', time-major [T, B, F] per step or [B, F]),
+   * each to be fed m / (1 − rate) with m ~ Bernoulli(1 − rate) fresh every step. The forward IR
+   * reads none: evaluation, prediction and sampling are dropout-free.
+   */
+  readonly masks: readonly (DataInput & { readonly rate: number })[];
 }
 
-/** Lowers every block to the cell graph. Throws CompileError when the analysis found errors. */
-export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: number, steps?: number): { cell: CellGraph; losses: CellRef[]; predictions: Map<string, CellRef> } {
+export interface Lowered {
+  readonly cell: CellGraph;
+  readonly losses: CellRef[];
+  readonly predictions: Map<string, CellRef>;
+  /** Some block lowers differently for training (dropout, teacher forcing): the other mode's cell is not this one. */
+  readonly modal: boolean;
+}
+
+/**
+ * Lowers every block to the cell graph, for the train step (`training`) or for evaluation.
+ * Throws CompileError when the analysis found errors.
+ */
+export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: number, steps?: number, training = false): Lowered {
   if (hasErrors(analysis.diagnostics)) throw new CompileError(analysis.diagnostics);
-  const cell = new CellBuilder(batch, steps);
+  const cell = new CellBuilder(batch, steps, training);
+  cell.targets = (block, size) => targetOf(doc, analysis, cell, block, size);
   const made = new Map<string, Readonly<Record<string, CellRef>>>();
   const edgesInto = (id: string) => doc.edges.filter((e) => e.target === id);
   const losses: CellRef[] = [];
@@ -102,10 +120,44 @@ export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: numbe
       if (source === undefined || delay === undefined) throw new CellError(`edge '${e.id}' into a delay could not be connected`, e.target);
       cell.connectDelay(delay, source);
     }
-    return { cell: cell.finish(), losses, predictions };
+    return { cell: cell.finish(), losses, predictions, modal: cell.modal };
   } catch (e) {
     throw asCompileError(e);
   }
+}
+
+/**
+ * The target stream, per step, of the one output block downstream of `block` ([B, size] float32;
+ * class ids one-hot). Throws CellError ('param-invalid') when no output block or several are
+ * downstream, or its target is not one per step of `size` features or classes.
+ */
+function targetOf(doc: GraphDocument, analysis: Analysis, cell: CellBuilder, block: string, size: number): CellRef {
+  const seen = new Set([block]);
+  const queue = [block];
+  const outputs: string[] = [];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    for (const e of doc.edges)
+      if (e.source === id && !seen.has(e.target)) {
+        seen.add(e.target);
+        if (analysis.nodes.get(e.target)?.block.type === 'output') outputs.push(e.target);
+        else queue.push(e.target);
+      }
+  }
+  if (outputs.length !== 1)
+    throw new CellError(
+      `teacher forcing feeds back the target of the output block this block leads to, and ${outputs.length === 0 ? 'it leads to none' : `it leads to ${outputs.length} (${outputs.map((o) => `'${o}'`).join(', ')})`}`,
+      block,
+      'param-invalid',
+    );
+  const info = analysis.nodes.get(outputs[0])!;
+  const type = info.inputs.in;
+  const stream = String(info.params.target);
+  if (type?.kind !== 'sequence') throw new CellError(`teacher forcing needs a target at every step, and output block '${outputs[0]}' has one per sequence`, block, 'param-invalid');
+  if (type.size !== size)
+    throw new CellError(`teacher forcing feeds back output block '${outputs[0]}'s target of ${type.size} features or classes, in place of this block's output of ${size}: make them equal`, block, 'param-invalid');
+  if (info.params.loss === 'softmaxCrossEntropy') return cell.op({ type: 'oneHot', depth: size }, [cell.input(stream, [cell.batch], 'int32', true)]);
+  return cell.input(stream, [cell.batch, size], 'float32', true);
 }
 
 const asCompileError = (e: unknown): unknown =>
@@ -120,9 +172,52 @@ export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled
   const { steps, batch, stateful = false } = opts;
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch size must be a positive integer, got ${batch}`);
   const analysis = analyzeGraph(doc, opts.streams);
-  const { cell, losses, predictions } = lowerToCell(doc, analysis, batch, steps);
+  const trained = lowerToCell(doc, analysis, batch, steps, true);
+  // Dropout and teacher forcing exist only in the train step: the forward IR comes from a cell
+  // lowered for evaluation, which has neither (and is the same cell when no block cares).
+  const evaluated = trained.modal ? lowerToCell(doc, analysis, batch, steps, false) : trained;
 
   const b = new IrBuilder();
+  const fwd = unrollOutputs(evaluated, b, steps, stateful);
+  const forward = prune(b.finish(fwd.outputs));
+  verifyIr(forward);
+  const { cell } = evaluated;
+  const states = stateful ? [...fwd.unrolled.finalStates.keys()].map((name) => ({ name, shape: cell.nodes.find((n) => n.kind === 'delay' && n.name === name)!.shape })) : [];
+
+  const weights: WeightInfo[] = analysis.order.flatMap((id) =>
+    analysis.nodes.get(id)!.weights.map((w) => ({ param: `${id}.${w.name}`, node: id, name: w.name, shape: w.shape, init: w.init, units: w.units, gain: w.gain, value: w.value })),
+  );
+  let train = forward;
+  if (fwd.outputs.loss !== undefined) {
+    const tb = trained.modal ? new IrBuilder() : b;
+    const { outputs, unrolled } = trained.modal ? unrollOutputs(trained, tb, steps, stateful) : fwd;
+    const paramIds = weights.map((w) => tb.param(w.param, w.shape));
+    // h_t of each delay is the IR node its input computes at step t; asking AD for its gradient
+    // too returns the backward node that holds ∂loss/∂h_t.
+    const carried = opts.stateGradients
+      ? trained.cell.nodes.flatMap((n) => (n.kind === 'delay' && n.input !== null ? [{ name: n.name, block: n.block, at: Array.from({ length: steps }, (_, t) => unrolled.at(n.input!, t)) }] : []))
+      : [];
+    const grads = differentiate(tb, outputs.loss, [...paramIds, ...carried.flatMap((d) => d.at)]);
+    tb.phase = 'backward';
+    const stateGrads = Object.fromEntries(
+      carried.map((d, i) => {
+        const rows = grads.slice(paramIds.length + i * steps, paramIds.length + (i + 1) * steps);
+        return [`gradState:${d.name}`, tb.at({ block: d.block, t: null }, () => tb.emit({ type: 'stack' }, rows))];
+      }),
+    );
+    tb.phase = 'forward';
+    train = prune(tb.finish({ ...outputs, ...Object.fromEntries(weights.map((w, i) => [`grad:${w.param}`, grads[i]])), ...stateGrads }));
+    verifyIr(train);
+  }
+
+  const inputs: DataInput[] = train.nodes.flatMap((n) => (n.op.type === 'input' ? [{ name: n.op.name, shape: n.shape, dtype: n.dtype }] : []));
+  const rates = new Map((trained.cell.masks ?? []).map((m) => [m.name, m.rate]));
+  const masks = inputs.flatMap((i) => (rates.has(i.name) ? [{ ...i, rate: rates.get(i.name)! }] : []));
+  return { steps, batch, analysis, cell, weights, inputs, forward, train, states, masks };
+}
+
+/** Unrolls `lowered` into `b`: the loss (the sum of every output block's), 'out:<node>' predictions and, when stateful, 'final:<delay>'. */
+function unrollOutputs({ cell, losses, predictions }: Lowered, b: IrBuilder, steps: number, stateful: boolean): { outputs: Record<string, NodeId>; unrolled: Unrolled } {
   let unrolled: Unrolled;
   try {
     unrolled = unrollCell(cell, b, { steps, stateful });
@@ -141,38 +236,8 @@ export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled
         ? b.at({ block: id, t: null }, () => b.emit({ type: 'stack' }, Array.from({ length: steps }, (_, t) => unrolled.at(ref, t))))
         : unrolled.at(ref, 0);
   }
-  const states = stateful ? [...unrolled.finalStates.keys()].map((name) => ({ name, shape: cell.nodes.find((n) => n.kind === 'delay' && n.name === name)!.shape })) : [];
   if (stateful) for (const [name, id] of unrolled.finalStates) outputs[`final:${name}`] = id;
-
-  const forward = prune(b.finish(outputs));
-  verifyIr(forward);
-
-  const weights: WeightInfo[] = analysis.order.flatMap((id) =>
-    analysis.nodes.get(id)!.weights.map((w) => ({ param: `${id}.${w.name}`, node: id, name: w.name, shape: w.shape, init: w.init, units: w.units, gain: w.gain, value: w.value })),
-  );
-  let train = forward;
-  if (outputs.loss !== undefined) {
-    const paramIds = weights.map((w) => b.param(w.param, w.shape));
-    // h_t of each delay is the IR node its input computes at step t; asking AD for its gradient
-    // too returns the backward node that holds ∂loss/∂h_t.
-    const carried = opts.stateGradients
-      ? cell.nodes.flatMap((n) => (n.kind === 'delay' && n.input !== null ? [{ name: n.name, block: n.block, at: Array.from({ length: steps }, (_, t) => unrolled.at(n.input!, t)) }] : []))
-      : [];
-    const grads = differentiate(b, outputs.loss, [...paramIds, ...carried.flatMap((d) => d.at)]);
-    b.phase = 'backward';
-    const stateGrads = Object.fromEntries(
-      carried.map((d, i) => {
-        const rows = grads.slice(paramIds.length + i * steps, paramIds.length + (i + 1) * steps);
-        return [`gradState:${d.name}`, b.at({ block: d.block, t: null }, () => b.emit({ type: 'stack' }, rows))];
-      }),
-    );
-    b.phase = 'forward';
-    train = prune(b.finish({ ...outputs, ...Object.fromEntries(weights.map((w, i) => [`grad:${w.param}`, grads[i]])), ...stateGrads }));
-    verifyIr(train);
-  }
-
-  const inputs: DataInput[] = train.nodes.flatMap((n) => (n.op.type === 'input' ? [{ name: n.op.name, shape: n.shape, dtype: n.dtype }] : []));
-  return { steps, batch, analysis, cell, weights, inputs, forward, train, states };
+  return { outputs, unrolled };
 }
 
 /** Diagnostics only, for `validate` and the editor. */

@@ -12,6 +12,7 @@ import { type Compiled, compileGraph } from '../compiler/compile.ts';
 import type { Dataset } from '../datasets/types.ts';
 import type { Executor, Feed, Output } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
+import type { Random } from '../datasets/random.ts';
 import type { Weights } from '../model/init.ts';
 import { batchFeed, streamTypes, type TimeWindow } from './batches.ts';
 import { graphKey } from './graph-key.ts';
@@ -26,6 +27,11 @@ export interface RunSpec {
   readonly states?: ReadonlyMap<string, Float32Array>;
   /** Also return 'gradState:<delay>' (train pass only). */
   readonly stateGradients?: boolean;
+  /**
+   * Where a train pass draws its dropout masks from (fresh ones each run); required when the
+   * graph has dropout. A forward pass has no dropout and ignores it.
+   */
+  readonly dropout?: Random;
 }
 
 export interface RunResult {
@@ -74,9 +80,22 @@ export class StepRunner {
       if (!state) throw new Error(`internal: no state for delay '${s.name}'`);
       feeds[`state:${s.name}`] = { shape: s.shape, data: state };
     }
+    if (spec.pass === 'train') for (const m of c.masks) feeds[m.name] = dropoutMask(m.shape, m.rate, spec.dropout, m.name);
     // The plain train step keeps the key it always had.
     const variant = `${spec.pass}${stateful ? '+state' : ''}${stateGradients ? '+gradState' : ''}`;
     const outputs = await this.executor.run(`${variant}:${this.key}:T${window.length}:B${b}`, spec.pass === 'train' ? c.train : c.forward, feeds);
     return { compiled: c, outputs, y };
   }
+}
+
+/**
+ * An inverted-dropout mask of `shape`: each element independently 0 with probability `rate`, else
+ * 1 / (1 − rate), drawn in order from `rng`. Throws when there is no generator to draw from.
+ */
+export function dropoutMask(shape: readonly number[], rate: number, rng: Random | undefined, name = 'mask'): Feed {
+  if (!rng) throw new Error(`internal: the train step needs a random source for dropout '${name}'`);
+  const keep = Math.fround(1 / (1 - rate));
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < data.length; i++) data[i] = rng.uniform() < rate ? 0 : keep;
+  return { shape: [...shape], data };
 }

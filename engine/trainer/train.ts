@@ -9,6 +9,9 @@
  * gradient stops at its first step. With a target per step, every chunk is an optimizer step; with
  * one target per sequence, only the last chunk has a loss to learn from, so the earlier ones run
  * forward to carry the state and the last one takes the step.
+ *
+ * Dropout acts in the train steps only, with masks drawn fresh for every step from a generator
+ * seeded by settings.seed; validation (and the forward-only chunks above) run without it.
  */
 import type { WeightInfo } from '../compiler/compile.ts';
 import { CompileError } from '../compiler/diagnostics.ts';
@@ -202,6 +205,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const weights = o.weights ? new Map([...o.weights].map(([k, v]) => [k, Float32Array.from(v)])) : initWeights(weightInfo, settings.seed);
   const optimizer = createOptimizer(settings.optimizer);
   const shuffler = new Random(settings.seed ^ 0x5eed);
+  // Dropout masks: a stream of their own, so dropout does not change the batch order.
+  const dropout = new Random(settings.seed ^ 0xd2097);
   const order = [...split.train];
   const batchesPerEpoch = Math.ceil(order.length / batchSize);
   const heads: Head[] = headsOf(first.analysis);
@@ -282,7 +287,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
           continue;
         }
         const wantNorms = normsEvery > 0 && step % normsEvery === 0;
-        const { outputs, y } = await runner.run({ pass: 'train', rows, window: chunk, states, stateGradients: wantNorms }, weights);
+        const { outputs, y } = await runner.run({ pass: 'train', rows, window: chunk, states, stateGradients: wantNorms, dropout }, weights);
         const loss = outputs.loss.data[0];
         const grads = new Map(weightInfo.map((w) => [w.param, outputs[`grad:${w.param}`].data]));
         const norm = globalNorm(grads);

@@ -2,7 +2,9 @@
  * The right-hand panel. With one block selected: its label, help, params, inferred types and
  * problems. With a connection: what it carries. With nothing: the graph's name and description.
  */
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { expandNode, OPENABLE_BLOCKS } from '../../engine/blocks/expand.ts';
 import { getBlock } from '../../engine/blocks/registry.ts';
 import type { GraphNode } from '../../engine/graph/schema.ts';
 import { shallowEqual, useDocument, useDocumentStore } from '../store/context.tsx';
@@ -99,10 +101,31 @@ function NodeInspector({ node }: { node: GraphNode }) {
         <h3>{t('inspector.problems')}</h3>
         {diagnostics.length === 0 ? <p className="muted">{t('inspector.noProblems')}</p> : <DiagnosticList diagnostics={diagnostics} />}
       </section>
+      {OPENABLE_BLOCKS.has(node.type) && <OpenButton nodeId={node.id} />}
       <Button variant="danger" size="sm" onClick={() => store.getState().removeNodes([node.id])}>
         {t('inspector.remove')}
       </Button>
     </div>
+  );
+}
+
+/** "Open as primitives": enabled when the block's params and connections can be expressed by primitives, else why not. */
+function OpenButton({ nodeId }: { nodeId: string }) {
+  const { t } = useTranslation('editor');
+  const store = useDocumentStore();
+  const doc = useDocument((s) => s.doc);
+  const check = useMemo(() => expandNode(doc, nodeId), [doc, nodeId]);
+  return (
+    <section className="inspector-section">
+      <Button size="sm" data-testid="expand-node" disabled={!check.ok} title={t('inspector.openTitle')} onClick={() => store.getState().expandNode(nodeId)}>
+        {t('inspector.open')}
+      </Button>
+      {!check.ok && (
+        <p className="muted" data-testid="expand-node-reason">
+          {t('inspector.cannotOpen', { reason: check.reason })}
+        </p>
+      )}
+    </section>
   );
 }
 

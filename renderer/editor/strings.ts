@@ -81,6 +81,9 @@ const en = {
     carries: 'Carries',
     unknownBlock: 'The engine does not know the block type “{{type}}”, so its parameters cannot be edited. Delete it or replace it with a known block.',
     selectHint: 'Select a block to see its settings.',
+    open: 'Open as primitives',
+    openTitle: 'Replace this block with the cell it is made of (linear, add, multiply, gates, delays), wired as you would wire it by hand. Undo puts the block back.',
+    cannotOpen: 'Cannot open as primitives: {{reason}}',
   },
   problems: {
     empty: 'No problems found.',
@@ -200,6 +203,9 @@ const zh: Strings = {
     carries: '传递',
     unknownBlock: '引擎不认识模块类型“{{type}}”，因此无法编辑它的参数。请删除它，或换成已知的模块。',
     selectHint: '选中一个模块即可查看它的设置。',
+    open: '展开为基本单元',
+    openTitle: '用构成这个模块的单元（线性变换、相加、相乘、门和延迟）替换它，连线方式与手工搭建时相同。撤销即可恢复原模块。',
+    cannotOpen: '无法展开为基本单元：{{reason}}',
   },
   problems: {
     empty: '没有发现问题。',

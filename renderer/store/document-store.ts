@@ -6,6 +6,7 @@
  */
 import { applyPatches, type Draft, enablePatches, produce, produceWithPatches } from 'immer';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { expandNode, type WeightPiece } from '../../engine/blocks/expand.ts';
 import { getBlock } from '../../engine/blocks/registry.ts';
 import type { GraphDocument } from '../../engine/graph/schema.ts';
 import type { Diagnostic } from '../../engine/protocol/messages.ts';
@@ -19,6 +20,9 @@ enablePatches();
 export type XY = { x: number; y: number };
 
 export type ConnectResult = { ok: true; edgeId: string } | { ok: false; reason: string; code: string };
+
+/** What opening a block gave: its new nodes and where each of their weights comes from in the block's. */
+export type ExpandResult = { ok: true; nodes: readonly string[]; weights: readonly WeightPiece[] } | { ok: false; reason: string };
 
 export interface Selection {
   readonly nodes: string[];
@@ -50,6 +54,8 @@ export interface DocumentState {
   moveNodes(positions: Record<string, XY>, phase: 'drag' | 'end'): void;
   setParams(nodeId: string, params: Record<string, unknown>): void;
   setLabel(nodeId: string, label: string | undefined): void;
+  /** Replaces a macro block by its cell of primitive blocks, as one undo step; selects the new nodes. */
+  expandNode(nodeId: string): ExpandResult;
   setName(name: string): void;
   setDescription(description: string | undefined): void;
   setDataset(spec: GraphDocument['dataset']): void;
@@ -236,6 +242,18 @@ export function createDocumentStore(initial: GraphDocument = emptyDocument(), op
           if (text === undefined) delete node.label;
           else node.label = text;
         }, `label:${nodeId}`);
+      },
+
+      expandNode(nodeId) {
+        settleDrag();
+        const opened = expandNode(get().doc, nodeId);
+        if (!opened.ok) return opened;
+        commit((d) => {
+          d.nodes = structuredClone(opened.doc.nodes);
+          d.edges = structuredClone(opened.doc.edges);
+        });
+        set({ selection: within(get().doc, { nodes: [...opened.nodes], edges: [] }) });
+        return { ok: true, nodes: opened.nodes, weights: opened.weights };
       },
 
       setName(name) {

@@ -224,6 +224,10 @@ function layerCases(): BlockCase[] {
       ),
     },
     { name: 'dense on a sequence', ...around('dense', { units: 3 }, 'softmaxCrossEntropy', 3) },
+    { name: 'jordan with teacher forcing (class targets fed back one-hot)', ...around('jordan', { units: 4, outputUnits: 3, teacherForcing: true }, 'softmaxCrossEntropy', 4) },
+    { name: 'dropout after a linear map (a fixed mask)', ...afterLinear('dropout', { rate: 0.5 }, 3, 'meanSquaredError') },
+    { name: 'lstm of 3 layers with dropout between them (fixed masks)', weightScale: 1, ...around('lstm', { units: 3, layers: 3, dropout: 0.3 }, 'softmaxCrossEntropy', 4) },
+    { name: 'bidirectional gru of 2 layers with dropout between them (fixed masks)', ...around('bidirectional', { cell: { type: 'gru', units: 2, layers: 2, dropout: 0.4 } }, 'binaryCrossEntropy', 3) },
     { name: 'dense without bias', ...around('dense', { units: 2, useBias: false }, 'meanSquaredError', 3) },
     {
       name: 'dense on a vector (after lastStep)',
@@ -284,6 +288,7 @@ function primitiveCases(): BlockCase[] {
     { name: 'tanh', ...afterLinear('tanh', {}, 3, 'meanSquaredError') },
     { name: 'sigmoid', ...afterLinear('sigmoid', {}, 3, 'binaryCrossEntropy') },
     { name: 'relu', ...afterLinear('relu', {}, 3, 'softmaxCrossEntropy') },
+    { name: 'oneMinus', ...afterLinear('oneMinus', {}, 3, 'meanSquaredError') },
   ];
 }
 
@@ -429,5 +434,6 @@ function dataFor(c: Compiled, i: DataInput, rng: () => number): Tensor64 {
     }
   }
   if (i.name.startsWith('state:')) return randomTensor(i.shape, rng, 0.5);
+  if (i.name.startsWith('mask:')) return tensor(i.shape, Array.from({ length: sizeOf(i.shape) }, () => (rng() < 0.5 ? 0 : 2))); // a fixed dropout mask, rate 0.5
   throw new Error(`feedsFor: no block reads data input '${i.name}'`);
 }
