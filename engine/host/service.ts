@@ -91,6 +91,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
 
     predict: ({ runId, input }) => runs.predict(runId, input),
     sample: ({ runId, ...o }) => runs.sample(runId, o),
+    decode: ({ runId, ...o }) => runs.decode(runId, o),
     'model.export': ({ runId }) => runs.exportModel(runId),
 
     'templates.list': async () => ({ templates: await templates.list() }),

@@ -1,16 +1,18 @@
 /**
  * What can be done with the weights of a finished run: predict on new inputs, sample text from a
- * character model, and export a model file.
+ * character model, decode with an encoder–decoder, and export a model file.
  */
 import type { WeightInfo } from '../compiler/compile.ts';
 import { CompileError } from '../compiler/diagnostics.ts';
+import { DECODER_STREAM } from '../compiler/encoder-decoder.ts';
 import type { DatasetSpec, GraphDocument } from '../graph/schema.ts';
 import type { Executor } from '../executors/index.ts';
+import { greedyDecode } from '../inference/decode.ts';
 import { InputError, predict } from '../inference/predict.ts';
 import { sample } from '../inference/sample.ts';
 import { ModelWriteError, writeModel } from '../model/file.ts';
 import type { Weights } from '../model/init.ts';
-import type { Result } from '../protocol/messages.ts';
+import type { Params, Result } from '../protocol/messages.ts';
 import type { TrainResult } from '../trainer/train.ts';
 import { RequestError } from './errors.ts';
 
@@ -49,6 +51,47 @@ export function sampleWith(run: TrainedRun, o: { length: number; temperature: nu
   const vocabulary = run.vocabulary;
   if (!vocabulary) throw new RequestError('bad-message', `run '${run.runId}' was not trained on text, so there is no vocabulary to sample from`);
   return userInput(async () => ({ text: await sample(run.graph, run.weights, vocabulary, o, executor) }));
+}
+
+/** The token every decoder starts from (sequence-copy's id 0). */
+const START_TOKEN = '<s>';
+
+/**
+ * The source as vocabulary tokens: a list is taken as is; a string is read one character per
+ * token, which needs every token but the start token to be a single character.
+ */
+export function sourceTokens(source: string | readonly string[], vocabulary: readonly string[]): string[] {
+  if (typeof source !== 'string') return [...source];
+  const long = vocabulary.filter((v) => v !== START_TOKEN && [...v].length !== 1);
+  if (long.length > 0)
+    throw new RequestError('bad-message', `source: this vocabulary has tokens longer than one character (${long.slice(0, 3).map((v) => `'${v}'`).join(', ')}), so the source must be a list of tokens, not a string`);
+  return [...source];
+}
+
+export function decodeWith(run: TrainedRun, o: Omit<Params<'decode'>, 'runId'>, executor: Executor): Promise<Result<'decode'>> {
+  const decoder = run.graph.nodes.find((n) => n.type === 'input' && n.params.stream === DECODER_STREAM);
+  if (!decoder) throw new RequestError('bad-message', `run '${run.runId}' is not an encoder–decoder: no input block reads the stream '${DECODER_STREAM}', so there is nothing to decode with`);
+  const vocabulary = run.vocabulary;
+  if (!vocabulary) throw new RequestError('bad-message', `run '${run.runId}' was not trained on tokens with a vocabulary, so a source cannot be read`);
+  const startToken = vocabulary.indexOf(START_TOKEN);
+  if (startToken < 0) throw new RequestError('bad-message', `run '${run.runId}': the dataset's vocabulary has no start token '${START_TOKEN}' for the decoder to begin with`);
+
+  const tokens = sourceTokens(o.source, vocabulary);
+  const ids = tokens.map((token, i) => {
+    const id = vocabulary.indexOf(token);
+    if (id < 0) throw new RequestError('bad-message', `source[${i}]: '${token}' is not in the run's vocabulary (${vocabulary.map((v) => `'${v}'`).join(', ')})`);
+    return id;
+  });
+  const maxSteps = o.maxSteps ?? ids.length;
+  return userInput(async () => {
+    const decoded = await greedyDecode(run.graph, run.weights, [ids], { maxSteps, startToken }, executor);
+    return {
+      source: tokens,
+      tokens: decoded.tokens[0].map((id) => vocabulary[id] ?? `#${id}`),
+      ended: decoded.ended[0],
+      attention: Object.entries(decoded.attention).map(([block, perExample]) => ({ block, weights: perExample[0] })),
+    };
+  });
 }
 
 /** A file name from the graph's name: letters and digits of any script, joined by '-'. */

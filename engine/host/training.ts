@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import type { Dataset } from '../datasets/index.ts';
 import { chooseExecutor, type ChosenExecutor, type ExecutorChoice } from '../executors/index.ts';
 import { resolveTraining, type GraphDocument } from '../graph/schema.ts';
-import type { HostEvent, Result, StepPoint } from '../protocol/messages.ts';
+import type { HostEvent, Params, Result, StepPoint } from '../protocol/messages.ts';
 import { train, type TrainEvent } from '../trainer/train.ts';
 import { messageOf, RequestError } from './errors.ts';
-import { exportModel, predictWith, sampleWith, type TrainedRun } from './trained.ts';
+import { decodeWith, exportModel, predictWith, sampleWith, type TrainedRun } from './trained.ts';
 
 /** How many finished runs keep their weights (the oldest is forgotten first). */
 export const KEPT_RUNS = 4;
@@ -128,6 +128,11 @@ export class TrainingRuns {
 
   async sample(runId: string, o: { length: number; temperature: number; topK: number; reject: string[]; prime: string; seed: number }): Promise<Result<'sample'>> {
     return sampleWith(this.trained(runId), o, await this.inferenceExecutor());
+  }
+
+  async decode(runId: string, o: Omit<Params<'decode'>, 'runId'>): Promise<Result<'decode'>> {
+    const run = this.trained(runId);
+    return decodeWith(run, o, await this.inferenceExecutor());
   }
 
   exportModel(runId: string): Result<'model.export'> {

@@ -144,6 +144,28 @@ export const METHODS = {
     }),
     result: z.strictObject({ text: z.string() }),
   },
+  /**
+   * Greedy decoding with a trained encoder–decoder (a graph with an input on 'decoderInput'): the
+   * encoder reads `source`, the decoder writes one token per step from the dataset's start token.
+   * `source`: tokens of the run's vocabulary, or a string read one character per token.
+   */
+  decode: {
+    params: z.strictObject({
+      runId: RunId,
+      source: z.union([z.string().min(1).max(1000), z.array(z.string().min(1).max(100)).min(1).max(1000)]),
+      /** The most tokens to write (default: as many as the source has). */
+      maxSteps: z.number().int().min(1).max(1000).optional(),
+    }),
+    result: z.strictObject({
+      /** The source as the tokens the encoder read. */
+      source: z.array(z.string()),
+      tokens: z.array(z.string()),
+      /** Whether the decoder wrote an end token before maxSteps (never, for a dataset without one). */
+      ended: z.boolean(),
+      /** Per attention block, one row per decoder step: the weight it gave each source position. */
+      attention: z.array(z.strictObject({ block: z.string(), weights: z.array(z.array(z.number())) })),
+    }),
+  },
   /** A trained run as a model file (graph + weights), as text to save. */
   'model.export': { params: z.strictObject({ runId: RunId }), result: z.strictObject({ text: z.string(), suggestedName: z.string() }) },
   'templates.list': { params: Empty, result: z.strictObject({ templates: z.array(TemplateInfo) }) },
@@ -280,6 +302,7 @@ export const ClientMessage = z.discriminatedUnion('method', [
   requestOf('train.stop'),
   requestOf('predict'),
   requestOf('sample'),
+  requestOf('decode'),
   requestOf('model.export'),
   requestOf('templates.list'),
   requestOf('templates.open'),

@@ -1,11 +1,15 @@
 /**
  * What a finished run leaves: "Export model…" (the graph and its trained weights as a model file)
- * and, for a character model, a box that samples text from it.
+ * and, for a character model, a box that samples text from it; for an encoder–decoder, a box
+ * that decodes a source and shows its attention.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useDocument } from '../store/context.tsx';
 import { Button } from '../ui/Button.tsx';
 import { useToasts } from '../ui/toasts.tsx';
+import { canDecode } from './decode-source.ts';
+import { DecodeBox } from './DecodeBox.tsx';
 import { runSession } from './run-session.ts';
 import { saveModelText } from './save-model.ts';
 import { useRun } from './use-run.ts';
@@ -19,6 +23,7 @@ export function ModelSection() {
   const phase = useRun((s) => s.phase);
   const runId = useRun((s) => s.runId);
   const datasetType = useRun((s) => s.datasetType);
+  const decodable = useDocument((s) => canDecode(datasetType, s.doc));
   if (phase !== 'ended' || runId === null) return null;
   return (
     <section className="training-section model-section" aria-labelledby="training-model-heading">
@@ -27,6 +32,7 @@ export function ModelSection() {
       </h3>
       <ExportButton />
       {datasetType === 'text' && <SampleBox key={runId} />}
+      {decodable && <DecodeBox key={runId} />}
     </section>
   );
 }

@@ -12,6 +12,7 @@ import { createRunStore, isActive, type RunStore } from './run-store.ts';
 const unavailable = (what: string): ProtocolError => ({ code: 'host-unavailable', message: `the engine is not connected, so ${what} cannot be sent` });
 
 export type SampleRequest = Omit<ParamsIn<'sample'>, 'runId'>;
+export type DecodeRequest = Omit<ParamsIn<'decode'>, 'runId'>;
 
 export class RunSession {
   readonly store: RunStore;
@@ -101,6 +102,13 @@ export class RunSession {
     if (runId === null) return { ok: false, error: { code: 'not-found', message: 'there is no trained run to sample from' } };
     // Generating long text can take a while on a big model.
     return this.client.call('sample', { ...request, runId }, { timeoutMs: 300_000 });
+  }
+
+  async decode(request: DecodeRequest): Promise<Parsed<Result<'decode'>>> {
+    const runId = this.store.getState().runId;
+    if (!this.client) return { ok: false, error: unavailable('decode') };
+    if (runId === null) return { ok: false, error: { code: 'not-found', message: 'there is no trained run to decode with' } };
+    return this.client.call('decode', { ...request, runId }, { timeoutMs: 120_000 });
   }
 
   private async runCall<M extends 'train.pause' | 'train.resume' | 'train.stop' | 'model.export'>(method: M): Promise<Parsed<Result<M>>> {

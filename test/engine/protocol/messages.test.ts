@@ -70,6 +70,7 @@ describe('parseClientMessage', () => {
       'train.stop': { runId: 'r' },
       predict: { runId: 'r', input: {} },
       sample: { runId: 'r' },
+      decode: { runId: 'r', source: 'abc' },
       'model.export': { runId: 'r' },
       'templates.list': {},
       'templates.open': { id: 't' },

@@ -110,6 +110,12 @@ describe('run session', () => {
     assert.deepEqual(host.sent.at(-1)!.params, { prime: 'The ', temperature: 0.7, length: 20, runId: 'run-1-aaaaaaaa' });
     host.reply({ text: 'The cook made pie.' });
     assert.deepEqual(await sample, { ok: true, value: { text: 'The cook made pie.' } });
+
+    const decode = session.decode({ source: 'abc' });
+    assert.deepEqual(host.sent.at(-1)!.params, { source: 'abc', runId: 'run-1-aaaaaaaa' });
+    const decoded = { source: ['a', 'b', 'c'], tokens: ['c', 'b', 'a'], ended: false, attention: [{ block: 'attn', weights: [[0, 0, 1], [0, 1, 0], [1, 0, 0]] }] };
+    host.reply(decoded);
+    assert.deepEqual(await decode, { ok: true, value: decoded });
   });
 
   test('a refused start fails the run with the host error', async () => {
