@@ -17,6 +17,9 @@ import { formatLoss } from './run-text.ts';
 import { runSession } from './run-session.ts';
 import type { RunStore } from './run-store.ts';
 
+/** Step numbers are whole: ticks every 1, 2, 5, 10, 20, 50, … steps, never 2.5. */
+const STEP_INCREMENTS = Array.from({ length: 27 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
+
 const STEP_COLOR = '#3d83c9';
 const EPOCH_COLOR = '#e06a1b';
 const VALIDATION_COLOR = '#2f9e5b';
@@ -61,7 +64,7 @@ export function LossChart({ store = runSession.store }: { readonly store?: RunSt
       scales: { x: { time: false }, y: log ? { distr: 3, log: 10 } : { distr: 1 } },
       axes: [
         // The legend names the series; the axes keep their room for numbers.
-        { stroke: text, grid, ticks: grid, size: 28 },
+        { stroke: text, grid, ticks: grid, size: 28, incrs: STEP_INCREMENTS },
         { stroke: text, grid, ticks: grid, size: 52 },
       ],
       series: [
