@@ -1,302 +1,177 @@
 /**
  * "Opening" a macro block: the block is replaced, in the document, by the primitive blocks its
- * cell is made of (linear, add, multiply, oneMinus, tanh, sigmoid, relu, delay, lastStep), wired
- * as a user would wire them by hand, so that the new graph computes exactly what the block did.
+ * cell is made of (linear, add, multiply, oneMinus, scale, constantScale, concat, tanh, sigmoid,
+ * relu, delay, lastStep, firstStep, dropout), wired as a user would wire them by hand, so that
+ * the new graph computes exactly what the block did. The cells themselves are in expand-cells.ts.
  *
- * Each gate gets its own linear maps: x·W_g + b_g (with the gate's bias) and h₋₁·U_g (without),
- * so a weight of the block (Keras layout, gates side by side along the columns) becomes one
- * column block per gate. `WeightPiece` records where each new weight comes from; `carryWeights`
- * cuts a trained block's weights into the pieces and `gatherGradients` puts the pieces back.
+ * Stacked layers open into one cell per layer, layer k reading layer k − 1 (through a dropout
+ * block when the macro has dropout between its layers). A bidirectional block opens into a
+ * forward cell and a backward one (its delays run backward) per layer, each layer k ≥ 1 reading
+ * both directions of layer k − 1 concatenated, and its merge becomes a concat, add, multiply or
+ * add then constantScale(0.5) block. Final states are last steps (forward) or first steps
+ * (backward), concatenated layer by layer, forward before backward, as the block's `h` and `c`.
  *
- * What can be opened: elman, jordan (contextDecay 0), lstm, gru (either resetAfter) and dense.
- * Refused, with the reason: stacked layers (layers > 1), a connected initial state (h0, c0: a
- * delay block starts at zeros), bidirectional blocks, CTRNN and peephole LSTM (their elementwise
- * learned vectors τ and p have no primitive block), and blocks that are not made of primitives.
+ * `WeightPiece` records where each new weight comes from; `carryWeights` cuts a trained block's
+ * weights into the pieces and `gatherGradients` puts the pieces back.
+ *
+ * Refused, with the reason: a connected initial state (h0, c0: a delay block starts at zeros),
+ * Jordan with teacher forcing (it feeds back targets, which no primitive reads), params the cell
+ * cannot express, and blocks that are not made of primitives.
  */
+import type { TimeDirection } from '../compiler/cell.ts';
 import type { GraphDocument, GraphEdge, GraphNode } from '../graph/schema.ts';
-import { Id } from '../graph/schema.ts';
-import type { Activation } from './math.ts';
+import { CELL_COLUMNS, CELL_ROWS, CELLS, CellDraft, type CellPorts, type Params, type Port, ROOT_SCOPE, type WeightPiece } from './expand-cells.ts';
+import { layerName } from './recurrent.ts';
 import { getBlock } from './registry.ts';
 
-/** The blocks `expandNode` can open (given params it can express). */
-export const OPENABLE_BLOCKS: ReadonlySet<string> = new Set(['elman', 'jordan', 'lstm', 'gru', 'dense']);
+export type { WeightPiece } from './expand-cells.ts';
 
-/**
- * One weight of a new primitive node and the part of the macro's weight it holds: columns
- * [from, to) of every row of `source` (a bias [n] is one row), or of row `row` only (the GRU's
- * [2, 3H] bias).
- */
-export interface WeightPiece {
-  /** The macro's weight, by its name in the block ('kernel', 'recurrentKernel', 'bias', …). */
-  readonly source: string;
-  /** Columns of `source` (its last dimension). */
-  readonly sourceColumns: number;
-  /** Rows of `source`; null for a kernel, whose rows are the input's features. */
-  readonly sourceRows: number | null;
-  readonly row?: number;
-  readonly columns: readonly [from: number, to: number];
-  /** The new node and the name of its weight. */
-  readonly target: { readonly node: string; readonly weight: string };
-}
+/** The blocks `expandNode` can open (given params it can express). */
+export const OPENABLE_BLOCKS: ReadonlySet<string> = new Set(['elman', 'jordan', 'lstm', 'gru', 'peepholeLstm', 'ctrnn', 'bidirectional', 'dense']);
 
 export type Expansion =
   | { readonly ok: true; readonly doc: GraphDocument; readonly nodes: readonly string[]; readonly weights: readonly WeightPiece[] }
   | { readonly ok: false; readonly reason: string };
 
-/** A place a value can be read from: an output port of a node. */
-interface Port {
-  readonly node: string;
-  readonly port: string;
-}
-
-const COLUMN_WIDTH = 200;
-const ROW_HEIGHT = 110;
-
-/** Collects the new nodes, edges and weight pieces of one expansion. */
-class CellDraft {
-  readonly nodes: GraphNode[] = [];
-  readonly edges: GraphEdge[] = [];
-  readonly pieces: WeightPiece[] = [];
-  /** Where the macro's `in` goes: every port that reads it. */
-  readonly inputUses: { node: string; port: string }[] = [];
-  private readonly taken: Set<string>;
-  private readonly edgeIds: Set<string>;
-  private readonly cells = new Set<string>();
-
-  constructor(
-    readonly doc: GraphDocument,
-    readonly macro: GraphNode,
-  ) {
-    this.taken = new Set(doc.nodes.map((n) => n.id));
-    this.edgeIds = new Set(doc.edges.map((e) => e.id));
-  }
-
-  /** A new node `<macro id>_<part>` at grid cell (col, row) of the cluster. */
-  node(part: string, type: string, params: Record<string, unknown>, label: string, [col, row]: readonly [number, number]): Port {
-    const cell = `${col},${row}`;
-    if (this.cells.has(cell)) throw new Error(`expand: two parts of '${this.macro.id}' at grid cell ${cell}`);
-    this.cells.add(cell);
-    const id = fresh(`${this.macro.id}_${part}`, this.taken);
-    this.nodes.push({ id, type, params, label, position: { x: col * COLUMN_WIDTH, y: row * ROW_HEIGHT } });
-    return { node: id, port: 'out' };
-  }
-
-  wire(from: Port | 'input', to: Port, port = 'in'): void {
-    if (from === 'input') this.inputUses.push({ node: to.node, port });
-    else this.edges.push({ id: this.edgeId(), source: from.node, sourcePort: from.port, target: to.node, targetPort: port });
-  }
-
-  edgeId(): string {
-    return fresh(`${this.macro.id}_e${this.edges.length}`, this.edgeIds);
-  }
-
-  piece(source: string, sourceColumns: number, sourceRows: number | null, columns: readonly [number, number], target: Port, weight: string, row?: number): void {
-    this.pieces.push({ source, sourceColumns, sourceRows, columns, target: { node: target.node, weight }, ...(row === undefined ? {} : { row }) });
-  }
-
-  /** `f(x)` as a primitive node, or x itself for 'linear'. */
-  act(fn: Activation, x: Port, part: string, label: string, at: readonly [number, number]): Port {
-    if (fn === 'linear') return x;
-    const out = this.node(part, fn, {}, label, at);
-    this.wire(x, out);
-    return out;
-  }
-
-  /** A two-input primitive (add, multiply) of a and b. */
-  join(type: 'add' | 'multiply', a: Port, b: Port, part: string, label: string, at: readonly [number, number]): Port {
-    const out = this.node(part, type, {}, label, at);
-    this.wire(a, out, 'a');
-    this.wire(b, out, 'b');
-    return out;
-  }
-}
-
-/** `base`, or `base_2`, `base_3`, … : the first that is a valid id not yet taken (which it then takes). */
-function fresh(base: string, taken: Set<string>): string {
-  const fit = (s: string, suffix: string) => s.slice(0, 64 - suffix.length) + suffix;
-  for (let k = 1; ; k++) {
-    const id = fit(base, k === 1 ? '' : `_${k}`);
-    if (!taken.has(id) && Id.safeParse(id).success) {
-      taken.add(id);
-      return id;
-    }
-  }
-}
-
-/** A linear node reading `from`, holding columns [from, to) of the macro's `kernel` (and of its `bias`). */
-function linearPiece(
-  d: CellDraft,
-  from: Port | 'input',
-  part: string,
-  label: string,
-  at: readonly [number, number],
-  units: number,
-  kernel: { name: string; columns: number; rows: number | null; at: number },
-  bias?: { name: string; columns: number; rows: number; row?: number; at: number },
-): Port {
-  const out = d.node(part, 'linear', { units, useBias: bias !== undefined }, label, at);
-  d.wire(from, out);
-  d.piece(kernel.name, kernel.columns, kernel.rows, [kernel.at, kernel.at + units], out, 'kernel');
-  if (bias) d.piece(bias.name, bias.columns, bias.rows, [bias.at, bias.at + units], out, 'bias', bias.row);
-  return out;
-}
-
-type Outputs = Partial<Record<'out' | 'h' | 'c', Port>>;
-
-/** The ports the macro's outputs become: `out` (all steps or the last), `h`/`c` (their last step), sharing one lastStep per value. */
-function finals(d: CellDraft, h: Port, returnSequences: boolean, at: readonly [number, number], c?: { port: Port; at: readonly [number, number] }): Outputs {
-  const used = (port: string) => d.doc.edges.some((e) => e.source === d.macro.id && e.sourcePort === port);
-  let lastH: Port | undefined;
-  const last = () => {
-    if (!lastH) {
-      lastH = d.node('last_h', 'lastStep', {}, 'last step of h', at);
-      d.wire(h, lastH);
-    }
-    return lastH;
-  };
-  const out: Outputs = { out: returnSequences ? h : used('out') ? last() : h };
-  if (used('h')) out.h = last();
-  if (c && used('c')) {
-    out.c = d.node('last_c', 'lastStep', {}, 'last step of c', c.at);
-    d.wire(c.port, out.c);
-  }
-  return out;
-}
-
-type Params = Record<string, unknown>;
-const num = (p: Params, k: string) => p[k] as number;
-const bool = (p: Params, k: string) => p[k] as boolean;
-const fn = (p: Params, k: string) => p[k] as Activation;
+type OutputName = 'out' | 'h' | 'c' | 'forward' | 'backward';
+type Outputs = Partial<Record<OutputName, Port>>;
 
 /**
  * The params each kind's expansion reads or may ignore: initialisers only say how fresh weights
- * start, and dropout between stacked layers does nothing in the one layer that can be opened.
- * Any other param (one added later) must keep its default, or the block is refused.
+ * start. Any other param (one added later) must keep its default, or the block is refused.
  */
-const INITIALIZERS = ['kernelInitializer', 'recurrentInitializer', 'recurrentGain', 'dropout'];
+const INITIALIZERS = ['kernelInitializer', 'recurrentInitializer', 'recurrentGain'];
+const STACKED = ['units', 'returnSequences', 'layers', 'dropout', ...INITIALIZERS];
 const HANDLED: Readonly<Record<string, readonly string[]>> = {
-  elman: ['units', 'activation', 'returnSequences', 'layers', ...INITIALIZERS],
-  lstm: ['units', 'activation', 'recurrentActivation', 'returnSequences', 'unitForgetBias', 'layers', ...INITIALIZERS],
-  gru: ['units', 'activation', 'recurrentActivation', 'resetAfter', 'returnSequences', 'layers', ...INITIALIZERS],
+  elman: [...STACKED, 'activation'],
+  lstm: [...STACKED, 'activation', 'recurrentActivation', 'unitForgetBias'],
+  peepholeLstm: [...STACKED, 'activation', 'recurrentActivation', 'unitForgetBias', 'peepholeInitializer'],
+  gru: [...STACKED, 'activation', 'recurrentActivation', 'resetAfter'],
+  ctrnn: [...STACKED, 'activation', 'dt', 'tauInit'],
   jordan: ['units', 'outputUnits', 'activation', 'outputActivation', 'returnSequences', 'feedback', 'contextDecay', ...INITIALIZERS],
   dense: ['units', 'activation', 'useBias'],
+  bidirectional: ['cell', 'merge', 'returnSequences'],
 };
 
-const REFUSED: Readonly<Record<string, string>> = {
-  bidirectional: 'a bidirectional block runs its cell forward and a copy backward and merges them; opening it is not supported: wire two cells by hand, one through delays with direction backward',
-  ctrnn: 'its per-unit time constant (α = dt / (dt + softplus(ρ))) is an elementwise learned vector with softplus and a division, which no primitive block computes',
-  peepholeLstm: 'its peephole weights act elementwise (p ⊙ c), which no primitive block computes with the same weights (see the hand-wired peephole test for the diag(p) form)',
-};
+/** One direction of a stack: the prefix of its weights in the macro, of its ids, and of its labels. */
+interface Lane {
+  readonly direction: TimeDirection;
+  readonly prefix: string;
+  readonly part: string;
+  readonly label: string;
+}
+const ONE_WAY: readonly Lane[] = [{ direction: 'forward', prefix: '', part: '', label: '' }];
+const BOTH_WAYS: readonly Lane[] = [
+  { direction: 'forward', prefix: 'forward_', part: 'fwd_', label: 'forward' },
+  { direction: 'backward', prefix: 'backward_', part: 'bwd_', label: 'backward' },
+];
 
-function elmanCell(d: CellDraft, p: Params): Outputs {
-  const H = num(p, 'units');
-  const dh = d.node('h_prev', 'delay', { size: H }, 'z⁻¹ h', [1, 1]);
-  const xw = linearPiece(d, 'input', 'xW', 'x·W + b', [0, 0], H, { name: 'kernel', columns: H, rows: null, at: 0 }, { name: 'bias', columns: H, rows: 1, at: 0 });
-  const hu = linearPiece(d, dh, 'hU', 'h₋₁·U', [2, 1], H, { name: 'recurrentKernel', columns: H, rows: H, at: 0 });
-  const pre = d.join('add', xw, hu, 'pre', 'x·W + b + h₋₁·U', [3, 0]);
-  const h = d.act(fn(p, 'activation'), pre, 'h', 'hidden state h', [4, 0]);
-  d.wire(h, dh);
-  return finals(d, h, bool(p, 'returnSequences'), [5, 0]);
+/** What a stack drew: each lane's top-layer h sequence, and every layer's and lane's states, h_n order. */
+interface Stack {
+  readonly layers: number;
+  readonly top: readonly Port[];
+  readonly states: readonly (CellPorts & { readonly direction: TimeDirection; readonly part: string })[];
 }
 
-function jordanCell(d: CellDraft, p: Params): Outputs {
-  const [H, Y] = [num(p, 'units'), num(p, 'outputUnits')];
-  const output = p.feedback === 'output';
-  const ds = d.node('context', 'delay', { size: Y }, output ? 'z⁻¹ y' : 'z⁻¹ (h·V + c)', [1, 1]);
-  const xw = linearPiece(d, 'input', 'xW', 'x·W + b', [0, 0], H, { name: 'kernel', columns: H, rows: null, at: 0 }, { name: 'bias', columns: H, rows: 1, at: 0 });
-  const su = linearPiece(d, ds, 'sU', 's·U', [2, 1], H, { name: 'recurrentKernel', columns: H, rows: Y, at: 0 });
-  const pre = d.join('add', xw, su, 'pre', 'x·W + b + s·U', [3, 0]);
-  const h = d.act(fn(p, 'activation'), pre, 'h', 'hidden state h', [4, 0]);
-  const hv = linearPiece(d, h, 'hV', 'h·V + c', [5, 0], Y, { name: 'outputKernel', columns: Y, rows: H, at: 0 }, { name: 'outputBias', columns: Y, rows: 1, at: 0 });
-  const y = d.act(fn(p, 'outputActivation'), hv, 'y', 'output y', [6, 0]);
-  d.wire(output ? y : hv, ds);
-  return finals(d, y, bool(p, 'returnSequences'), [7, 0]);
-}
-
-const LSTM_GATES = [
-  { key: 'i', label: 'input gate i' },
-  { key: 'f', label: 'forget gate f' },
-  { key: 'c', label: 'candidate c̃' },
-  { key: 'o', label: 'output gate o' },
-] as const;
-
-function lstmCell(d: CellDraft, p: Params): Outputs {
-  const H = num(p, 'units');
-  const dh = d.node('h_prev', 'delay', { size: H }, 'z⁻¹ h', [0, 4]);
-  const dc = d.node('c_prev', 'delay', { size: H }, 'z⁻¹ c', [3, 4]);
-  const gate: Record<string, Port> = {};
-  LSTM_GATES.forEach(({ key, label }, k) => {
-    const x = linearPiece(d, 'input', `x${key}`, `x·W_${key} + b_${key}`, [0, k], H, { name: 'kernel', columns: 4 * H, rows: null, at: k * H }, { name: 'bias', columns: 4 * H, rows: 1, at: k * H });
-    const u = linearPiece(d, dh, `u${key}`, `h₋₁·U_${key}`, [1, k], H, { name: 'recurrentKernel', columns: 4 * H, rows: H, at: k * H });
-    const z = d.join('add', x, u, `z${key}`, `z_${key}`, [2, k]);
-    gate[key] = d.act(key === 'c' ? fn(p, 'activation') : fn(p, 'recurrentActivation'), z, key === 'c' ? 'candidate' : `gate_${key}`, label, [3, k]);
-  });
-  const keep = d.join('multiply', gate.f, dc, 'keep', 'f ⊙ c₋₁', [4, 1]);
-  const write = d.join('multiply', gate.i, gate.c, 'write', 'i ⊙ c̃', [4, 2]);
-  const c = d.join('add', keep, write, 'c', 'cell state c', [5, 1]);
-  const squashed = d.act(fn(p, 'activation'), c, 'c_act', `${fn(p, 'activation')} c`, [5, 3]);
-  const h = d.join('multiply', gate.o, squashed, 'h', 'hidden state h', [6, 3]);
-  d.wire(h, dh);
-  d.wire(c, dc);
-  return finals(d, h, bool(p, 'returnSequences'), [7, 3], { port: c, at: [7, 1] });
-}
-
-const GRU_GATES = [
-  { key: 'z', label: 'update gate z' },
-  { key: 'r', label: 'reset gate r' },
-  { key: 'h', label: 'candidate h̃' },
-] as const;
-
-function gruCell(d: CellDraft, p: Params): Outputs {
-  const H = num(p, 'units');
-  const after = bool(p, 'resetAfter');
-  const gateFn = fn(p, 'recurrentActivation');
-  const dh = d.node('h_prev', 'delay', { size: H }, 'z⁻¹ h', [0, 3]);
-  const kernel = (k: number) => ({ name: 'kernel', columns: 3 * H, rows: null, at: k * H });
-  const recurrent = (k: number) => ({ name: 'recurrentKernel', columns: 3 * H, rows: H, at: k * H });
-  // resetAfter: bias [2, 3H], row 0 with x·W, row 1 with h·U; otherwise one bias [3H] with x·W.
-  const bias = (k: number, row: number) => (after ? { name: 'bias', columns: 3 * H, rows: 2, row, at: k * H } : { name: 'bias', columns: 3 * H, rows: 1, at: k * H });
-  const xs = GRU_GATES.map(({ key }, k) => linearPiece(d, 'input', `x${key}`, `x·W_${key} + b_${key}`, [0, k], H, kernel(k), bias(k, 0)));
-  const gates = GRU_GATES.slice(0, 2).map(({ key, label }, k) => {
-    const u = linearPiece(d, dh, `u${key}`, `h₋₁·U_${key}${after ? ` + b'_${key}` : ''}`, [1, k], H, recurrent(k), after ? bias(k, 1) : undefined);
-    return d.act(gateFn, d.join('add', xs[k], u, `a${key}`, `a_${key}`, [2, k]), `gate_${key}`, label, [3, k]);
-  });
-  const [z, r] = gates;
-  let recurrentTerm: Port;
-  if (after) {
-    const uh = linearPiece(d, dh, 'uh', "h₋₁·U_h + b'_h", [1, 2], H, recurrent(2), bias(2, 1));
-    recurrentTerm = d.join('multiply', r, uh, 'reset', "r ⊙ (h₋₁·U_h + b'_h)", [2, 2]);
-  } else {
-    const reset = d.join('multiply', r, dh, 'reset', 'r ⊙ h₋₁', [1, 2]);
-    recurrentTerm = linearPiece(d, reset, 'uh', '(r ⊙ h₋₁)·U_h', [2, 2], H, recurrent(2));
+/** `layers` layers of the cell `type` in every lane, layer k ≥ 1 reading layer k − 1 (both lanes concatenated), through dropout when the rate is not 0. */
+function drawStack(d: CellDraft, type: string, p: Params, lanes: readonly Lane[]): Stack {
+  const layers = typeof p.layers === 'number' ? p.layers : 1;
+  const rate = typeof p.dropout === 'number' ? p.dropout : 0;
+  const build = CELLS[type];
+  const states: Stack['states'][number][] = [];
+  let x: Port | 'input' = 'input';
+  let top: Port[] = [];
+  for (let layer = 0; layer < layers; layer++) {
+    d.scope = ROOT_SCOPE;
+    if (layer > 0 && rate > 0 && x !== 'input') x = d.apply('dropout', { rate }, x, `dropout_l${layer}`, `dropout into layer ${layer}`, [layer * CELL_COLUMNS - 1, 0]);
+    const input = x;
+    top = lanes.map((lane, l) => {
+      const where = [...(layers > 1 ? [`layer ${layer}`] : []), ...(lane.label ? [lane.label] : [])];
+      const part = `${lane.part}${layer === 0 ? '' : `l${layer}_`}`;
+      d.scope = {
+        x: input,
+        direction: lane.direction,
+        part,
+        label: where.length ? ` · ${where.join(', ')}` : '',
+        weight: (name) => layerName(name, layer, lane.prefix),
+        origin: [layer * CELL_COLUMNS, l * CELL_ROWS],
+      };
+      const cell = build(d, p);
+      states.push({ ...cell, direction: lane.direction, part });
+      return cell.h;
+    });
+    d.scope = ROOT_SCOPE;
+    if (layer < layers - 1) x = top.length === 1 ? top[0] : d.join('concat', top[0], top[1], `l${layer}_both`, `[→h; ←h] · layer ${layer}`, [(layer + 1) * CELL_COLUMNS - 1, 1]);
   }
-  const pre = d.join('add', xs[2], recurrentTerm, 'ah', 'a_h', [3, 2]);
-  const candidate = d.act(fn(p, 'activation'), pre, 'candidate', GRU_GATES[2].label, [4, 2]);
-  const keep = d.join('multiply', z, dh, 'keep', 'z ⊙ h₋₁', [4, 0]);
-  const complement = d.node('one_minus_z', 'oneMinus', {}, '1 − z', [4, 1]);
-  d.wire(z, complement);
-  const write = d.join('multiply', complement, candidate, 'write', '(1 − z) ⊙ h̃', [5, 1]);
-  const h = d.join('add', keep, write, 'h', 'hidden state h', [6, 0]);
-  d.wire(h, dh);
-  return finals(d, h, bool(p, 'returnSequences'), [7, 0]);
+  return { layers, top, states };
 }
 
-function denseCell(d: CellDraft, p: Params): Outputs {
-  const units = num(p, 'units');
-  const useBias = bool(p, 'useBias');
-  const xw = linearPiece(d, 'input', 'xW', useBias ? 'x·W + b' : 'x·W', [0, 0], units, { name: 'kernel', columns: units, rows: null, at: 0 }, useBias ? { name: 'bias', columns: units, rows: 1, at: 0 } : undefined);
-  return { out: d.act(fn(p, 'activation'), xw, 'act', `${fn(p, 'activation')}`, [1, 0]) };
+/** The macro's output ports as ports of the drawn stack, only those an edge reads. */
+function outputsOf(d: CellDraft, stack: Stack, returnSequences: boolean, merge: string | null): Outputs {
+  const used = (port: string) => d.doc.edges.some((e) => e.source === d.macro.id && e.sourcePort === port);
+  const column = stack.layers * CELL_COLUMNS;
+  let row = 0;
+  const at = (offset: number): [number, number] => [column + offset, row++];
+  const finals = new Map<string, Port>();
+  /** The value a state sequence ends with: its last step forward, its first step backward. */
+  const final = (seq: Port, direction: TimeDirection, part: string, name: string): Port => {
+    let f = finals.get(seq.node);
+    if (!f) {
+      const forward = direction === 'forward';
+      f = d.apply(forward ? 'lastStep' : 'firstStep', {}, seq, `${part}${forward ? 'last' : 'first'}_${name}`, `${forward ? 'last' : 'first'} step of ${name}`, at(0));
+      finals.set(seq.node, f);
+    }
+    return f;
+  };
+  const out: Outputs = {};
+  const tops = stack.states.slice(-stack.top.length);
+  const lane = (l: number) => (returnSequences ? tops[l].h : final(tops[l].h, tops[l].direction, tops[l].part, 'h'));
+  for (const s of ['h', 'c'] as const) {
+    if (!used(s)) continue;
+    const parts = stack.states.flatMap((st) => {
+      const seq = st[s];
+      return seq ? [final(seq, st.direction, st.part, s)] : [];
+    });
+    if (parts.length === 0) continue;
+    out[s] = parts.slice(1).reduce((all, next, k) => d.join('concat', all, next, `${s}_n${k + 1}`, `final ${s} of layers and directions, up to ${k + 2}`, at(1)), parts[0]);
+  }
+  if (merge === null) {
+    if (used('out')) out.out = lane(0);
+    return out;
+  }
+  if (used('forward')) out.forward = lane(0);
+  if (used('backward')) out.backward = lane(1);
+  if (merge !== 'none' && used('out')) {
+    const [f, b] = [lane(0), lane(1)];
+    if (merge === 'concat') out.out = d.join('concat', f, b, 'merge', '[→h; ←h]', at(2));
+    else if (merge === 'multiply') out.out = d.join('multiply', f, b, 'merge', '→h ⊙ ←h', at(2));
+    else {
+      const sum = d.join('add', f, b, merge === 'sum' ? 'merge' : 'merge_sum', '→h + ←h', at(2));
+      out.out = merge === 'sum' ? sum : d.apply('constantScale', { factor: 0.5 }, sum, 'merge', '(→h + ←h) / 2', at(3));
+    }
+  }
+  return out;
 }
 
-const CELLS: Readonly<Record<string, (d: CellDraft, p: Params) => Outputs>> = { elman: elmanCell, jordan: jordanCell, lstm: lstmCell, gru: gruCell, dense: denseCell };
+/** Why the params `p` of a block (or a bidirectional block's cell) of `type` cannot be expressed, or null. */
+function paramRefusal(type: string, p: Params, defaults: Params): string | null {
+  const handled = HANDLED[type];
+  for (const [key, value] of Object.entries(p))
+    if (key !== 'type' && !handled.includes(key) && JSON.stringify(value) !== JSON.stringify(defaults[key])) return `its param '${key}' is ${JSON.stringify(value)}, which the opened cell cannot express`;
+  return null;
+}
 
 /** Why `node` (with its parsed params `p`) cannot be opened, or null when it can. */
 function refusal(doc: GraphDocument, node: GraphNode, p: Params, defaults: Params): string | null {
-  const handled = HANDLED[node.type];
-  for (const [key, value] of Object.entries(p))
-    if (!handled.includes(key) && JSON.stringify(value) !== JSON.stringify(defaults[key])) return `its param '${key}' is ${JSON.stringify(value)}, which the opened cell cannot express`;
-  if (typeof p.layers === 'number' && p.layers > 1) return `it stacks ${p.layers} layers: set layers to 1 and chain one block per layer to open each`;
-  if (typeof p.contextDecay === 'number' && p.contextDecay !== 0) return `its contextDecay is ${p.contextDecay}: the context s_t = α·s_{t−1} + y_{t−1} needs a fixed scale α, which no primitive block applies`;
+  const why = paramRefusal(node.type, p, defaults);
+  if (why) return why;
+  if (node.type === 'bidirectional') {
+    const cell = p.cell as Params & { type: string };
+    const block = getBlock(cell.type);
+    if (!CELLS[cell.type] || !block) return `its '${cell.type}' cell is not built from primitive blocks, so there is no cell to open`;
+    const inner = paramRefusal(cell.type, cell, block.params.parse({}) as Params);
+    if (inner) return `in its cell, ${inner}`;
+  }
   for (const port of ['h0', 'c0']) {
     const e = doc.edges.find((x) => x.target === node.id && x.targetPort === port);
     if (e) return `its initial state '${port}' is connected (edge '${e.id}'), and a delay block always starts at zeros: disconnect it first`;
@@ -305,7 +180,7 @@ function refusal(doc: GraphDocument, node: GraphNode, p: Params, defaults: Param
 }
 
 /**
- * `doc` with the block `nodeId` replaced by its cell of primitive blocks: new ids `<nodeId>_<part>`,
+ * `doc` with the block `nodeId` replaced by its cells of primitive blocks: new ids `<nodeId>_<part>`,
  * laid out around the block's position, edges into and out of it moved to the primitive ports
  * (the edge into `in` fans out to every node that reads x; edges out keep their ids). Never
  * throws for a block that cannot be opened: `{ ok: false, reason }` says why.
@@ -316,20 +191,21 @@ export function expandNode(doc: GraphDocument, nodeId: string): Expansion {
   const block = getBlock(macro.type);
   if (!block) return { ok: false, reason: `'${macro.type}' is not a known block type` };
   if (block.category === 'primitive') return { ok: false, reason: `'${macro.type}' is already a primitive block: there is no cell inside it to open` };
-  const refused = REFUSED[macro.type];
-  if (refused) return { ok: false, reason: `a '${macro.type}' block cannot be opened: ${refused}` };
-  const build = CELLS[macro.type];
-  if (!build) return { ok: false, reason: `a '${macro.type}' block is not built from primitive blocks, so there is no cell to open` };
+  if (!CELLS[macro.type] && macro.type !== 'bidirectional') return { ok: false, reason: `a '${macro.type}' block is not built from primitive blocks, so there is no cell to open` };
   const parsed = block.params.safeParse(macro.params);
   if (!parsed.success) return { ok: false, reason: `its params are not valid (${parsed.error.issues[0]?.message ?? 'see the Problems list'}): fix them first` };
-  const p = parsed.data;
-  const why = refusal(doc, macro, p, block.params.parse({}));
+  const p = parsed.data as Params;
+  const why = refusal(doc, macro, p, block.params.parse({}) as Params);
   if (why) return { ok: false, reason: `'${macro.id}' cannot be opened: ${why}` };
 
   const d = new CellDraft(doc, macro);
-  const outputs = build(d, p);
+  const returnSequences = p.returnSequences !== false;
+  const outputs =
+    macro.type === 'bidirectional'
+      ? outputsOf(d, drawStack(d, (p.cell as { type: string }).type, p.cell as Params, BOTH_WAYS), returnSequences, p.merge as string)
+      : outputsOf(d, drawStack(d, macro.type, p, ONE_WAY), returnSequences, null);
   for (const e of doc.edges.filter((x) => x.source === macro.id))
-    if (!outputs[e.sourcePort as keyof Outputs]) return { ok: false, reason: `edge '${e.id}' leaves from port '${e.sourcePort}', which the opened cell does not have` };
+    if (!outputs[e.sourcePort as OutputName]) return { ok: false, reason: `edge '${e.id}' leaves from port '${e.sourcePort}', which the opened cell does not have` };
 
   // Centre the cluster on where the block was.
   const xs = d.nodes.map((n) => n.position.x);
@@ -343,7 +219,7 @@ export function expandNode(doc: GraphDocument, nodeId: string): Expansion {
       if (e.targetPort !== 'in') return { ok: false, reason: `edge '${e.id}' enters port '${e.targetPort}', which the opened cell does not have` };
       d.inputUses.forEach((use, k) => edges.push({ id: k === 0 ? e.id : d.edgeId(), source: e.source, sourcePort: e.sourcePort, target: use.node, targetPort: use.port }));
     } else if (e.source === macro.id) {
-      const from = outputs[e.sourcePort as keyof Outputs]!;
+      const from = outputs[e.sourcePort as OutputName]!;
       edges.push({ ...e, source: from.node, sourcePort: from.port });
     } else edges.push(e);
   }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { IrOp } from '../ir/types.ts';
+import { rawTimeConstant } from './ctrnn.ts';
 import { CellMath } from './math.ts';
 import { T, affine, anyPort, connected, dense, inputType, seqPort, units } from './ports.ts';
 import { type AnyBlock, BlockIssue, type InferContext, defineBlock, type PortType, type Text } from './types.ts';
@@ -156,4 +157,98 @@ export const oneMinus = defineBlock<Record<string, never>>({
   infer: (_p, cx) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
   weights: () => [],
   lower: (_p, cx) => ({ out: new CellMath(cx.cell).oneMinus(connected(cx, 'in')) }),
+});
+
+export const scale = defineBlock<Record<string, never>>({
+  type: 'scale',
+  category: 'primitive',
+  label: { en: 'Scale (learned γ)', zh: '缩放（可学习 γ）' },
+  help: {
+    en: 'x ⊙ γ, elementwise, with a learned vector γ holding one factor per feature (it starts at ones). How a peephole connection p ⊙ c is wired.',
+    zh: '逐元素计算 x ⊙ γ，其中 γ 是可学习的向量，每个特征一个系数（初始为全 1）。窥视孔连接 p ⊙ c 就是这样连出来的。',
+  },
+  params: z.strictObject({}),
+  paramHelp: {},
+  inputs: [anyPort('in', T.in)],
+  outputs: [{ name: 'out', label: T.out }],
+  infer: (_p, cx) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
+  weights: (_p, cx) => [{ name: 'gamma', shape: [inputType(cx, 'in').size], init: 'ones' }],
+  lower: (_p, cx) => ({ out: new CellMath(cx.cell).mul(cx.weight('gamma'), connected(cx, 'in')) }),
+});
+
+const ConstantScaleParams = z.strictObject({ factor: z.number().min(-1e6).max(1e6).default(1) });
+
+export const constantScale = defineBlock<z.infer<typeof ConstantScaleParams>>({
+  type: 'constantScale',
+  category: 'primitive',
+  label: { en: 'Constant scale (α·x)', zh: '常数缩放（α·x）' },
+  help: {
+    en: 'α·x, elementwise, with a fixed factor α that is not learned: 0.5 averages a sum of two, a value in (0, 1) on a loop through a delay makes a decaying memory.',
+    zh: '逐元素计算 α·x，系数 α 固定、不参与学习：0.5 可把两项之和变成平均值；把 (0, 1) 之间的值放在经过延迟的回路上，就得到逐步衰减的记忆。',
+  },
+  params: ConstantScaleParams,
+  paramHelp: { factor: { en: 'The factor α every element is multiplied by.', zh: '每个元素所乘的系数 α。' } },
+  inputs: [anyPort('in', T.in)],
+  outputs: [{ name: 'out', label: T.out }],
+  infer: (_p, cx) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
+  weights: () => [],
+  lower: (p, cx) => {
+    const m = new CellMath(cx.cell);
+    return { out: m.mul(m.constant(p.factor), connected(cx, 'in')) };
+  },
+});
+
+export const firstStep = defineBlock<Record<string, never>>({
+  type: 'firstStep',
+  category: 'primitive',
+  label: { en: 'First step', zh: '取第一步' },
+  help: {
+    en: 'Keeps only the value at the first time step: where a loop through a backward delay ends, as last step is for a forward one.',
+    zh: '只保留第一个时间步的值：经过反向延迟的回路在这里结束，正如正向回路在最后一步结束。',
+  },
+  params: z.strictObject({}),
+  paramHelp: {},
+  inputs: [seqPort('in', T.in)],
+  outputs: [{ name: 'out', label: T.out }],
+  infer: (_p, cx) => ({ out: dense('vector', inputType(cx, 'in').size) }),
+  weights: () => [],
+  lower: (_p, cx) => ({ out: cx.cell.firstStep(connected(cx, 'in')) }),
+});
+
+const RateScaleParams = z
+  .strictObject({
+    dt: z.number().gt(0).max(1000).default(1),
+    tauInit: z.number().gt(0).max(1e6).default(5),
+    complement: z.boolean().default(false),
+  })
+  .refine((p) => p.tauInit > p.dt, { path: ['tauInit'], message: 'must be greater than dt: τ = dt + softplus(ρ) never falls to dt, so it cannot start there' });
+
+export const rateScale = defineBlock<z.infer<typeof RateScaleParams>>({
+  type: 'rateScale',
+  category: 'primitive',
+  label: { en: 'Learned rate (α ⊙ x)', zh: '可学习速率（α ⊙ x）' },
+  help: {
+    en: 'α ⊙ x, or (1 − α) ⊙ x, elementwise, with one learned rate α = dt / τ per feature in (0, 1], where the time constant τ = dt + softplus(ρ) and ρ is the learned weight. Two of them sharing a rate mix an old state and a new target, (1 − α) ⊙ h₋₁ + α ⊙ f(…), as a CTRNN unit does.',
+    zh: '逐元素计算 α ⊙ x 或 (1 − α) ⊙ x，每个特征有一个可学习的速率 α = dt / τ，取值在 (0, 1] 之间；其中时间常数 τ = dt + softplus(ρ)，ρ 是可学习的权重。两个速率相同的此类模块可以把旧状态和新目标混合成 (1 − α) ⊙ h₋₁ + α ⊙ f(…)，CTRNN 的单元就是这样做的。',
+  },
+  params: RateScaleParams,
+  paramHelp: {
+    dt: { en: 'Time step Δt (> 0); τ is kept at least Δt, so α never exceeds 1.', zh: '时间步长 Δt（> 0）；τ 始终不小于 Δt，因此 α 不会超过 1。' },
+    tauInit: {
+      en: 'Initial time constant τ of every feature; must be greater than dt (ρ starts at softplus⁻¹(tauInit − dt)).',
+      zh: '每个特征时间常数 τ 的初始值，必须大于 dt（ρ 的初值为 softplus⁻¹(tauInit − dt)）。',
+    },
+    complement: { en: 'Multiply by 1 − α instead of α: the share of the old state that is kept.', zh: '乘以 1 − α 而不是 α：即旧状态被保留的比例。' },
+  },
+  inputs: [anyPort('in', T.in)],
+  outputs: [{ name: 'out', label: T.out }],
+  infer: (_p, cx) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
+  weights: (p, cx) => [{ name: 'rho', shape: [inputType(cx, 'in').size], init: 'constant', value: rawTimeConstant(p.tauInit, p.dt) }],
+  lower: (p, cx) => {
+    const m = new CellMath(cx.cell);
+    // As the CTRNN block computes it: α = Δt·exp(−log τ) (the IR has no division).
+    const dt = m.constant(p.dt);
+    const alpha = m.mul(dt, m.exp(m.neg(m.log(m.add(dt, m.softplus(cx.weight('rho')))))));
+    return { out: m.mul(p.complement ? m.oneMinus(alpha) : alpha, connected(cx, 'in')) };
+  },
 });

@@ -11,7 +11,7 @@ import { activation, denseBlock, lastStep } from './layers.ts';
 import { lstm } from './lstm.ts';
 import { output } from './output.ts';
 import { peepholeLstm } from './peephole-lstm.ts';
-import { add, concat, delay, linear, multiply, oneMinus, relu, sigmoid, tanh } from './primitives.ts';
+import { add, concat, constantScale, delay, firstStep, linear, multiply, oneMinus, rateScale, relu, scale, sigmoid, tanh } from './primitives.ts';
 import { repeatVector } from './repeat-vector.ts';
 import type { AnyBlock } from './types.ts';
 
@@ -20,7 +20,7 @@ export const BLOCKS: readonly AnyBlock[] = [
   elman, jordan, lstm, gru, peepholeLstm, ctrnn, bidirectional,
   denseBlock, activation, dropout, lastStep, repeatVector, attention,
   output,
-  delay, linear, add, multiply, concat, tanh, sigmoid, relu, oneMinus,
+  delay, linear, add, multiply, concat, tanh, sigmoid, relu, oneMinus, scale, constantScale, rateScale, firstStep,
 ];
 
 const byType = new Map(BLOCKS.map((b) => [b.type, b]));

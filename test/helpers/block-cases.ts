@@ -289,6 +289,10 @@ function primitiveCases(): BlockCase[] {
     { name: 'sigmoid', ...afterLinear('sigmoid', {}, 3, 'binaryCrossEntropy') },
     { name: 'relu', ...afterLinear('relu', {}, 3, 'softmaxCrossEntropy') },
     { name: 'oneMinus', ...afterLinear('oneMinus', {}, 3, 'meanSquaredError') },
+    { name: 'scale', ...afterLinear('scale', {}, 3, 'binaryCrossEntropy') },
+    { name: 'constantScale', ...afterLinear('constantScale', { factor: -0.7 }, 3, 'meanSquaredError') },
+    { name: 'firstStep', ...afterLinear('firstStep', {}, 3, 'softmaxCrossEntropy') },
+    { name: 'rateScale', ...afterLinear('rateScale', { dt: 0.5, tauInit: 2 }, 3, 'binaryCrossEntropy') },
   ];
 }
 

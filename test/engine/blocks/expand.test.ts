@@ -45,6 +45,21 @@ const CASES: readonly Case[] = [
   around('gru', { units: 4, resetAfter: false }),
   around('gru', { units: 3, resetAfter: false, activation: 'relu', returnSequences: false }),
   around('gru', { units: 3, resetAfter: true, recurrentActivation: 'tanh', returnSequences: false }),
+  around('jordan', { units: 4, outputUnits: 3, contextDecay: 0.5 }),
+  around('jordan', { units: 3, outputUnits: 2, contextDecay: 0.3, feedback: 'preActivation', returnSequences: false }),
+  around('elman', { units: 3, layers: 2 }),
+  around('lstm', { units: 3, layers: 3, dropout: 0.4, returnSequences: false }),
+  around('gru', { units: 3, layers: 2, resetAfter: false, dropout: 0.25 }),
+  around('peepholeLstm', { units: 3 }),
+  around('peepholeLstm', { units: 4, layers: 2, activation: 'relu', returnSequences: false, unitForgetBias: false }),
+  around('ctrnn', { units: 4 }),
+  around('ctrnn', { units: 3, activation: 'relu', dt: 0.5, tauInit: 2, layers: 2, returnSequences: false }),
+  around('bidirectional', { cell: { type: 'ctrnn', units: 3, activation: 'sigmoid', dt: 0.25, tauInit: 1.5 }, merge: 'average' }),
+  around('bidirectional', { cell: { type: 'lstm', units: 3 } }),
+  around('bidirectional', { cell: { type: 'gru', units: 3, resetAfter: false }, merge: 'sum', returnSequences: false }),
+  around('bidirectional', { cell: { type: 'elman', units: 4, activation: 'relu' }, merge: 'average' }),
+  around('bidirectional', { cell: { type: 'peepholeLstm', units: 3, layers: 2, dropout: 0.3 }, merge: 'multiply', returnSequences: false }),
+  around('bidirectional', { cell: { type: 'gru', units: 2, layers: 3 }, merge: 'concat' }),
   around('dense', { units: 4, activation: 'tanh' }),
   around('dense', { units: 3, useBias: false }),
   {
@@ -66,6 +81,23 @@ const CASES: readonly Case[] = [
     name: 'gru (resetAfter false) that is not returning sequences, read by out and h',
     nodes: { x: ['input', { size: 2 }], rnn: ['gru', { units: 3, resetAfter: false, returnSequences: false }], s: ['add'], o: ['output', { loss: 'meanSquaredError' }] },
     edges: ['x -> rnn', 'rnn -> s.a', 'rnn.h -> s.b', 's -> o'],
+  },
+  {
+    name: 'stacked peephole LSTM whose final h and c (every layer) feed the next blocks',
+    nodes: { x: ['input', { size: 3 }], rnn: ['peepholeLstm', { units: 2, layers: 2 }], last: ['lastStep'], hc: ['concat'], s: ['concat'], o: ['output', { loss: 'meanSquaredError' }] },
+    edges: ['x -> rnn', 'rnn -> last', 'rnn.h -> hc.a', 'rnn.c -> hc.b', 'last -> s.a', 'hc -> s.b', 's -> o'],
+  },
+  {
+    name: "bidirectional with merge 'none' read by its forward and backward ports, and h and c",
+    nodes: {
+      x: ['input', { size: 3 }],
+      rnn: ['bidirectional', { cell: { type: 'lstm', units: 2, layers: 2 }, merge: 'none', returnSequences: false }],
+      fb: ['concat'],
+      hc: ['concat'],
+      s: ['concat'],
+      o: ['output', { loss: 'meanSquaredError' }],
+    },
+    edges: ['x -> rnn', 'rnn.forward -> fb.a', 'rnn.backward -> fb.b', 'rnn.h -> hc.a', 'rnn.c -> hc.b', 'fb -> s.a', 'hc -> s.b', 's -> o'],
   },
   {
     name: 'dense on a vector (after a last step)',
@@ -104,12 +136,25 @@ describe('opening a macro block into primitives computes exactly what the block 
       for (const w of macro.weights) feeds[w.param] = randomTensor(w.shape, rng, 0.7);
       feeds.x = randomTensor(macro.inputs.find((i) => i.name === 'x')!.shape, rng);
       feeds.y = randomTensor(macro.inputs.find((i) => i.name === 'y')!.shape, rng);
+      // Dropout between layers: the macro's mask for layer k is the opened dropout block's.
+      const masks = new Map<string, string>();
+      for (const input of macro.inputs.filter((i) => i.name.startsWith('mask:rnn.l'))) {
+        const rate = Number(c.nodes.rnn[1]?.dropout ?? (c.nodes.rnn[1]?.cell as Record<string, unknown> | undefined)?.dropout);
+        feeds[input.name] = tensor(input.shape, randomTensor(input.shape, rng).data.map((v) => (v > 0 ? 1 / (1 - rate) : 0)));
+        masks.set(`mask:rnn_dropout_${input.name.slice('mask:rnn.'.length)}`, input.name);
+      }
+      assert.deepEqual(
+        cell.inputs.filter((i) => i.name.startsWith('mask:')).map((i) => i.name),
+        [...masks.keys()],
+        'one dropout block per dropout between layers',
+      );
       if (c.nodes.o[1]?.loss === 'binaryCrossEntropy') feeds.y = tensor(feeds.y.shape, feeds.y.data.map((v) => (v > 0 ? 1 : 0)));
 
       const carried = carryWeights(opened.weights, 'rnn', new Map(own.map((w) => [w.param, feeds[w.param].data])), (n) => new Float64Array(n));
       const cellParams = new Set(cell.weights.map((w) => w.param));
       assert.deepEqual(cellParams, new Set([...others.map((w) => w.param), ...carried.keys()]), 'every weight of the cell is a piece of the block or an untouched weight');
       const cellFeeds: Record<string, Tensor64> = { x: feeds.x, y: feeds.y };
+      for (const [mask, macroMask] of masks) cellFeeds[mask] = feeds[macroMask];
       for (const w of cell.weights) cellFeeds[w.param] = carried.has(w.param) ? asTensor(w.shape, carried.get(w.param)!) : feeds[w.param];
 
       const expected = runReference(macro.train, feeds);
@@ -149,11 +194,6 @@ describe('weight pieces', () => {
 
 describe('blocks that cannot be opened say why', () => {
   const refused: readonly [string, Case, string, RegExp][] = [
-    ['bidirectional', around('bidirectional', { cell: { type: 'lstm', units: 3 } }), 'rnn', /bidirectional/],
-    ['stacked layers', around('lstm', { units: 3, layers: 2 }), 'rnn', /stacks 2 layers/],
-    ['ctrnn', around('ctrnn', { units: 3 }), 'rnn', /time constant/],
-    ['peephole LSTM', around('peepholeLstm', { units: 3 }), 'rnn', /peephole/],
-    ['jordan with a context decay', around('jordan', { units: 3, outputUnits: 2, contextDecay: 0.5 }), 'rnn', /contextDecay/],
     ['jordan fed its targets (teacher forcing)', around('jordan', { units: 3, outputUnits: 2, teacherForcing: true }), 'rnn', /teacherForcing/],
     ['invalid params', around('gru', { units: -1 }), 'rnn', /params are not valid/],
     ['a primitive', around('linear', { units: 2 }), 'rnn', /already a primitive/],

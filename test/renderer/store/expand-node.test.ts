@@ -53,11 +53,11 @@ describe('document store: expandNode', () => {
     });
 
   it('a block that cannot be opened is refused with its reason, and nothing changes', () => {
-    const store = createDocumentStore(doc({ type: 'lstm', params: { units: 4, layers: 2 } }));
+    const store = createDocumentStore(doc({ type: 'jordan', params: { outputUnits: 2, teacherForcing: true } }));
     const before = store.getState().doc;
     const result = store.getState().expandNode('rnn');
     assert.equal(result.ok, false);
-    if (!result.ok) assert.match(result.reason, /layers/);
+    if (!result.ok) assert.match(result.reason, /teacherForcing/);
     assert.equal(store.getState().doc, before);
     assert.equal(store.getState().canUndo, false);
   });
