@@ -122,6 +122,13 @@ export const concat = defineBlock<Record<string, never>>({
   },
 });
 
+/** Ports of an elementwise primitive: one input of any kind, one output of the same kind and size. */
+const ELEMENTWISE = {
+  inputs: [anyPort('in', T.in)],
+  outputs: [{ name: 'out', label: T.out }],
+  infer: (_p: unknown, cx: Parameters<AnyBlock['infer']>[1]) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
+} as const;
+
 function unary(type: 'tanh' | 'sigmoid' | 'relu', label: Text, help: Text): AnyBlock {
   return defineBlock<Record<string, never>>({
     type,
@@ -130,9 +137,7 @@ function unary(type: 'tanh' | 'sigmoid' | 'relu', label: Text, help: Text): AnyB
     help,
     params: z.strictObject({}),
     paramHelp: {},
-    inputs: [anyPort('in', T.in)],
-    outputs: [{ name: 'out', label: T.out }],
-    infer: (_p, cx) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
+    ...ELEMENTWISE,
     weights: () => [],
     lower: (_p, cx) => ({ out: cx.cell.op({ type }, [connected(cx, 'in')]) }),
   });
@@ -152,9 +157,7 @@ export const oneMinus = defineBlock<Record<string, never>>({
   },
   params: z.strictObject({}),
   paramHelp: {},
-  inputs: [anyPort('in', T.in)],
-  outputs: [{ name: 'out', label: T.out }],
-  infer: (_p, cx) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
+  ...ELEMENTWISE,
   weights: () => [],
   lower: (_p, cx) => ({ out: new CellMath(cx.cell).oneMinus(connected(cx, 'in')) }),
 });
@@ -169,9 +172,7 @@ export const scale = defineBlock<Record<string, never>>({
   },
   params: z.strictObject({}),
   paramHelp: {},
-  inputs: [anyPort('in', T.in)],
-  outputs: [{ name: 'out', label: T.out }],
-  infer: (_p, cx) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
+  ...ELEMENTWISE,
   weights: (_p, cx) => [{ name: 'gamma', shape: [inputType(cx, 'in').size], init: 'ones' }],
   lower: (_p, cx) => ({ out: new CellMath(cx.cell).mul(cx.weight('gamma'), connected(cx, 'in')) }),
 });
@@ -188,9 +189,7 @@ export const constantScale = defineBlock<z.infer<typeof ConstantScaleParams>>({
   },
   params: ConstantScaleParams,
   paramHelp: { factor: { en: 'The factor α every element is multiplied by.', zh: '每个元素所乘的系数 α。' } },
-  inputs: [anyPort('in', T.in)],
-  outputs: [{ name: 'out', label: T.out }],
-  infer: (_p, cx) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
+  ...ELEMENTWISE,
   weights: () => [],
   lower: (p, cx) => {
     const m = new CellMath(cx.cell);
