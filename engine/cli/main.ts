@@ -1,6 +1,7 @@
 /**
  * `rnn-studio`: the engine without the app.
  *   validate FILE · compile FILE --steps T · train FILE · predict MODEL --input JSON · sample MODEL
+ *   forecast MODEL --history FILE --steps N · import-weights GRAPH --node ID --state-dict JSON
  *   serve [--port P] [--workspace DIR] [--open]
  * Exit codes: 0 success, 1 a user error (one line naming the file and node, no stack trace),
  * 2 bad usage. `--json` prints JSON lines on stdout.

@@ -69,7 +69,8 @@ export function LossChart({ store = runSession.store }: { readonly store?: RunSt
       ],
       series: [
         { label: t('chart.step'), value: (_u, v) => (v === null ? '–' : String(v)) },
-        { label: t('chart.stepLoss'), stroke: STEP_COLOR, width: 1, points: { show: false }, value: (_u, v) => formatLoss(v) },
+        // A line needs two points; the first step alone is drawn as a dot.
+        { label: t('chart.stepLoss'), stroke: STEP_COLOR, width: 1, points: { show: (_u, _s, first, last) => last - first < 1, size: 5, fill: STEP_COLOR }, value: (_u, v) => formatLoss(v) },
         {
           label: t('chart.epochLoss'),
           stroke: EPOCH_COLOR,
