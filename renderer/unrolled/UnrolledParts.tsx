@@ -72,45 +72,31 @@ function arc(sourceX: number, sourceY: number, targetX: number, targetY: number,
   return { path, labelX: (sourceX + 3 * c1x + 3 * c2x + targetX) / 8, labelY: (sourceY + targetY) / 2 + (3 * lift) / 4 };
 }
 
-export function RecurrentEdge({ id, sourceX, sourceY, targetX, targetY, markerEnd, style }: EdgeProps<UnrolledEdge>) {
-  const { t } = useTranslation('unrolled');
-  const { path, labelX, labelY } = arc(sourceX, sourceY, targetX, targetY, -ARC);
-  return (
-    <BaseEdge
-      id={id}
-      path={path}
-      markerEnd={markerEnd}
-      style={style}
-      label={t('recurrentLabel')}
-      labelX={labelX}
-      labelY={labelY}
-      labelShowBg
-      labelBgPadding={[3, 1]}
-      labelBgBorderRadius={3}
-      labelStyle={{ fill: 'var(--unrolled-recurrent, #7048e8)', fontWeight: 600, fontSize: 12 }}
-    />
-  );
+/** A labelled arc between two cells: above the row for the forward carry, below for the gradient. */
+function arcEdge(lift: number, labelKey: 'recurrentLabel' | 'gradientLabel', colour: string) {
+  return function ArcEdge({ id, sourceX, sourceY, targetX, targetY, markerEnd, style }: EdgeProps<UnrolledEdge>) {
+    const { t } = useTranslation('unrolled');
+    const { path, labelX, labelY } = arc(sourceX, sourceY, targetX, targetY, lift);
+    return (
+      <BaseEdge
+        id={id}
+        path={path}
+        markerEnd={markerEnd}
+        style={style}
+        label={t(labelKey)}
+        labelX={labelX}
+        labelY={labelY}
+        labelShowBg
+        labelBgPadding={[3, 1]}
+        labelBgBorderRadius={3}
+        labelStyle={{ fill: colour, fontWeight: 600, fontSize: 12 }}
+      />
+    );
+  };
 }
 
-export function GradientEdge({ id, sourceX, sourceY, targetX, targetY, markerEnd, style }: EdgeProps<UnrolledEdge>) {
-  const { t } = useTranslation('unrolled');
-  const { path, labelX, labelY } = arc(sourceX, sourceY, targetX, targetY, ARC);
-  return (
-    <BaseEdge
-      id={id}
-      path={path}
-      markerEnd={markerEnd}
-      style={style}
-      label={t('gradientLabel')}
-      labelX={labelX}
-      labelY={labelY}
-      labelShowBg
-      labelBgPadding={[3, 1]}
-      labelBgBorderRadius={3}
-      labelStyle={{ fill: 'var(--unrolled-gradient, #e03131)', fontWeight: 600, fontSize: 12 }}
-    />
-  );
-}
+export const RecurrentEdge = arcEdge(-ARC, 'recurrentLabel', 'var(--unrolled-recurrent, #7048e8)');
+export const GradientEdge = arcEdge(ARC, 'gradientLabel', 'var(--unrolled-gradient, #e03131)');
 
 export const nodeTypes: NodeTypes = { cell: UnrolledCell, rowLabel: RowLabel, columnLabel: ColumnLabel };
 export const edgeTypes: EdgeTypes = { recurrent: RecurrentEdge, gradient: GradientEdge };
