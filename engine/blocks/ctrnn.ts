@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { T, units } from './ports.ts';
-import { cellShape, defineCell, initializerHelp, initializerParams, dropoutHelp, dropoutParam, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
+import { cellShape, defineCell, stackedBlock, type RecurrentCell, stackingParams, stackingHelp } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
 const shape = {
@@ -18,9 +18,7 @@ const shape = {
   dt: z.number().gt(0).max(1000).default(1),
   tauInit: z.number().gt(0).max(1e6).default(5),
   returnSequences: z.boolean().default(true),
-  layers: layersParam,
-  dropout: dropoutParam,
-  ...initializerParams(),
+  ...stackingParams(),
 };
 const tauAboveDt: [(p: { tauInit: number; dt: number }) => boolean, { path: string[]; message: string }] = [
   (p) => p.tauInit > p.dt,
@@ -87,9 +85,7 @@ export const ctrnn = defineBlock<Params>({
       zh: '每个单元时间常数 τ 的初始值，必须大于 dt。原始权重 ρ 的初值为 softplus⁻¹(tauInit − dt)，于是 α 的初值为 dt/tauInit。',
     },
     returnSequences: T.returnSequences,
-    layers: layersHelp,
-    dropout: dropoutHelp,
-    ...initializerHelp(),
+    ...stackingHelp(),
   },
   ...stackedBlock(cell),
 });

@@ -2,16 +2,14 @@
 import { z } from 'zod';
 import { Activation } from './math.ts';
 import { T, units } from './ports.ts';
-import { cellShape, defineCell, initializerHelp, initializerParams, dropoutHelp, dropoutParam, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
+import { cellShape, defineCell, stackedBlock, type RecurrentCell, stackingParams, stackingHelp } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
 const shape = {
   units: units(32),
   activation: Activation.default('tanh'),
   returnSequences: z.boolean().default(true),
-  layers: layersParam,
-  dropout: dropoutParam,
-  ...initializerParams(),
+  ...stackingParams(),
 };
 const Params = z.strictObject(shape);
 type Params = z.infer<typeof Params>;
@@ -44,6 +42,6 @@ export const elman = defineBlock<Params>({
     zh: '简单循环层：上一时间步的隐状态与当前输入一起送回网络。',
   },
   params: Params,
-  paramHelp: { units: T.units, activation: T.activation, returnSequences: T.returnSequences, layers: layersHelp, dropout: dropoutHelp, ...initializerHelp() },
+  paramHelp: { units: T.units, activation: T.activation, returnSequences: T.returnSequences, ...stackingHelp() },
   ...stackedBlock(cell),
 });

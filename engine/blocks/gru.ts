@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { Activation } from './math.ts';
 import { T, units } from './ports.ts';
-import { cellShape, defineCell, initializerHelp, initializerParams, dropoutHelp, dropoutParam, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
+import { cellShape, defineCell, stackedBlock, type RecurrentCell, stackingParams, stackingHelp } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
 const shape = {
@@ -18,9 +18,7 @@ const shape = {
   recurrentActivation: Activation.default('sigmoid'),
   resetAfter: z.boolean().default(true),
   returnSequences: z.boolean().default(true),
-  layers: layersParam,
-  dropout: dropoutParam,
-  ...initializerParams(),
+  ...stackingParams(),
 };
 const Params = z.strictObject(shape);
 type Params = z.infer<typeof Params>;
@@ -77,9 +75,7 @@ export const gru = defineBlock<Params>({
       zh: '在循环矩阵乘法之后再应用重置门（PyTorch 与 Keras 2 的默认做法；有两组偏置）。',
     },
     returnSequences: T.returnSequences,
-    layers: layersHelp,
-    dropout: dropoutHelp,
-    ...initializerHelp(),
+    ...stackingHelp(),
   },
   ...stackedBlock(cell),
 });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Activation, CellMath } from './math.ts';
 import { T, affine, anyPort, connected, dense, inputType, seqPort, units } from './ports.ts';
-import { defineBlock, type LowerContext } from './types.ts';
+import { defineBlock, type LowerContext, type Text } from './types.ts';
 
 const input = (cx: LowerContext) => connected(cx, 'in');
 
@@ -49,19 +49,29 @@ export const activation = defineBlock<z.infer<typeof ActivationParams>>({
   lower: (p, cx) => ({ out: new CellMath(cx.cell).act(p.fn, input(cx)) }),
 });
 
-export const lastStep = defineBlock<Record<string, never>>({
-  type: 'lastStep',
-  category: 'layer',
-  label: { en: 'Last step', zh: '取最后一步' },
-  help: {
+/** A block that keeps one end of a sequence: the last step (forward loops) or the first (backward ones). */
+export function endStep(end: 'first' | 'last', category: 'layer' | 'primitive', label: Text, help: Text) {
+  return defineBlock<Record<string, never>>({
+    type: `${end}Step`,
+    category,
+    label,
+    help,
+    params: z.strictObject({}),
+    paramHelp: {},
+    inputs: [seqPort('in', T.in)],
+    outputs: [{ name: 'out', label: T.out }],
+    infer: (_p, cx) => ({ out: dense('vector', inputType(cx, 'in').size) }),
+    weights: () => [],
+    lower: (_p, cx) => ({ out: end === 'last' ? cx.cell.lastStep(connected(cx, 'in')) : cx.cell.firstStep(connected(cx, 'in')) }),
+  });
+}
+
+export const lastStep = endStep(
+  'last',
+  'layer',
+  { en: 'Last step', zh: '取最后一步' },
+  {
     en: 'Keeps only the value at the last time step: turns a sequence into one vector (many-to-one).',
     zh: '只保留最后一个时间步的值：把序列变成一个向量（多对一）。',
   },
-  params: z.strictObject({}),
-  paramHelp: {},
-  inputs: [seqPort('in', T.in)],
-  outputs: [{ name: 'out', label: T.out }],
-  infer: (_p, cx) => ({ out: dense('vector', inputType(cx, 'in').size) }),
-  weights: () => [],
-  lower: (_p, cx) => ({ out: cx.cell.lastStep(input(cx)) }),
-});
+);

@@ -7,24 +7,32 @@
 import { z } from 'zod';
 import { Activation } from './math.ts';
 import { T, units } from './ports.ts';
-import { cellShape, defineCell, initializerHelp, initializerParams, dropoutHelp, dropoutParam, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
+import { cellShape, defineCell, stackedBlock, type RecurrentCell, stackingParams, stackingHelp } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
-const shape = {
+/** The LSTM's params; the peephole LSTM adds its own to these. */
+export const lstmShape = {
   units: units(32),
   activation: Activation.default('tanh'),
   recurrentActivation: Activation.default('sigmoid'),
   returnSequences: z.boolean().default(true),
   unitForgetBias: z.boolean().default(true),
-  layers: layersParam,
-  dropout: dropoutParam,
-  ...initializerParams(),
+  ...stackingParams(),
 };
-const Params = z.strictObject(shape);
+const Params = z.strictObject(lstmShape);
 type Params = z.infer<typeof Params>;
 
+export const lstmParamHelp = {
+  units: T.units,
+  activation: T.activation,
+  recurrentActivation: T.recurrentActivation,
+  returnSequences: T.returnSequences,
+  unitForgetBias: T.unitForgetBias,
+  ...stackingHelp(),
+};
+
 /** The LSTM cell's params inside a bidirectional block. */
-export const LstmCellParams = z.strictObject({ type: z.literal('lstm'), ...cellShape(shape) });
+export const LstmCellParams = z.strictObject({ type: z.literal('lstm'), ...cellShape(lstmShape) });
 
 const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
   type: 'lstm',
@@ -55,15 +63,6 @@ export const lstm = defineBlock<Params>({
     zh: '长短期记忆网络：输入门、遗忘门和输出门控制细胞状态 c，使信息能跨越很多时间步。',
   },
   params: Params,
-  paramHelp: {
-    units: T.units,
-    activation: T.activation,
-    recurrentActivation: T.recurrentActivation,
-    returnSequences: T.returnSequences,
-    unitForgetBias: T.unitForgetBias,
-    layers: layersHelp,
-    dropout: dropoutHelp,
-    ...initializerHelp(),
-  },
+  paramHelp: lstmParamHelp,
   ...stackedBlock(cell),
 });

@@ -9,20 +9,12 @@
  *   h_t = o ⊙ tanh(c_t)
  */
 import { z } from 'zod';
-import { Activation } from './math.ts';
-import { T, units } from './ports.ts';
-import { cellShape, defineCell, initializerHelp, initializerParams, dropoutHelp, dropoutParam, layersHelp, layersParam, stackedBlock, type RecurrentCell } from './recurrent.ts';
+import { lstmParamHelp, lstmShape } from './lstm.ts';
+import { cellShape, defineCell, stackedBlock, type RecurrentCell } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
 const shape = {
-  units: units(32),
-  activation: Activation.default('tanh'),
-  recurrentActivation: Activation.default('sigmoid'),
-  returnSequences: z.boolean().default(true),
-  unitForgetBias: z.boolean().default(true),
-  layers: layersParam,
-  dropout: dropoutParam,
-  ...initializerParams(),
+  ...lstmShape,
   peepholeInitializer: z.enum(['glorotUniform', 'zeros']).default('glorotUniform'),
 };
 const Params = z.strictObject(shape);
@@ -68,14 +60,7 @@ export const peepholeLstm = defineBlock<Params>({
   },
   params: Params,
   paramHelp: {
-    units: T.units,
-    activation: T.activation,
-    recurrentActivation: T.recurrentActivation,
-    returnSequences: T.returnSequences,
-    unitForgetBias: T.unitForgetBias,
-    layers: layersHelp,
-    dropout: dropoutHelp,
-    ...initializerHelp(),
+    ...lstmParamHelp,
     peepholeInitializer: {
       en: 'How the peephole weights p_i, p_f, p_o start: glorotUniform (uniform in ±√(3/H), what Keras draws them from by default) or zeros (the block starts as a plain LSTM).',
       zh: '窥视孔权重 p_i、p_f、p_o 的初始化方式：glorotUniform（在 ±√(3/H) 内均匀分布，即 Keras 的默认做法）或 zeros（模块一开始与普通 LSTM 相同）。',

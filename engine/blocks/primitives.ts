@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { IrOp } from '../ir/types.ts';
 import { rawTimeConstant } from './ctrnn.ts';
+import { endStep } from './layers.ts';
 import { CellMath } from './math.ts';
 import { T, affine, anyPort, connected, dense, inputType, seqPort, units } from './ports.ts';
 import { type AnyBlock, BlockIssue, type InferContext, defineBlock, type PortType, type Text } from './types.ts';
@@ -197,22 +198,15 @@ export const constantScale = defineBlock<z.infer<typeof ConstantScaleParams>>({
   },
 });
 
-export const firstStep = defineBlock<Record<string, never>>({
-  type: 'firstStep',
-  category: 'primitive',
-  label: { en: 'First step', zh: '取第一步' },
-  help: {
+export const firstStep = endStep(
+  'first',
+  'primitive',
+  { en: 'First step', zh: '取第一步' },
+  {
     en: 'Keeps only the value at the first time step: where a loop through a backward delay ends, as last step is for a forward one.',
     zh: '只保留第一个时间步的值：经过反向延迟的回路在这里结束，正如正向回路在最后一步结束。',
   },
-  params: z.strictObject({}),
-  paramHelp: {},
-  inputs: [seqPort('in', T.in)],
-  outputs: [{ name: 'out', label: T.out }],
-  infer: (_p, cx) => ({ out: dense('vector', inputType(cx, 'in').size) }),
-  weights: () => [],
-  lower: (_p, cx) => ({ out: cx.cell.firstStep(connected(cx, 'in')) }),
-});
+);
 
 const RateScaleParams = z
   .strictObject({

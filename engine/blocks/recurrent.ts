@@ -105,6 +105,11 @@ export const dropoutHelp: Text = {
   zh: '堆叠层之间的 dropout，与 PyTorch 的 dropout 参数相同：训练时，除最上层外每一层输出的每个元素以此概率被置零（其余元素乘以 1 / (1 − rate)），然后才交给下一层；评估和预测时不做 dropout。layers ≥ 2 时才起作用。',
 };
 
+/** The params every stackable recurrent block ends with: layers, dropout between them, initialisers. */
+export const stackingParams = () => ({ layers: layersParam, dropout: dropoutParam, ...initializerParams() });
+
+export const stackingHelp = () => ({ layers: layersHelp, dropout: dropoutHelp, ...initializerHelp() });
+
 /** A recurrent state: the hidden state h, and the cell state c of LSTM cells. */
 export type StateName = 'h' | 'c';
 
