@@ -87,7 +87,6 @@ describe('tagging names when the word that decides comes later ("teddy roosevelt
   let heldOut: Dataset;
 
   before(async () => {
-    if (runtime.unavailable !== null) return;
     const load = (params: Record<string, number>) => {
       const loaded = loadDataset({ type: 'tagging', params }, { baseDir: '.' });
       if (!loaded.ok) throw new Error(loaded.error);
@@ -113,7 +112,6 @@ describe('tagging names when the word that decides comes later ("teddy roosevelt
     const bi: Model = `bidirectional ${cell}, 16 + 16 units`;
     const numbers = cell === 'GRU' ? ['1.000', '1.000', '0.501', '0.892'] : ['1.000', '1.000', '0.497', '0.891'];
     test(`${cell}: bidirectional ${numbers[0]} on the ambiguous words (${numbers[1]} overall), unidirectional ${numbers[2]} — chance — (${numbers[3]} overall)`, (t) => {
-      if (runtime.unavailable !== null) return t.skip(runtime.unavailable);
       t.diagnostic(show(bi));
       t.diagnostic(show(uni));
       const [u, b] = [measured.get(uni)!.accuracy, measured.get(bi)!.accuracy];
@@ -129,7 +127,6 @@ describe('tagging names when the word that decides comes later ("teddy roosevelt
   }
 
   test('the held-out baseline: giving each word its most frequent tag is right on 89.6% of words', (t) => {
-    if (runtime.unavailable !== null) return t.skip(runtime.unavailable);
     t.diagnostic(heldOut.baseline!.description);
     assert.equal(heldOut.baseline!.metric, 'accuracy');
     // The unidirectional taggers do no better than this baseline: it is all a left-to-right reader can know.

@@ -95,7 +95,6 @@ describe('a character-level GRU trained on a list of names samples new ones', ()
   let unigram: string[];
 
   before(async () => {
-    if (runtime.unavailable !== null) return;
     const loaded = loadDataset({ type: 'text', params: { file: 'data/names.txt', steps: 16, stride: 2, seed: 1 } }, { baseDir: TEMPLATES_DIR });
     if (!loaded.ok) throw new Error(loaded.error);
     dataset = loaded.value;
@@ -118,7 +117,6 @@ describe('a character-level GRU trained on a list of names samples new ones', ()
   });
 
   test(`of ${NAMES} sampled names 96% are well formed, 83% plausible and 77% plausible and new; unigram sampling: 2.7%, 0.7%, 0.7%`, (t) => {
-    if (runtime.unavailable !== null) return t.skip(runtime.unavailable);
     const [model, baseline] = [score(sampled, known), score(unigram, known)];
     const pct = (s: Score) => `well formed ${(100 * s.wellFormed).toFixed(1)}%, plausible ${(100 * s.plausible).toFixed(1)}%, novel ${(100 * s.novel).toFixed(1)}%`;
     t.diagnostic(`model (final loss ${run.history.at(-1)!.loss.toFixed(3)} nats against the unigram ${dataset.baseline!.value.toFixed(3)}; ${run.parameters} parameters, ${run.seconds.toFixed(1)} s): ${pct(model)}`);

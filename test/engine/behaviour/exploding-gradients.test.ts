@@ -42,7 +42,6 @@ describe('a ReLU Elman network with U = I on the adding problem (T = 20), SGD at
   const runs: Record<'none' | 'clipNorm' | 'clipValue', Run | undefined> = { none: undefined, clipNorm: undefined, clipValue: undefined };
 
   before(async () => {
-    if (runtime.unavailable !== null) return;
     const loaded = loadDataset({ type: 'adding', params: { length: 20, samples: 1000, seed: 1 } }, { baseDir: '.' });
     if (!loaded.ok) throw new Error(loaded.error);
     dataset = loaded.value;
@@ -54,7 +53,6 @@ describe('a ReLU Elman network with U = I on the adding problem (T = 20), SGD at
   const losses = (r: Run) => stepsOf(r.events).map((s) => s.loss);
 
   test('the gradient does not shrink back through time: ‖∂L/∂h_0‖ / ‖∂L/∂h_19‖ = 0.74 at initialisation, and the first step\'s global gradient norm is 608', async (t) => {
-    if (runtime.unavailable !== null) return t.skip(runtime.unavailable);
     const norms = normsOf(await probeStateGradNorms(runtime.executor, doc, dataset, settings), 'rnn.h');
     const first = stepsOf(runs.none!.events)[0];
     t.diagnostic(`‖∂L/∂h_t‖, t = 0 … 19: ${norms.norms.map(fmt).join(' ')}; first/last ${fmt(firstOverLast(norms))}; step 1: loss ${fmt(first.loss)}, gradient norm ${fmt(first.gradNorm)}`);
@@ -63,7 +61,6 @@ describe('a ReLU Elman network with U = I on the adding problem (T = 20), SGD at
   });
 
   test('without clipping the loss overflows at step 2 and the trainer ends "diverged", keeping finite weights', (t) => {
-    if (runtime.unavailable !== null) return t.skip(runtime.unavailable);
     const r = runs.none!;
     t.diagnostic(`end ${r.end.reason} after ${r.end.steps} good step(s): ${r.end.message}`);
     assert.equal(r.end.reason, 'diverged');
@@ -73,7 +70,6 @@ describe('a ReLU Elman network with U = I on the adding problem (T = 20), SGD at
   });
 
   test(`with clipNorm ${CLIP_NORM} all 500 steps stay finite and the held-out MSE ends at 0.054, below the baseline 0.176`, (t) => {
-    if (runtime.unavailable !== null) return t.skip(runtime.unavailable);
     const r = runs.clipNorm!;
     const steps = stepsOf(r.events);
     const validation = r.history.at(-1)!.validation!.loss;
@@ -88,7 +84,6 @@ describe('a ReLU Elman network with U = I on the adding problem (T = 20), SGD at
   });
 
   test(`with clipValue ${CLIP_VALUE} all 500 steps stay finite and the loss falls from 6.1 to 0.13 (through spikes up to 260)`, (t) => {
-    if (runtime.unavailable !== null) return t.skip(runtime.unavailable);
     const r = runs.clipValue!;
     const steps = stepsOf(r.events);
     const last = r.history.at(-1)!.loss;

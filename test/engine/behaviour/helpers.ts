@@ -12,17 +12,16 @@ import { train, type StateGradNorms, type TrainEvent, type TrainResult } from '.
 
 export interface Runtime {
   executor: Executor;
-  /** Why ONNX Runtime is not in use (null: it is); a test skips with this reason. */
-  unavailable: string | null;
 }
 
-/** Registers before/after hooks that open ONNX Runtime (on every core) once for the file and close it. */
+/**
+ * Registers before/after hooks that open ONNX Runtime (on every core) once for the file and close
+ * it. ONNX Runtime is a dependency: when it cannot load, the file fails with the reason.
+ */
 export function onnxRuntime(): Runtime {
-  const runtime: Runtime = { executor: undefined as unknown as Executor, unavailable: 'not started' };
+  const runtime: Runtime = { executor: undefined as unknown as Executor };
   before(async () => {
-    const chosen = await chooseExecutor('auto');
-    runtime.executor = chosen.executor;
-    runtime.unavailable = chosen.reason;
+    runtime.executor = (await chooseExecutor('onnxruntime')).executor;
   });
   after(() => runtime.executor?.dispose());
   return runtime;
