@@ -10,7 +10,7 @@ import { Inspector } from './editor/Inspector.tsx';
 import { Palette } from './editor/Palette.tsx';
 import { TopBar } from './editor/TopBar.tsx';
 import { useEditCommands } from './editor/use-edit-commands.ts';
-import { useLiveValidation } from './engine/use-live-validation.ts';
+import { useLiveValidation } from './connection/use-live-validation.ts';
 import { useDocumentState } from './platform/use-desktop-document-state.ts';
 
 function Shell() {

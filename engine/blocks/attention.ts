@@ -17,7 +17,7 @@
  * 'weights', which greedy decoding returns as the attention matrix [T_query, T_source].
  */
 import { z } from 'zod';
-import type { CellRef } from '../compiler/cell.ts';
+import type { CellRef } from '../cell/cell.ts';
 import { CellMath } from './math.ts';
 import { connected, dense, inputType, units } from './ports.ts';
 import { BlockIssue, type InferContext, type LowerContext, type PortType, defineBlock } from './types.ts';

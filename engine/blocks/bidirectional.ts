@@ -21,7 +21,7 @@
  * recurrent.ts says (`forward_kernel`, `backward_recurrentKernel_l1`, …).
  */
 import { z } from 'zod';
-import type { CellRef } from '../compiler/cell.ts';
+import type { CellRef } from '../cell/cell.ts';
 import { ctrnnCell, CtrnnCellParams } from './ctrnn.ts';
 import { elmanCell, ElmanCellParams } from './elman.ts';
 import { gruCell, GruCellParams } from './gru.ts';

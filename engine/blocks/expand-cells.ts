@@ -10,7 +10,7 @@
  * column block per gate; an elementwise learned vector (peephole p, CTRNN rate) becomes the γ of
  * a `scale` block.
  */
-import type { TimeDirection } from '../compiler/cell.ts';
+import type { TimeDirection } from '../cell/cell.ts';
 import type { GraphDocument, GraphEdge, GraphNode } from '../graph/schema.ts';
 import { Id } from '../graph/schema.ts';
 import type { Activation } from './math.ts';

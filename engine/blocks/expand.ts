@@ -18,7 +18,7 @@
  * Jordan with teacher forcing (it feeds back targets, which no primitive reads), params the cell
  * cannot express, and blocks that are not made of primitives.
  */
-import type { TimeDirection } from '../compiler/cell.ts';
+import type { TimeDirection } from '../cell/cell.ts';
 import type { GraphDocument, GraphEdge, GraphNode } from '../graph/schema.ts';
 import { CELL_COLUMNS, CELL_ROWS, CELLS, CellDraft, type CellPorts, type Params, type Port, ROOT_SCOPE, type WeightPiece } from './expand-cells.ts';
 import { layerName } from './recurrent.ts';

@@ -3,7 +3,7 @@
  * Every helper emits primitive cell-graph ops, so a macro block lowers to exactly what a user
  * could wire by hand.
  */
-import type { CellBuilder, CellRef } from '../compiler/cell.ts';
+import type { CellBuilder, CellRef } from '../cell/cell.ts';
 import { z } from 'zod';
 
 export const Activation = z.enum(['tanh', 'sigmoid', 'relu', 'linear']);

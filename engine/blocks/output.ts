@@ -6,7 +6,7 @@
  *   meanSquaredError:    (x − y)²                                 (target: real features)
  */
 import { z } from 'zod';
-import type { CellRef } from '../compiler/cell.ts';
+import type { CellRef } from '../cell/cell.ts';
 import { CellMath } from './math.ts';
 import { anyPort, inputType } from './ports.ts';
 import { BlockIssue, defineBlock, type PortType } from './types.ts';

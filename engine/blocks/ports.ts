@@ -1,6 +1,6 @@
 /** Small helpers shared by block definitions. */
 import { z } from 'zod';
-import type { CellRef } from '../compiler/cell.ts';
+import type { CellRef } from '../cell/cell.ts';
 import { CellMath } from './math.ts';
 import { BlockIssue, type InferContext, type InputPort, type LowerContext, type PortKind, type PortType, type Text, type WeightSpec } from './types.ts';
 

@@ -21,7 +21,7 @@
  * in PyTorch's h_n order: layer by layer, forward before backward, units features each.
  */
 import { z } from 'zod';
-import type { CellRef, TimeDirection } from '../compiler/cell.ts';
+import type { CellRef, TimeDirection } from '../cell/cell.ts';
 import { dropoutRate } from './dropout.ts';
 import { CellMath } from './math.ts';
 import { dense, inputType, seqPort, T } from './ports.ts';

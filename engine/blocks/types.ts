@@ -4,7 +4,7 @@
  * primitive cell graph. Every block kind is one module; `registry.ts` lists them.
  */
 import type { z } from 'zod';
-import type { CellBuilder, CellRef, TimeDirection } from '../compiler/cell.ts';
+import type { CellBuilder, CellRef, TimeDirection } from '../cell/cell.ts';
 import type { Shape } from '../ir/types.ts';
 
 export interface Text {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import cliProgress from 'cli-progress';
 
 import { compileGraph } from '../compiler/compile.ts';
-import { formatDiagnostic } from '../compiler/diagnostics.ts';
+import { formatDiagnostic } from '../graph/diagnostics.ts';
 import { analyzeGraph } from '../compiler/validate.ts';
 import { chooseExecutor, type ExecutorChoice } from '../executors/index.ts';
 import { forecast, forecastInput, modelForecastSettings } from '../inference/forecast.ts';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { streamTypes } from '../trainer/batches.ts';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../compiler/diagnostics.ts';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../graph/diagnostics.ts';
 import type { StreamTypes } from '../compiler/validate.ts';
 import { loadDataset, type Dataset } from '../datasets/index.ts';
 import { describeJsonError, parseGraphText } from '../graph/document.ts';

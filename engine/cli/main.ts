@@ -7,7 +7,7 @@
  * 2 bad usage. `--json` prints JSON lines on stdout.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CompileError } from '../compiler/diagnostics.ts';
+import { CompileError } from '../graph/diagnostics.ts';
 import { InputError } from '../inference/predict.ts';
 import { commands } from './commands.ts';
 import { UserError } from './errors.ts';

@@ -9,8 +9,8 @@ import { differentiate } from '../ir/autodiff.ts';
 import { IrBuilder } from '../ir/builder.ts';
 import type { DType, IrGraph, NodeId, Shape } from '../ir/types.ts';
 import { prune, verifyIr } from '../ir/verify.ts';
-import { CellBuilder, CellError, type CellGraph, type CellRef } from './cell.ts';
-import { CompileError, type Diagnostic, hasErrors } from './diagnostics.ts';
+import { CellBuilder, CellError, type CellGraph, type CellRef } from '../cell/cell.ts';
+import { CompileError, type Diagnostic, hasErrors } from '../graph/diagnostics.ts';
 import { analyzeGraph, type Analysis, type StreamTypes } from './validate.ts';
 import { type Unrolled, unrollCell } from './unroll.ts';
 

@@ -19,9 +19,9 @@ import type { GraphDocument } from '../graph/schema.ts';
 import { IrBuilder } from '../ir/builder.ts';
 import type { IrGraph, NodeId, Shape } from '../ir/types.ts';
 import { prune, verifyIr } from '../ir/verify.ts';
-import type { CellGraph, CellNode, CellRef } from './cell.ts';
+import type { CellGraph, CellNode, CellRef } from '../cell/cell.ts';
 import { type DataInput, lowerToCell, type WeightInfo } from './compile.ts';
-import { CompileError, type DiagnosticCode } from './diagnostics.ts';
+import { CompileError, type DiagnosticCode } from '../graph/diagnostics.ts';
 import { dependencies, unrollCell } from './unroll.ts';
 import { analyzeGraph } from './validate.ts';
 

@@ -17,7 +17,7 @@
  */
 import type { IrBuilder } from '../ir/builder.ts';
 import type { NodeId } from '../ir/types.ts';
-import { CellError, type CellGraph, type CellNode, type CellRef, type TimeDirection } from './cell.ts';
+import { CellError, type CellGraph, type CellNode, type CellRef, type TimeDirection } from '../cell/cell.ts';
 
 export interface Unrolled {
   /** IR node of cell node `ref` at step t (t ignored for once-domain nodes). */

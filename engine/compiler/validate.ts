@@ -8,7 +8,7 @@ import { expectedTarget, LossKind } from '../blocks/output.ts';
 import { type AnyBlock, BlockIssue, type PortKind, type PortType, type WeightSpec } from '../blocks/types.ts';
 import { formatPath } from '../graph/document.ts';
 import type { GraphDocument, GraphEdge } from '../graph/schema.ts';
-import type { Diagnostic } from './diagnostics.ts';
+import type { Diagnostic } from '../graph/diagnostics.ts';
 
 /** What the dataset provides, in port terms. */
 export interface StreamTypes {

@@ -3,7 +3,7 @@
  * files resolved against the document's folder, and the diagnostics of both in protocol form.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { Diagnostic as EngineDiagnostic } from '../compiler/diagnostics.ts';
+import type { Diagnostic as EngineDiagnostic } from '../graph/diagnostics.ts';
 import { analyzeGraph } from '../compiler/validate.ts';
 import { loadDataset, type Dataset } from '../datasets/index.ts';
 import { parseGraph } from '../graph/document.ts';

@@ -5,7 +5,7 @@
  * its code and a message naming where it is, anything else as 'internal'.
  */
 import { z } from 'zod';
-import { CompileError } from '../compiler/diagnostics.ts';
+import { CompileError } from '../graph/diagnostics.ts';
 import { DATASETS } from '../datasets/index.ts';
 import type { ExecutorChoice } from '../executors/index.ts';
 import { checkResult } from '../protocol/index.ts';

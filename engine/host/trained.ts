@@ -3,7 +3,7 @@
  * character model, decode with an encoder–decoder, and export a model file.
  */
 import type { WeightInfo } from '../compiler/compile.ts';
-import { CompileError } from '../compiler/diagnostics.ts';
+import { CompileError } from '../graph/diagnostics.ts';
 import { DECODER_STREAM } from '../compiler/encoder-decoder.ts';
 import type { DatasetSpec, GraphDocument } from '../graph/schema.ts';
 import type { Executor } from '../executors/index.ts';

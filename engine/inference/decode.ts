@@ -5,7 +5,7 @@
  * most probable token of each step (argmax) is its input at the next one. The encoder–decoder cut
  * is compileEncoderDecoder's job (engine/compiler/encoder-decoder.ts).
  */
-import { CompileError } from '../compiler/diagnostics.ts';
+import { CompileError } from '../graph/diagnostics.ts';
 import { compileEncoderDecoder, DECODER_STREAM } from '../compiler/encoder-decoder.ts';
 import { type Executor, type Feed, ReferenceExecutor } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';

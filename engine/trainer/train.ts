@@ -14,7 +14,7 @@
  * seeded by settings.seed; validation (and the forward-only chunks above) run without it.
  */
 import type { WeightInfo } from '../compiler/compile.ts';
-import { CompileError } from '../compiler/diagnostics.ts';
+import { CompileError } from '../graph/diagnostics.ts';
 import { Random } from '../datasets/random.ts';
 import type { Dataset } from '../datasets/types.ts';
 import type { Executor, ExecutorInfo, Output } from '../executors/index.ts';

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useEngine } from '../engine/context.tsx';
+import { useEngine } from '../connection/context.tsx';
 import { BACK_BANNER_MS, type Banner, nextBanner } from './host-status.ts';
 
 export function HostBanner() {

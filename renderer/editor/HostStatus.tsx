@@ -1,6 +1,6 @@
 /** The engine's state as a small pill in the top bar (`data-state` for tests and styles). */
 import { useTranslation } from 'react-i18next';
-import { useEngine } from '../engine/context.tsx';
+import { useEngine } from '../connection/context.tsx';
 import { statusShown } from './host-status.ts';
 
 export function HostStatus() {

@@ -5,7 +5,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
 import type { Diagnostic } from '../../engine/protocol/messages.ts';
-import { useEngine } from '../engine/context.tsx';
+import { useEngine } from '../connection/context.tsx';
 import { useDocument, useDocumentStore } from '../store/context.tsx';
 import { ErrorIcon, WarningIcon } from '../ui/icons.tsx';
 import { codeTitle } from './type-text.ts';

@@ -4,7 +4,7 @@
  * into a short confirmation once it is ready again.
  */
 import type { HostState } from '../../engine/protocol/messages.ts';
-import type { ConnectionState } from '../engine/connection.ts';
+import type { ConnectionState } from '../connection/connection.ts';
 
 export type StatusShown = HostState | 'disconnected' | 'connecting';
 

@@ -5,7 +5,7 @@
  */
 import { useRef } from 'react';
 import { analyzeGraph, type Analysis } from '../../engine/compiler/validate.ts';
-import { validationKey } from '../engine/live-validation.ts';
+import { validationKey } from '../connection/live-validation.ts';
 import { useDocument } from '../store/context.tsx';
 
 export function useAnalysis(): Analysis | null {

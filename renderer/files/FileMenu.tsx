@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useEngine } from '../engine/context.tsx';
+import { useEngine } from '../connection/context.tsx';
 import type { DesktopApi } from '../platform/desktop-api.ts';
 import { useDocument, useDocumentStore } from '../store/context.tsx';
 import { Menu, type MenuEntry } from '../ui/Menu.tsx';

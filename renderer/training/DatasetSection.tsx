@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/protocol/client.ts';
 import type { DatasetInfo } from '../../engine/protocol/messages.ts';
-import { useEngine } from '../engine/context.tsx';
+import { useEngine } from '../connection/context.tsx';
 import { SchemaForm } from '../forms/SchemaForm.tsx';
 import { useDocument, useDocumentStore } from '../store/context.tsx';
 import { useLanguage } from '../ui/use-language.ts';

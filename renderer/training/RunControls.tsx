@@ -5,7 +5,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { Parsed } from '../../engine/protocol/index.ts';
-import { useEngine } from '../engine/context.tsx';
+import { useEngine } from '../connection/context.tsx';
 import { useDocument, useDocumentStore } from '../store/context.tsx';
 import { Button } from '../ui/Button.tsx';
 import { useToasts } from '../ui/toasts.tsx';

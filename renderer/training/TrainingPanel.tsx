@@ -7,7 +7,7 @@
  */
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useEngine } from '../engine/context.tsx';
+import { useEngine } from '../connection/context.tsx';
 import { useDocumentStore } from '../store/context.tsx';
 import { useToasts } from '../ui/toasts.tsx';
 import { DatasetSection } from './DatasetSection.tsx';

@@ -12,7 +12,7 @@ import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GraphDocument } from '../../engine/graph/schema.ts';
 import type { UnrolledView as View } from '../../engine/protocol/messages.ts';
-import { useEngine } from '../engine/context.tsx';
+import { useEngine } from '../connection/context.tsx';
 import { shallowEqual, useDocument, useDocumentStore } from '../store/context.tsx';
 import { initialViewport, layoutSize, layoutUnrolled, type UnrolledEdge, type UnrolledNode } from './layout.ts';
 import { edgeTypes, nodeTypes } from './UnrolledParts.tsx';

@@ -12,7 +12,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CompileError } from '../../../engine/compiler/diagnostics.ts';
+import { CompileError } from '../../../engine/graph/diagnostics.ts';
 import { runReference } from '../../../engine/executors/reference.ts';
 import type { GraphDocument } from '../../../engine/graph/schema.ts';
 import { type Tensor64, tensor } from '../../../engine/ir/tensor64.ts';

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CompileError } from '../../../engine/compiler/diagnostics.ts';
+import { CompileError } from '../../../engine/graph/diagnostics.ts';
 import { analyzeGraph } from '../../../engine/compiler/validate.ts';
 import { runReference } from '../../../engine/executors/reference.ts';
 import { tensor } from '../../../engine/ir/tensor64.ts';

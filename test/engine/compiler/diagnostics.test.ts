@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileGraph, validateGraph } from '../../../engine/compiler/compile.ts';
-import { CompileError, type Diagnostic, formatDiagnostic, hasErrors } from '../../../engine/compiler/diagnostics.ts';
+import { CompileError, type Diagnostic, formatDiagnostic, hasErrors } from '../../../engine/graph/diagnostics.ts';
 import type { StreamTypes } from '../../../engine/compiler/validate.ts';
 import type { GraphDocument } from '../../../engine/graph/schema.ts';
 import { handWiredElman } from '../../helpers/block-cases.ts';

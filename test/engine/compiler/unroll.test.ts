@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CellBuilder, CellError } from '../../../engine/compiler/cell.ts';
+import { CellBuilder, CellError } from '../../../engine/cell/cell.ts';
 import { unrollCell } from '../../../engine/compiler/unroll.ts';
 import { runReference } from '../../../engine/executors/reference.ts';
 import { IrBuilder } from '../../../engine/ir/builder.ts';

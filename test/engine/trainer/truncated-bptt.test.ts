@@ -8,7 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileGraph } from '../../../engine/compiler/compile.ts';
-import { CompileError } from '../../../engine/compiler/diagnostics.ts';
+import { CompileError } from '../../../engine/graph/diagnostics.ts';
 import { ReferenceExecutor } from '../../../engine/executors/index.ts';
 import { batchFeed, chunksOf } from '../../../engine/trainer/batches.ts';
 import { graph } from '../../helpers/graphs.ts';

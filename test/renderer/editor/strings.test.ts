@@ -34,7 +34,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const OWN_SOURCES = [...['renderer/editor', 'renderer/ui', 'renderer/forms', 'renderer/platform', 'renderer/engine'].flatMap(sourceFiles), 'renderer/App.tsx'];
+const OWN_SOURCES = [...['renderer/editor', 'renderer/ui', 'renderer/forms', 'renderer/platform', 'renderer/connection'].flatMap(sourceFiles), 'renderer/App.tsx'];
 
 describe('strings: English and Chinese', () => {
   for (const [ns, { en, zh }] of Object.entries(NAMESPACES))

@@ -7,7 +7,7 @@
  */
 import { inferShape } from '../ir/ops.ts';
 import type { DType, IrOp, Shape } from '../ir/types.ts';
-import type { DiagnosticCode } from './diagnostics.ts';
+import type { DiagnosticCode } from '../graph/diagnostics.ts';
 
 export type CellRef = number;
 /** 'step': a value at every time step; 'once': one value for the whole sequence. */

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { MessageChannel } from 'node:worker_threads';
 import { WebSocket, WebSocketServer } from 'ws';
-import { BrowserEngineConnection, DesktopEngineConnection, type EngineSnapshot, reconnectDelay } from '../../../renderer/engine/connection.ts';
-import type { EnginePortSource, PortLike } from '../../../renderer/engine/message-port-transport.ts';
-import { engineSocketUrl, type WebSocketLike } from '../../../renderer/engine/websocket-transport.ts';
+import { BrowserEngineConnection, DesktopEngineConnection, type EngineSnapshot, reconnectDelay } from '../../../renderer/connection/connection.ts';
+import type { EnginePortSource, PortLike } from '../../../renderer/connection/message-port-transport.ts';
+import { engineSocketUrl, type WebSocketLike } from '../../../renderer/connection/websocket-transport.ts';
 
 const createSocket = (url: string) => new WebSocket(url) as unknown as WebSocketLike;
 const status = (state: string, pid: number | null = 42, message: string | null = null) =>

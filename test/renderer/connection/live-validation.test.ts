@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { localDiagnostics, validationKey, watchDiagnostics } from '../../../renderer/engine/live-validation.ts';
+import { localDiagnostics, validationKey, watchDiagnostics } from '../../../renderer/connection/live-validation.ts';
 import { createDocumentStore } from '../../../renderer/store/document-store.ts';
 import { exampleGraph } from '../../../renderer/store/example-graph.ts';
 import type { GraphDocument } from '../../../engine/graph/schema.ts';
