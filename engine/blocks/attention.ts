@@ -53,8 +53,9 @@ function scores(p: Params, cx: LowerContext, m: CellMath, source: { keys: CellRe
   return p.scale ? m.mul(e, m.constant(1 / Math.sqrt(cell.get(keys).shape[2]))) : e;
 }
 
-export const attention = defineBlock<Params>({
+export const attention = defineBlock({
   type: 'attention',
+  role: 'layer',
   category: 'layer',
   label: { en: 'Attention', zh: '注意力' },
   help: {

@@ -28,7 +28,7 @@ import { gruCell, GruCellParams } from './gru.ts';
 import { lstmCell, LstmCellParams } from './lstm.ts';
 import { CellMath } from './math.ts';
 import { peepholeLstmCell, PeepholeLstmCellParams } from './peephole-lstm.ts';
-import { dense } from './ports.ts';
+import { RETURN_SEQUENCES, dense } from './ports.ts';
 import { type AnyCell, BOTH_WAYS, inputSize, lowerStack, stackInputs, stackOutputs, stackWeights, stateOutputs, stateTypes } from './recurrent.ts';
 import { defineBlock, type PortType } from './types.ts';
 
@@ -61,8 +61,10 @@ const mergedSize = (merge: Exclude<MergeMode, 'none'>, units: number): number =>
 
 const LSTM_ONLY = { en: 'only with an lstm or peepholeLstm cell', zh: '仅当 cell 为 lstm 或 peepholeLstm 时' };
 
-export const bidirectional = defineBlock<Params>({
+export const bidirectional = defineBlock({
   type: 'bidirectional',
+  role: 'recurrent',
+  sequenceSwitch: RETURN_SEQUENCES,
   category: 'recurrent',
   label: { en: 'Bidirectional', zh: '双向循环网络' },
   help: {

@@ -8,7 +8,7 @@
  * a large τ makes a slow, leaky unit that keeps its state over many steps.
  */
 import { z } from 'zod';
-import { T, units } from './ports.ts';
+import { RETURN_SEQUENCES, T, units } from './ports.ts';
 import { cellShape, defineCell, stackedBlock, type RecurrentCell, stackingParams, stackingHelp } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
@@ -64,8 +64,11 @@ const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
 };
 export const ctrnnCell = defineCell(cell);
 
-export const ctrnn = defineBlock<Params>({
+export const ctrnn = defineBlock({
   type: 'ctrnn',
+  role: 'recurrent',
+  sequenceSwitch: RETURN_SEQUENCES,
+  sizeParam: 'units',
   category: 'recurrent',
   label: { en: 'CTRNN (continuous time)', zh: 'CTRNN 连续时间循环网络' },
   help: {

@@ -2,19 +2,23 @@
 import { z } from 'zod';
 import { CellMath } from './math.ts';
 import { T, inputType } from './ports.ts';
-import { BlockIssue, defineBlock } from './types.ts';
+import { BlockIssue, DECODER_STREAM, defineBlock } from './types.ts';
 
 const InputParams = z.strictObject({
   /** Which dataset stream this block reads. */
-  stream: z.enum(['x', 'decoderInput']).default('x'),
+  stream: z.enum(['x', DECODER_STREAM]).default('x'),
   kind: z.enum(['dense', 'tokens']).default('dense'),
   /** Dense: features per step. Tokens: the vocabulary size. */
   size: z.int().min(1).max(1_000_000).default(1),
   sequence: z.boolean().default(true),
 });
 
-export const input = defineBlock<z.infer<typeof InputParams>>({
+export const input = defineBlock({
   type: 'input',
+  role: 'source',
+  reads: (p) => p.stream,
+  sequenceSwitch: { param: 'sequence', port: 'out', noun: 'the input block' },
+  sizeParam: 'size',
   category: 'data',
   label: { en: 'Input', zh: '输入' },
   help: {
@@ -43,8 +47,10 @@ export const input = defineBlock<z.infer<typeof InputParams>>({
 
 const EmbeddingParams = z.strictObject({ dim: z.int().min(1).max(4096).default(16) });
 
-export const embedding = defineBlock<z.infer<typeof EmbeddingParams>>({
+export const embedding = defineBlock({
   type: 'embedding',
+  role: 'layer',
+  sizeParam: 'dim',
   category: 'data',
   label: { en: 'Embedding', zh: '词嵌入' },
   help: {

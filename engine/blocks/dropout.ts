@@ -17,8 +17,9 @@ export const dropoutRate = z.number().min(0).lt(1);
 
 const Params = z.strictObject({ rate: dropoutRate.default(0.5) });
 
-export const dropout = defineBlock<z.infer<typeof Params>>({
+export const dropout = defineBlock({
   type: 'dropout',
+  role: 'layer',
   category: 'layer',
   label: { en: 'Dropout', zh: 'Dropout（随机失活）' },
   help: {

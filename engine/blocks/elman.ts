@@ -1,7 +1,7 @@
 /** Elman network (Keras SimpleRNN): h_t = f(x_t·W + h_{t−1}·U + b). */
 import { z } from 'zod';
 import { Activation } from './math.ts';
-import { T, units } from './ports.ts';
+import { RETURN_SEQUENCES, T, units } from './ports.ts';
 import { cellShape, defineCell, stackedBlock, type RecurrentCell, stackingParams, stackingHelp } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
@@ -33,8 +33,11 @@ const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
 };
 export const elmanCell = defineCell(cell);
 
-export const elman = defineBlock<Params>({
+export const elman = defineBlock({
   type: 'elman',
+  role: 'recurrent',
+  sequenceSwitch: RETURN_SEQUENCES,
+  sizeParam: 'units',
   category: 'recurrent',
   label: { en: 'Elman RNN', zh: 'Elman 循环网络' },
   help: {

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { Activation } from './math.ts';
-import { T, units } from './ports.ts';
+import { RETURN_SEQUENCES, T, units } from './ports.ts';
 import { cellShape, defineCell, stackedBlock, type RecurrentCell, stackingParams, stackingHelp } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
@@ -57,8 +57,11 @@ const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
 };
 export const gruCell = defineCell(cell);
 
-export const gru = defineBlock<Params>({
+export const gru = defineBlock({
   type: 'gru',
+  role: 'recurrent',
+  sequenceSwitch: RETURN_SEQUENCES,
+  sizeParam: 'units',
   category: 'recurrent',
   label: { en: 'GRU', zh: 'GRU 门控循环单元' },
   help: {

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { Activation, CellMath } from './math.ts';
-import { T, units } from './ports.ts';
+import { RETURN_SEQUENCES, T, units } from './ports.ts';
 import { finish, initializerHelp, initializerParams, inputSize, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
 import { BlockIssue, defineBlock } from './types.ts';
 import { dense, inputType } from './ports.ts';
@@ -29,8 +29,11 @@ const Params = z.strictObject({
   ...initializerParams('glorotUniform'),
 });
 
-export const jordan = defineBlock<z.infer<typeof Params>>({
+export const jordan = defineBlock({
   type: 'jordan',
+  role: 'recurrent',
+  sequenceSwitch: RETURN_SEQUENCES,
+  sizeParam: 'outputUnits',
   category: 'recurrent',
   label: { en: 'Jordan RNN', zh: 'Jordan 循环网络' },
   help: {

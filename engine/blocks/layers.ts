@@ -12,8 +12,10 @@ const DenseParams = z.strictObject({
   useBias: z.boolean().default(true),
 });
 
-export const denseBlock = defineBlock<z.infer<typeof DenseParams>>({
+export const denseBlock = defineBlock({
   type: 'dense',
+  role: 'layer',
+  sizeParam: 'units',
   category: 'layer',
   label: { en: 'Dense', zh: '全连接层' },
   help: {
@@ -35,8 +37,9 @@ export const denseBlock = defineBlock<z.infer<typeof DenseParams>>({
 
 const ActivationParams = z.strictObject({ fn: Activation.default('tanh') });
 
-export const activation = defineBlock<z.infer<typeof ActivationParams>>({
+export const activation = defineBlock({
   type: 'activation',
+  role: 'layer',
   category: 'layer',
   label: { en: 'Activation', zh: '激活函数' },
   help: { en: 'Applies a nonlinearity elementwise.', zh: '逐元素地施加非线性函数。' },
@@ -50,10 +53,12 @@ export const activation = defineBlock<z.infer<typeof ActivationParams>>({
 });
 
 /** A block that keeps one end of a sequence: the last step (forward loops) or the first (backward ones). */
-export function endStep(end: 'first' | 'last', category: 'layer' | 'primitive', label: Text, help: Text) {
-  return defineBlock<Record<string, never>>({
-    type: `${end}Step`,
+export function endStep<const E extends 'first' | 'last'>(end: E, category: 'layer' | 'primitive', label: Text, help: Text) {
+  return defineBlock({
+    type: `${end}Step` as const,
+    role: category,
     category,
+    sequenceSwitch: { remove: true, noun: `the ${end}-step block` },
     label,
     help,
     params: z.strictObject({}),

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { Activation } from './math.ts';
-import { T, units } from './ports.ts';
+import { RETURN_SEQUENCES, T, units } from './ports.ts';
 import { cellShape, defineCell, stackedBlock, type RecurrentCell, stackingParams, stackingHelp } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
@@ -54,8 +54,11 @@ const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
 };
 export const lstmCell = defineCell(cell);
 
-export const lstm = defineBlock<Params>({
+export const lstm = defineBlock({
   type: 'lstm',
+  role: 'recurrent',
+  sequenceSwitch: RETURN_SEQUENCES,
+  sizeParam: 'units',
   category: 'recurrent',
   label: { en: 'LSTM', zh: 'LSTM 长短期记忆' },
   help: {

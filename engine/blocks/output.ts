@@ -20,12 +20,15 @@ const Params = z.strictObject({
 });
 
 /** The target stream type the output block expects, given its input. */
-export function expectedTarget(loss: LossKind, logits: PortType): PortType {
+function expectedTarget(loss: LossKind, logits: PortType): PortType {
   return { kind: logits.kind, size: logits.size, tokens: loss === 'softmaxCrossEntropy' };
 }
 
-export const output = defineBlock<z.infer<typeof Params>>({
+export const output = defineBlock({
   type: 'output',
+  role: 'output',
+  logits: 'in',
+  target: (p, logits) => ({ stream: p.target, type: expectedTarget(p.loss, logits) }),
   category: 'output',
   label: { en: 'Output + loss', zh: '输出与损失' },
   help: {

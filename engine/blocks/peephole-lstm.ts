@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { lstmParamHelp, lstmShape } from './lstm.ts';
+import { RETURN_SEQUENCES } from './ports.ts';
 import { cellShape, defineCell, stackedBlock, type RecurrentCell } from './recurrent.ts';
 import { defineBlock } from './types.ts';
 
@@ -50,8 +51,11 @@ const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
 };
 export const peepholeLstmCell = defineCell(cell);
 
-export const peepholeLstm = defineBlock<Params>({
+export const peepholeLstm = defineBlock({
   type: 'peepholeLstm',
+  role: 'recurrent',
+  sequenceSwitch: RETURN_SEQUENCES,
+  sizeParam: 'units',
   category: 'recurrent',
   label: { en: 'Peephole LSTM', zh: '窥视孔 LSTM' },
   help: {

@@ -39,6 +39,9 @@ export const anyPort = (name: string, label: Text, tokens: InputPort['tokens'] =
 
 export const dense = (kind: PortKind, size: number): PortType => ({ kind, size, tokens: false });
 
+/** A recurrent block's switch: returnSequences true makes 'out' a sequence; its other outputs are final states. */
+export const RETURN_SEQUENCES = { param: 'returnSequences', port: 'out' } as const;
+
 export const T = {
   in: { en: 'input', zh: '输入' },
   out: { en: 'output', zh: '输出' },

@@ -18,8 +18,10 @@ const DelayParams = z.strictObject({
   direction: z.enum(['forward', 'backward']).default('forward'),
 });
 
-export const delay = defineBlock<z.infer<typeof DelayParams>>({
+export const delay = defineBlock({
   type: 'delay',
+  role: 'delay',
+  sizeParam: 'size',
   category: 'primitive',
   label: { en: 'Delay z⁻¹', zh: '延迟 z⁻¹' },
   help: {
@@ -55,8 +57,10 @@ export const delay = defineBlock<z.infer<typeof DelayParams>>({
 
 const LinearParams = z.strictObject({ units: units(16), useBias: z.boolean().default(true) });
 
-export const linear = defineBlock<z.infer<typeof LinearParams>>({
+export const linear = defineBlock({
   type: 'linear',
+  role: 'primitive',
+  sizeParam: 'units',
   category: 'primitive',
   label: { en: 'Linear (matmul)', zh: '线性变换（矩阵乘法）' },
   help: { en: 'x·W (+ b) with a learned weight matrix W.', zh: '用可学习的权重矩阵 W 计算 x·W（+ b）。' },
@@ -75,9 +79,10 @@ export const linear = defineBlock<z.infer<typeof LinearParams>>({
 const twoInputs = [anyPort('a', { en: 'a', zh: 'a' }), anyPort('b', { en: 'b', zh: 'b' })];
 const joinKind = (a: PortType, b: PortType) => (a.kind === 'sequence' || b.kind === 'sequence' ? 'sequence' : 'vector');
 
-function elementwise2(type: string, label: Text, help: Text, op: IrOp): AnyBlock {
-  return defineBlock<Record<string, never>>({
+function elementwise2<const T extends string>(type: T, label: Text, help: Text, op: IrOp) {
+  return defineBlock({
     type,
+    role: 'primitive',
     category: 'primitive',
     label,
     help,
@@ -103,8 +108,9 @@ export const multiply = elementwise2(
   { type: 'mul' },
 );
 
-export const concat = defineBlock<Record<string, never>>({
+export const concat = defineBlock({
   type: 'concat',
+  role: 'primitive',
   category: 'primitive',
   label: { en: 'Concatenate', zh: '拼接' },
   help: { en: 'Joins the features of a and b: [a, b].', zh: '把 a 与 b 的特征拼接起来：[a, b]。' },
@@ -130,9 +136,10 @@ const ELEMENTWISE = {
   infer: (_p: unknown, cx: Parameters<AnyBlock['infer']>[1]) => ({ out: dense(inputType(cx, 'in').kind, inputType(cx, 'in').size) }),
 } as const;
 
-function unary(type: 'tanh' | 'sigmoid' | 'relu', label: Text, help: Text): AnyBlock {
-  return defineBlock<Record<string, never>>({
+function unary<const T extends 'tanh' | 'sigmoid' | 'relu'>(type: T, label: Text, help: Text) {
+  return defineBlock({
     type,
+    role: 'primitive',
     category: 'primitive',
     label,
     help,
@@ -148,8 +155,9 @@ export const tanh = unary('tanh', { en: 'tanh', zh: 'tanh' }, { en: 'Hyperbolic 
 export const sigmoid = unary('sigmoid', { en: 'sigmoid σ', zh: 'sigmoid σ' }, { en: 'Logistic function, output in (0, 1); used for gates.', zh: '逻辑函数，输出在 (0, 1) 之间；用于门。' });
 export const relu = unary('relu', { en: 'ReLU', zh: 'ReLU' }, { en: 'max(0, x).', zh: 'max(0, x)。' });
 
-export const oneMinus = defineBlock<Record<string, never>>({
+export const oneMinus = defineBlock({
   type: 'oneMinus',
+  role: 'primitive',
   category: 'primitive',
   label: { en: 'One minus (1 − x)', zh: '1 减（1 − x）' },
   help: {
@@ -163,8 +171,9 @@ export const oneMinus = defineBlock<Record<string, never>>({
   lower: (_p, cx) => ({ out: new CellMath(cx.cell).oneMinus(connected(cx, 'in')) }),
 });
 
-export const scale = defineBlock<Record<string, never>>({
+export const scale = defineBlock({
   type: 'scale',
+  role: 'primitive',
   category: 'primitive',
   label: { en: 'Scale (learned γ)', zh: '缩放（可学习 γ）' },
   help: {
@@ -180,8 +189,9 @@ export const scale = defineBlock<Record<string, never>>({
 
 const ConstantScaleParams = z.strictObject({ factor: z.number().min(-1e6).max(1e6).default(1) });
 
-export const constantScale = defineBlock<z.infer<typeof ConstantScaleParams>>({
+export const constantScale = defineBlock({
   type: 'constantScale',
+  role: 'primitive',
   category: 'primitive',
   label: { en: 'Constant scale (α·x)', zh: '常数缩放（α·x）' },
   help: {
@@ -216,8 +226,9 @@ const RateScaleParams = z
   })
   .refine((p) => p.tauInit > p.dt, { path: ['tauInit'], message: 'must be greater than dt: τ = dt + softplus(ρ) never falls to dt, so it cannot start there' });
 
-export const rateScale = defineBlock<z.infer<typeof RateScaleParams>>({
+export const rateScale = defineBlock({
   type: 'rateScale',
+  role: 'primitive',
   category: 'primitive',
   label: { en: 'Learned rate (α ⊙ x)', zh: '可学习速率（α ⊙ x）' },
   help: {

@@ -14,15 +14,23 @@ import { peepholeLstm } from './peephole-lstm.ts';
 import { add, concat, constantScale, delay, firstStep, linear, multiply, oneMinus, rateScale, relu, scale, sigmoid, tanh } from './primitives.ts';
 import { repeatVector } from './repeat-vector.ts';
 import type { AnyBlock } from './types.ts';
+import type { z } from 'zod';
 
-export const BLOCKS: readonly AnyBlock[] = [
+export const BLOCKS = [
   input, embedding,
   elman, jordan, lstm, gru, peepholeLstm, ctrnn, bidirectional,
   denseBlock, activation, dropout, lastStep, repeatVector, attention,
   output,
   delay, linear, add, multiply, concat, tanh, sigmoid, relu, oneMinus, scale, constantScale, rateScale, firstStep,
-];
+] as const satisfies readonly AnyBlock[];
 
-const byType = new Map(BLOCKS.map((b) => [b.type, b]));
+/** Every block type, as a union of literals: a `switch` over it is checked for exhaustiveness. */
+export type BlockType = (typeof BLOCKS)[number]['type'];
+/** The block of type `K`. */
+export type BlockOf<K extends BlockType> = Extract<(typeof BLOCKS)[number], { readonly type: K }>;
+/** The params of a block of type `K`, defaults applied. */
+export type ParamsOf<K extends BlockType> = z.output<BlockOf<K>['params']>;
+
+const byType = new Map<string, AnyBlock>(BLOCKS.map((b) => [b.type, b]));
 
 export const getBlock = (type: string): AnyBlock | undefined => byType.get(type);

@@ -13,8 +13,9 @@ const Params = z.strictObject({
   steps: z.int().min(0).max(100_000).default(0),
 });
 
-export const repeatVector = defineBlock<z.infer<typeof Params>>({
+export const repeatVector = defineBlock({
   type: 'repeatVector',
+  role: 'layer',
   category: 'layer',
   label: { en: 'Repeat vector', zh: '向量重复' },
   help: {

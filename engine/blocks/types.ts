@@ -100,8 +100,52 @@ export interface LowerContext {
   weight(name: string): CellRef;
 }
 
-export interface BlockDef<P> {
-  readonly type: string;
+/**
+ * What a block is, as the compiler, inference and the app ask it:
+ * - source: reads a dataset stream; it has no inputs and one output;
+ * - recurrent: carries its own state from step to step;
+ * - layer: maps its input at each step (or once per sequence), with weights or without;
+ * - output: turns logits into a prediction and compares them with a target stream (the loss);
+ * - delay: its output is its input one step away, the one way to close a loop;
+ * - primitive: one op a user wires a cell from by hand.
+ */
+export type BlockRole = 'source' | 'recurrent' | 'layer' | 'output' | 'delay' | 'primitive';
+
+/** The stream a decoder reads: the previous target token while training, its own previous prediction when decoding. */
+export const DECODER_STREAM = 'decoderInput';
+/** The dataset streams a source block may read: the inputs, or a decoder's input (teacher forcing). */
+export type SourceStream = 'x' | typeof DECODER_STREAM;
+/** The dataset streams an output block may compare its logits with. */
+export type TargetStream = 'y';
+
+/** The role, with what that role needs to answer. */
+export type RoleSpec<P> =
+  | {
+      readonly role: 'source';
+      /** The dataset stream the block reads, given its params. */
+      reads(p: P): SourceStream;
+    }
+  | {
+      readonly role: 'output';
+      /** The input port with the logits, which the loss compares with the target. */
+      readonly logits: string;
+      /** The target stream, and the type it must have for logits of type `logits` (token ids: class ids). */
+      target(p: P, logits: PortType): { readonly stream: TargetStream; readonly type: PortType };
+    }
+  | { readonly role: 'recurrent' | 'layer' | 'delay' | 'primitive' };
+
+/**
+ * How a block decides whether its output is a sequence or one vector, which a kind-mismatch
+ * diagnostic suggests changing: a boolean `param` (true: the output `port` is a sequence, and the
+ * block's other outputs are final states), or, for a block that only turns sequences into vectors,
+ * removing it. `noun` is how the fix names the block before its id ('the input block').
+ */
+export type SequenceSwitch<P> =
+  | { readonly param: keyof P & string; readonly port: string; readonly noun?: string }
+  | { readonly remove: true; readonly noun: string };
+
+export interface BlockBase<P, T extends string> {
+  readonly type: T;
   readonly category: 'data' | 'recurrent' | 'layer' | 'primitive' | 'output';
   readonly label: Text;
   readonly help: Text;
@@ -109,6 +153,9 @@ export interface BlockDef<P> {
   readonly paramHelp: { readonly [K in keyof P]-?: Text };
   readonly inputs: readonly InputPort[];
   readonly outputs: readonly OutputPort[];
+  readonly sequenceSwitch?: SequenceSwitch<P>;
+  /** The param that sets how many features the block puts out, named by a size-mismatch diagnostic. */
+  readonly sizeParam?: keyof P & string;
   /** Output types from input types; throws BlockIssue. Called only when required inputs are known. */
   infer(p: P, cx: InferContext): Readonly<Record<string, PortType>>;
   /** Trainable weights, given the inferred input types. */
@@ -123,7 +170,13 @@ export interface BlockDef<P> {
   runs?(p: P): readonly TimeDirection[];
 }
 
+export type BlockDef<P, T extends string = string> = BlockBase<P, T> & RoleSpec<P>;
+
 /** A block of any param type, as the registry holds it. */
 export type AnyBlock = BlockDef<Record<string, unknown>>;
 
-export const defineBlock = <P>(def: BlockDef<P>): AnyBlock => def as unknown as AnyBlock;
+/**
+ * Keeps the literal `type` (the registry derives the union of block types from it) and the params
+ * type, which comes from `params` alone: every other member is checked against it.
+ */
+export const defineBlock = <const T extends string, P>(def: BlockDef<NoInfer<P>, T> & { readonly params: z.ZodType<P> }): BlockDef<P, T> => def;

@@ -3,7 +3,8 @@
  * train-step IR (loss and the gradient of every weight, by reverse-mode AD). Both IRs are
  * verified before they leave.
  */
-import type { Initializer, LowerContext } from '../blocks/types.ts';
+import { isDelay, isOutput, type OutputBlock } from '../blocks/roles.ts';
+import type { Initializer, LowerContext, PortType } from '../blocks/types.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import { differentiate } from '../ir/autodiff.ts';
 import { IrBuilder } from '../ir/builder.ts';
@@ -94,7 +95,7 @@ export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: numbe
   try {
     for (const id of analysis.order) {
       const info = analysis.nodes.get(id)!;
-      const feedback = info.block.type === 'delay';
+      const feedback = isDelay(info.block);
       const inputs: Record<string, CellRef | undefined> = {};
       if (!feedback) for (const e of edgesInto(id)) inputs[e.targetPort] = made.get(e.source)?.[e.sourcePort];
       const weightSpecs = new Map(info.weights.map((w) => [w.name, w]));
@@ -112,7 +113,7 @@ export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: numbe
       const outputs = cell.forBlock(id, () => info.block.lower(info.params, cx));
       made.set(id, outputs);
       if (outputs.loss !== undefined) losses.push(outputs.loss);
-      if (info.block.type === 'output' && outputs.prediction !== undefined) predictions.set(id, outputs.prediction);
+      if (isOutput(info.block) && outputs.prediction !== undefined) predictions.set(id, outputs.prediction);
     }
     for (const e of analysis.feedback) {
       const source = made.get(e.source)?.[e.sourcePort];
@@ -134,30 +135,31 @@ export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: numbe
 function targetOf(doc: GraphDocument, analysis: Analysis, cell: CellBuilder, block: string, size: number): CellRef {
   const seen = new Set([block]);
   const queue = [block];
-  const outputs: string[] = [];
+  const outputs: { id: string; block: OutputBlock; params: Record<string, unknown>; logits: PortType | undefined }[] = [];
   while (queue.length > 0) {
     const id = queue.shift()!;
     for (const e of doc.edges)
       if (e.source === id && !seen.has(e.target)) {
         seen.add(e.target);
-        if (analysis.nodes.get(e.target)?.block.type === 'output') outputs.push(e.target);
+        const info = analysis.nodes.get(e.target);
+        if (info && isOutput(info.block)) outputs.push({ id: e.target, block: info.block, params: info.params, logits: info.inputs[info.block.logits] });
         else queue.push(e.target);
       }
   }
   if (outputs.length !== 1)
     throw new CellError(
-      `teacher forcing feeds back the target of the output block this block leads to, and ${outputs.length === 0 ? 'it leads to none' : `it leads to ${outputs.length} (${outputs.map((o) => `'${o}'`).join(', ')})`}`,
+      `teacher forcing feeds back the target of the output block this block leads to, and ${outputs.length === 0 ? 'it leads to none' : `it leads to ${outputs.length} (${outputs.map((o) => `'${o.id}'`).join(', ')})`}`,
       block,
       'param-invalid',
     );
-  const info = analysis.nodes.get(outputs[0])!;
-  const type = info.inputs.in;
-  const stream = String(info.params.target);
-  if (type?.kind !== 'sequence') throw new CellError(`teacher forcing needs a target at every step, and output block '${outputs[0]}' has one per sequence`, block, 'param-invalid');
+  const [output] = outputs;
+  const type = output.logits;
+  if (type?.kind !== 'sequence') throw new CellError(`teacher forcing needs a target at every step, and output block '${output.id}' has one per sequence`, block, 'param-invalid');
   if (type.size !== size)
-    throw new CellError(`teacher forcing feeds back output block '${outputs[0]}'s target of ${type.size} features or classes, in place of this block's output of ${size}: make them equal`, block, 'param-invalid');
-  if (info.params.loss === 'softmaxCrossEntropy') return cell.op({ type: 'oneHot', depth: size }, [cell.input(stream, [cell.batch], 'int32', true)]);
-  return cell.input(stream, [cell.batch, size], 'float32', true);
+    throw new CellError(`teacher forcing feeds back output block '${output.id}'s target of ${type.size} features or classes, in place of this block's output of ${size}: make them equal`, block, 'param-invalid');
+  const target = output.block.target(output.params, type);
+  if (target.type.tokens) return cell.op({ type: 'oneHot', depth: size }, [cell.input(target.stream, [cell.batch], 'int32', true)]);
+  return cell.input(target.stream, [cell.batch, size], 'float32', true);
 }
 
 const asCompileError = (e: unknown): unknown =>

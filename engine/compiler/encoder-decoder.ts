@@ -15,6 +15,7 @@
  * from those). A value the encoder has at every step cannot cross: it would tie decoder step t to
  * source step t, which one-step-at-a-time decoding past the source's end could not honour.
  */
+import { DECODER_STREAM } from '../blocks/types.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import { IrBuilder } from '../ir/builder.ts';
 import type { IrGraph, NodeId, Shape } from '../ir/types.ts';
@@ -24,9 +25,6 @@ import { type DataInput, lowerToCell, type WeightInfo } from './compile.ts';
 import { CompileError, type DiagnosticCode } from '../graph/diagnostics.ts';
 import { dependencies, unrollCell } from './unroll.ts';
 import { analyzeGraph } from './validate.ts';
-
-/** The stream a decoder reads: the previous target token while training, its own previous prediction when decoding. */
-export const DECODER_STREAM = 'decoderInput';
 
 export interface EncoderDecoderOptions {
   /** T of the source. */

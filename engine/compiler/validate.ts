@@ -4,11 +4,12 @@
  * so one mistake does not hide the next.
  */
 import { getBlock } from '../blocks/registry.ts';
-import { expectedTarget, LossKind } from '../blocks/output.ts';
-import { type AnyBlock, BlockIssue, type PortKind, type PortType, type WeightSpec } from '../blocks/types.ts';
+import { isDelay, isOutput, isOutputType, isSource, sourcePort } from '../blocks/roles.ts';
+import { type AnyBlock, BlockIssue, type PortType, type WeightSpec } from '../blocks/types.ts';
 import { formatPath } from '../graph/document.ts';
 import type { GraphDocument, GraphEdge } from '../graph/schema.ts';
 import type { Diagnostic } from '../graph/diagnostics.ts';
+import { checkPort, describe, type GraphView, kindFix, sizeSource, type ValidNode } from './hints.ts';
 
 /** What the dataset provides, in port terms. */
 export interface StreamTypes {
@@ -36,15 +37,37 @@ export interface Analysis {
   readonly feedback: readonly GraphEdge[];
 }
 
-const describe = (t: PortType): string =>
-  `${t.kind === 'sequence' ? 'a sequence' : 'one vector per example'} of ${t.tokens ? `token ids (vocabulary ${t.size})` : `${t.size} feature${t.size === 1 ? '' : 's'}`}`;
+type Report = (d: Omit<Diagnostic, 'severity'> & { severity?: Diagnostic['severity'] }) => void;
 
+/** How the valid nodes are wired. */
+interface Wiring {
+  /** The one edge into each connected input, by node and port. */
+  readonly incoming: ReadonlyMap<string, ReadonlyMap<string, GraphEdge>>;
+  /** Edges between valid nodes and ports. */
+  readonly usable: readonly GraphEdge[];
+  /** Usable edges, and edges between existing nodes of which one is invalid: they still connect (no false "missing" or "unused"). */
+  readonly connected: readonly GraphEdge[];
+}
+
+/**
+ * Every problem of `doc` (against the dataset's `streams`, when given), and what lowering needs.
+ * The phases run in order, each reporting what it finds: blocks and params, wiring, order and
+ * loops, types, then the graph against the dataset.
+ */
 export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Analysis {
   const diagnostics: Diagnostic[] = [];
-  const report = (d: Omit<Diagnostic, 'severity'> & { severity?: Diagnostic['severity'] }) => diagnostics.push({ severity: 'error', ...d });
+  const report: Report = (d) => diagnostics.push({ severity: 'error', ...d });
+  const valid = checkBlocks(doc, report);
+  const wiring = checkWiring(doc, valid, report);
+  const { order, feedback } = orderNodes(valid, wiring.usable, report);
+  const nodes = inferTypes(valid, wiring, order, report);
+  checkTraining(doc, valid, nodes, wiring.connected, streams, report);
+  return { diagnostics, nodes, order, feedback };
+}
 
-  // 1. Blocks and params.
-  const valid = new Map<string, { block: AnyBlock; params: Record<string, unknown> }>();
+/** Phase 1: each node's block exists and its params parse. */
+function checkBlocks(doc: GraphDocument, report: Report): Map<string, ValidNode> {
+  const valid = new Map<string, ValidNode>();
   for (const node of doc.nodes) {
     const block = getBlock(node.type);
     if (!block) {
@@ -59,12 +82,14 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
     }
     valid.set(node.id, { block, params: parsed.data });
   }
+  return valid;
+}
 
-  // 2. Edges: endpoints and ports exist, one edge per input port.
+/** Phase 2: edges join existing nodes and ports, one edge per input port, and every required input is connected. */
+function checkWiring(doc: GraphDocument, valid: ReadonlyMap<string, ValidNode>, report: Report): Wiring {
   const ids = new Set(doc.nodes.map((n) => n.id));
   const incoming = new Map<string, Map<string, GraphEdge>>();
   const usable: GraphEdge[] = [];
-  /** Edges between existing nodes, even invalid ones: they still connect (no false "missing" or "unused"). */
   const connected: GraphEdge[] = [];
   for (const e of doc.edges) {
     let ok = true;
@@ -103,74 +128,22 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
     for (const port of block.inputs)
       if (!port.optional && !connected.some((e) => e.target === id && e.targetPort === port.name))
         report({ code: 'missing-connection', nodeId: id, port: port.name, message: `input '${port.name}' of '${block.type}' is not connected` });
+  return { incoming, usable, connected };
+}
 
-  const nodes = new Map<string, NodeInfo>();
-  /** The type an edge carries, once its source is inferred. */
-  const carried = (e: GraphEdge): PortType | undefined => nodes.get(e.source)?.outputs?.[e.sourcePort];
-
-  /**
-   * How to make edge `e` carry a `want` instead: the upstream block that decides
-   * whether it is a sequence or a vector and the param to change there, followed back through
-   * blocks that pass the kind on (dense, activation, …). Undefined when no such block is found.
-   */
-  const kindFix = (e: GraphEdge, want: PortKind, seen = new Set<string>()): string | undefined => {
-    const source = valid.get(e.source);
-    if (!source || seen.has(e.source)) return undefined;
-    seen.add(e.source);
-    const { block, params } = source;
-    const name = `'${e.source}'`;
-    const own = (): string | undefined => {
-      if (typeof params.returnSequences === 'boolean' && block.outputs.some((o) => o.name === 'h') && (e.sourcePort === 'h' || e.sourcePort === 'c'))
-        return want === 'sequence' ? `connect the port 'out' of ${name} (with returnSequences true) instead of its final state '${e.sourcePort}'` : undefined;
-      if (typeof params.returnSequences === 'boolean') return `set returnSequences to ${want === 'sequence'} on ${name}`;
-      if (block.type === 'lastStep') return want === 'sequence' ? `remove the last-step block ${name} and connect what feeds it directly` : undefined;
-      if (block.type === 'input') return `set sequence to ${want === 'sequence'} on the input block ${name}`;
-      return undefined;
-    };
-    const fix = own();
-    if (fix) return fix;
-    const have = carried(e)?.kind;
-    for (const p of block.inputs) {
-      const upstream = incoming.get(e.source)?.get(p.name);
-      if (upstream && carried(upstream)?.kind === have) {
-        const found = kindFix(upstream, want, seen);
-        if (found) return found;
-      }
-    }
-    return undefined;
+/**
+ * Phase 3: the lowering order, edges into delays set apart as feedback. A cycle with no delay in
+ * it is an algebraic loop; a loop must run one way in time: every step of it is computed after the
+ * step before it in that direction, so a block on it whose own recurrence runs the other way (or
+ * both ways, as a bidirectional block does) would need a step that is not computed yet.
+ */
+function orderNodes(valid: ReadonlyMap<string, ValidNode>, usable: readonly GraphEdge[], report: Report): { order: string[]; feedback: GraphEdge[] } {
+  const intoDelay = (e: GraphEdge) => {
+    const target = valid.get(e.target);
+    return target !== undefined && isDelay(target.block);
   };
-
-  /** Which block and param set the number of features leaving `source` by `port`, for size messages. */
-  const sizeSource = (source: string, port: string, seen = new Set<string>()): string | undefined => {
-    const info = valid.get(source);
-    const size = nodes.get(source)?.outputs?.[port]?.size;
-    if (!info || size === undefined || seen.has(source)) return undefined;
-    seen.add(source);
-    const { block, params } = info;
-    const from = `the ${size} features come from '${source}'`;
-    const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-    const cell = typeof params.cell === 'object' && params.cell !== null ? (params.cell as Record<string, unknown>) : undefined;
-    const units = num(params.units) ?? num(cell?.units);
-    const layers = num(params.layers) ?? num(cell?.layers) ?? 1;
-    const unitsName = cell ? 'cell.units' : 'units';
-    if (units !== undefined && (port === 'h' || port === 'c'))
-      return `${from} (its final state: ${[...(cell ? ['2 directions'] : []), ...(layers > 1 ? [`${layers} layers`] : []), `${unitsName} ${units}`].join(' × ')})`;
-    if (cell && port === 'out') return `${from} (${unitsName} ${units}, merge '${String(params.merge)}')`;
-    for (const key of ['outputUnits', 'units', 'dim', 'size'] as const)
-      if (num(params[key]) === size && (key !== 'outputUnits' || block.type === 'jordan')) return `${from} (${key} ${size})`;
-    if (units === size) return `${from} (${unitsName} ${units})`;
-    // A block that passes its input's size on: look further up.
-    for (const p of block.inputs) {
-      const upstream = incoming.get(source)?.get(p.name);
-      if (upstream && carried(upstream)?.size === size) return sizeSource(upstream.source, upstream.sourcePort, seen);
-    }
-    return undefined;
-  };
-
-  // 3. Order; a cycle with no delay in it is an algebraic loop.
-  const isDelay = (id: string) => valid.get(id)?.block.type === 'delay';
-  const feedback = usable.filter((e) => isDelay(e.target));
-  const ordering = usable.filter((e) => !isDelay(e.target));
+  const feedback = usable.filter(intoDelay);
+  const ordering = usable.filter((e) => !intoDelay(e));
   const order = topologicalOrder([...valid.keys()], ordering);
   for (const id of valid.keys()) {
     if (order.includes(id)) continue;
@@ -179,18 +152,24 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
     if (cycle)
       report({ code: 'algebraic-loop', nodeId: id, message: `'${id}' is on a cycle with no delay (${cycle.join(' → ')}): a value would depend on itself at the same step; put a delay block on the loop` });
   }
-
-  // A loop must run one way in time: every step of it is computed after the step before it in
-  // that direction, so a block on it whose own recurrence runs the other way (or both ways, as a
-  // bidirectional block does) would need a step that is not computed yet.
   for (const problem of mixedDirectionLoops(valid, usable)) report({ code: 'time-direction', ...problem });
+  return { order, feedback };
+}
 
-  // 4. Shape inference, repeated until no type changes (a delay's input type is known only after
-  //    the loop it closes), then once more to report.
+/**
+ * Phase 4: shape inference, repeated until no type changes (a delay's input type is known only
+ * after the loop it closes), then once more to report; then edges from ports that exist only for
+ * some params (a bidirectional block's 'c' with an LSTM cell).
+ */
+function inferTypes(valid: ReadonlyMap<string, ValidNode>, { incoming, usable }: Wiring, order: readonly string[], report: Report): Map<string, NodeInfo> {
+  const nodes = new Map<string, NodeInfo>();
+  const view: GraphView = { valid, nodes, incoming };
   const signature = () => JSON.stringify([...nodes].map(([id, n]) => [id, n.outputs]));
   const infer = (final: boolean) => {
     for (const id of order) {
       const { block, params } = valid.get(id)!;
+      // A delay closes a loop: it may infer from its own size before its input's type is known.
+      const delay = isDelay(block);
       const inputs: Record<string, PortType | undefined> = {};
       let complete = true;
       let refused = false;
@@ -198,7 +177,7 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
         const e = incoming.get(id)?.get(port.name);
         const t = e && nodes.get(e.source)?.outputs?.[e.sourcePort];
         if (!t) {
-          if (!port.optional && (block.type !== 'delay' || !e)) complete = false;
+          if (!port.optional && (!delay || !e)) complete = false;
           continue;
         }
         const problem = checkPort(block, port.name, t, () => {
@@ -209,7 +188,7 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
             want === 'vector' && state && e.sourcePort !== state && valid.get(e.source)?.block.outputs.some((o) => o.name === state)
               ? `connect port '${state}' of '${e.source}' (its final state) instead`
               : undefined;
-          return [kindFix(e, want), statePort].filter((x) => x !== undefined).join(', or ') || undefined;
+          return [kindFix(view, e, want), statePort].filter((x) => x !== undefined).join(', or ') || undefined;
         });
         if (problem) {
           if (final) report({ ...problem, nodeId: id, port: port.name, edgeId: e.id });
@@ -221,14 +200,14 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
       }
       let outputs: Record<string, PortType> | undefined;
       let weights: readonly WeightSpec[] = [];
-      if (complete || (block.type === 'delay' && !refused)) {
+      if (complete || (delay && !refused)) {
         try {
           outputs = { ...block.infer(params, { inputs }) };
           weights = block.weights(params, { inputs });
         } catch (e) {
           if (!(e instanceof BlockIssue)) throw e;
           const edge = e.port === undefined ? undefined : incoming.get(id)?.get(e.port);
-          const where = edge && e.code === 'size-mismatch' ? sizeSource(edge.source, edge.sourcePort) : undefined;
+          const where = edge && e.code === 'size-mismatch' ? sizeSource(view, edge.source, edge.sourcePort) : undefined;
           if (final) report({ code: e.code, nodeId: id, port: e.port, edgeId: edge?.id, message: where ? `${e.message}; ${where}` : e.message });
         }
       }
@@ -243,7 +222,6 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
   }
   infer(true);
 
-  // Ports that exist only for some params (a bidirectional block's 'c' with an LSTM cell).
   for (const e of usable) {
     const source = nodes.get(e.source);
     if (!source?.outputs || e.sourcePort in source.outputs) continue;
@@ -256,60 +234,54 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
       message: `edge '${e.id}': output '${e.sourcePort}' of '${source.block.type}' does not exist with its params${only ? ` (${only.en})` : ''}; connect another port or change the params of '${e.source}'`,
     });
   }
+  return nodes;
+}
 
-  // 5. The graph against the dataset, and whether it trains at all.
-  const outputsBlocks = [...valid.entries()].filter(([, n]) => n.block.type === 'output');
+/**
+ * Phase 5: whether the graph trains at all (it has an output block, and every block leads to
+ * one), and the streams its sources read and its output blocks compare with, against the dataset.
+ */
+function checkTraining(
+  doc: GraphDocument,
+  valid: ReadonlyMap<string, ValidNode>,
+  nodes: ReadonlyMap<string, NodeInfo>,
+  connected: readonly GraphEdge[],
+  streams: StreamTypes,
+  report: Report,
+): void {
+  const outputs = [...valid.values()].filter((n) => isOutput(n.block));
   if (doc.nodes.length === 0) report({ code: 'no-output', message: 'the graph is empty: add an input, a recurrent block and an "Output + loss" block' });
-  else if (outputsBlocks.length === 0 && ![...doc.nodes].some((n) => n.type === 'output'))
+  else if (outputs.length === 0 && !doc.nodes.some((n) => isOutputType(n.type)))
     report({ code: 'no-output', message: 'the graph has no output block, so there is no loss to train; add an "Output + loss" block' });
-  for (const [id, n] of nodes) {
-    if (n.block.type === 'input' && streams.x && n.outputs?.out) {
-      const stream = n.params.stream === 'decoderInput' ? 'decoderInput' : 'x';
+  for (const [id, { block, params, inputs, outputs: made }] of nodes) {
+    if (isSource(block) && streams.x) {
+      const port = sourcePort(block);
+      const have = made?.[port];
+      const stream = block.reads(params);
       const data = streams[stream];
-      if (data) mismatch(report, id, 'out', 'reads', n.outputs.out, data, stream);
-      else
+      if (have && data) mismatch(report, id, port, 'reads', have, data, stream);
+      else if (have)
         report({
           code: 'dataset-mismatch',
           nodeId: id,
-          port: 'out',
+          port,
           message: `'${id}' reads the stream '${stream}', which this dataset does not have: only sequence-to-sequence datasets (such as sequence-copy) do; read 'x', or choose such a dataset`,
         });
     }
-    if (n.block.type === 'output' && streams.y && n.inputs.in) {
-      const want = expectedTarget(LossKind.parse(n.params.loss), n.inputs.in);
-      mismatch(report, id, 'in', 'needs targets', want, streams.y, 'y');
+    const logits = isOutput(block) ? inputs[block.logits] : undefined;
+    if (isOutput(block) && logits) {
+      const target = block.target(params, logits);
+      const data = streams[target.stream];
+      if (data) mismatch(report, id, block.logits, 'needs targets', target.type, data, target.stream);
     }
   }
   const used = reachesOutput(valid, connected);
   for (const id of nodes.keys())
-    if (!used.has(id) && outputsBlocks.length > 0)
+    if (!used.has(id) && outputs.length > 0)
       report({ severity: 'warning', code: 'unused-block', nodeId: id, message: `'${id}' does not lead to an output block, so it does not affect training` });
-
-  return { diagnostics, nodes, order, feedback };
 }
 
-/**
- * Whether input `portName` of `block` takes `t`. A kind mismatch says how to fix it: `fix()` names
- * the upstream block and param to change, when there is one.
- */
-function checkPort(block: AnyBlock, portName: string, t: PortType, fix: () => string | undefined): Omit<Diagnostic, 'severity'> | null {
-  const port = block.inputs.find((p) => p.name === portName)!;
-  if (!port.accepts.includes(t.kind)) {
-    const upstream = fix();
-    const hint =
-      t.kind === 'vector'
-        ? (upstream ?? 'feed it a sequence (the output of a recurrent block with returnSequences true, or an input block with sequence true)')
-        : `add a last-step block before it${upstream ? `, or ${upstream}` : ''}`;
-    return { code: 'kind-mismatch', message: `'${block.type}' input '${portName}' takes ${port.accepts.map((k) => (k === 'sequence' ? 'a sequence' : 'a vector')).join(' or ')}, but receives ${describe(t)}; ${hint}` };
-  }
-  if (port.tokens === 'only' && !t.tokens)
-    return { code: 'token-mismatch', message: `'${block.type}' input '${portName}' takes token ids, but receives ${describe(t)}; connect an input block of kind 'tokens'` };
-  if (port.tokens === 'never' && t.tokens)
-    return { code: 'token-mismatch', message: `'${block.type}' input '${portName}' takes real-valued features, but receives token ids; put an embedding block in between` };
-  return null;
-}
-
-function mismatch(report: (d: Omit<Diagnostic, 'severity'>) => void, nodeId: string, port: string, verb: string, have: PortType, data: PortType, stream: string): void {
+function mismatch(report: Report, nodeId: string, port: string, verb: string, have: PortType, data: PortType, stream: string): void {
   if (have.kind === data.kind && have.tokens === data.tokens && have.size === data.size) return;
   const code = have.kind === data.kind && have.tokens === data.tokens ? 'size-mismatch' : 'dataset-mismatch';
   const sizes = have.size !== data.size ? ` (expected ${data.size}, got ${have.size})` : '';
@@ -356,8 +328,8 @@ function findCycle(start: string, edges: readonly GraphEdge[]): string[] | null 
   return visit(start) ? path : null;
 }
 
-function reachesOutput(nodes: ReadonlyMap<string, { block: AnyBlock }>, edges: readonly GraphEdge[]): Set<string> {
-  const used = new Set([...nodes].filter(([, n]) => n.block.type === 'output').map(([id]) => id));
+function reachesOutput(nodes: ReadonlyMap<string, ValidNode>, edges: readonly GraphEdge[]): Set<string> {
+  const used = new Set([...nodes].filter(([, n]) => isOutput(n.block)).map(([id]) => id));
   let grew = true;
   while (grew) {
     grew = false;
@@ -375,7 +347,7 @@ function reachesOutput(nodes: ReadonlyMap<string, { block: AnyBlock }>, edges: r
  * forward recurrence (an LSTM, a forward delay) would need its own next step first, and the
  * other way round; a bidirectional block needs both. One problem per offending loop.
  */
-function mixedDirectionLoops(valid: ReadonlyMap<string, { block: AnyBlock; params: Record<string, unknown> }>, edges: readonly GraphEdge[]): Omit<Diagnostic, 'severity' | 'code'>[] {
+function mixedDirectionLoops(valid: ReadonlyMap<string, ValidNode>, edges: readonly GraphEdge[]): Omit<Diagnostic, 'severity' | 'code'>[] {
   const next = new Map<string, string[]>();
   for (const e of edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
   const reach = (from: string): Set<string> => {

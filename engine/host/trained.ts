@@ -4,7 +4,8 @@
  */
 import type { WeightInfo } from '../compiler/compile.ts';
 import { CompileError } from '../graph/diagnostics.ts';
-import { DECODER_STREAM } from '../compiler/encoder-decoder.ts';
+import { decoderSource } from '../blocks/roles.ts';
+import { DECODER_STREAM } from '../blocks/types.ts';
 import type { DatasetSpec, GraphDocument } from '../graph/schema.ts';
 import type { Executor } from '../executors/index.ts';
 import { greedyDecode } from '../inference/decode.ts';
@@ -69,8 +70,7 @@ export function sourceTokens(source: string | readonly string[], vocabulary: rea
 }
 
 export function decodeWith(run: TrainedRun, o: Omit<Params<'decode'>, 'runId'>, executor: Executor): Promise<Result<'decode'>> {
-  const decoder = run.graph.nodes.find((n) => n.type === 'input' && n.params.stream === DECODER_STREAM);
-  if (!decoder) throw new RequestError('bad-message', `run '${run.runId}' is not an encoder–decoder: no input block reads the stream '${DECODER_STREAM}', so there is nothing to decode with`);
+  if (!decoderSource(run.graph)) throw new RequestError('bad-message', `run '${run.runId}' is not an encoder–decoder: no input block reads the stream '${DECODER_STREAM}', so there is nothing to decode with`);
   const vocabulary = run.vocabulary;
   if (!vocabulary) throw new RequestError('bad-message', `run '${run.runId}' was not trained on tokens with a vocabulary, so a source cannot be read`);
   const startToken = vocabulary.indexOf(START_TOKEN);

@@ -6,7 +6,9 @@
  * is compileEncoderDecoder's job (engine/compiler/encoder-decoder.ts).
  */
 import { CompileError } from '../graph/diagnostics.ts';
-import { compileEncoderDecoder, DECODER_STREAM } from '../compiler/encoder-decoder.ts';
+import { sources } from '../blocks/roles.ts';
+import { DECODER_STREAM } from '../blocks/types.ts';
+import { compileEncoderDecoder } from '../compiler/encoder-decoder.ts';
 import { type Executor, type Feed, ReferenceExecutor } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Weights } from '../model/init.ts';
@@ -54,16 +56,18 @@ export async function greedyDecode(
   executor: Executor = new ReferenceExecutor(),
 ): Promise<Decoded> {
   if (!Number.isInteger(o.maxSteps) || o.maxSteps < 1 || o.maxSteps > 100_000) throw new InputError(`maxSteps must be an integer from 1 to 100000, got ${o.maxSteps}`);
-  const decoderBlock = graph.nodes.find((n) => n.type === 'input' && n.params.stream === DECODER_STREAM);
-  if (!decoderBlock) throw new InputError(`greedy decoding needs a decoder: an input block reading the stream '${DECODER_STREAM}'`);
-  if (decoderBlock.params.kind !== 'tokens') throw new InputError(`the decoder's input block '${decoderBlock.id}' must read tokens, so that a predicted token can be fed back`);
-  const vocabulary = Number(decoderBlock.params.size ?? 1);
+  const streams = sources(graph);
+  const decoder = streams.find((s) => s.stream === DECODER_STREAM);
+  if (!decoder) throw new InputError(`greedy decoding needs a decoder: an input block reading the stream '${DECODER_STREAM}'`);
+  if (!decoder.type.tokens) throw new InputError(`the decoder's input block '${decoder.id}' must read tokens, so that a predicted token can be fed back`);
+  const vocabulary = decoder.type.size;
   for (const [name, token] of [['startToken', o.startToken], ['endToken', o.endToken]] as const)
-    if (token !== undefined && !isId(token, vocabulary)) throw new InputError(`${name} must be a token id in [0, ${vocabulary}) (the vocabulary of '${decoderBlock.id}'), got ${token}`);
+    if (token !== undefined && !isId(token, vocabulary)) throw new InputError(`${name} must be a token id in [0, ${vocabulary}) (the vocabulary of '${decoder.id}'), got ${token}`);
 
-  const sourceBlocks = graph.nodes.filter((n) => n.type === 'input' && n.params.stream !== DECODER_STREAM);
-  if (sourceBlocks.length === 0) throw new InputError('greedy decoding needs a source: an input block reading the stream x');
-  const { feeds: sourceFeeds, steps, batch } = inputFeeds({ ...graph, nodes: sourceBlocks }, Object.fromEntries(sourceBlocks.map((n) => [n.id, source])));
+  const sourceIds = new Set(streams.filter((s) => s.stream !== DECODER_STREAM).map((s) => s.id));
+  if (sourceIds.size === 0) throw new InputError('greedy decoding needs a source: an input block reading the stream x');
+  const sourceNodes = graph.nodes.filter((n) => sourceIds.has(n.id));
+  const { feeds: sourceFeeds, steps, batch } = inputFeeds({ ...graph, nodes: sourceNodes }, Object.fromEntries(sourceNodes.map((n) => [n.id, source])));
 
   let c;
   try {

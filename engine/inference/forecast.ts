@@ -6,6 +6,7 @@
  * Datasets that min–max scale their series to [-1, 1] record { min, max }; forecasting scales the
  * history the same way and scales the predictions back, so both are in the units of the raw data.
  */
+import { sources } from '../blocks/roles.ts';
 import { compileGraph } from '../compiler/compile.ts';
 import { loadDataset, type Dataset } from '../datasets/index.ts';
 import type { Executor, Feed } from '../executors/index.ts';
@@ -46,14 +47,14 @@ export const denormalise = (v: number, { min, max }: Normalisation): number => m
  * feature, so each prediction can be fed back as the next step. Throws InputError otherwise.
  */
 export function forecastInput(graph: GraphDocument): { id: string; stream: string } {
-  const inputs = graph.nodes.filter((n) => n.type === 'input');
+  const inputs = sources(graph);
   if (inputs.length !== 1) throw new InputError(`forecasting needs a model with exactly one input block, this one has ${inputs.length}`);
   const [input] = inputs;
-  const { kind = 'dense', size = 1, sequence = true } = input.params;
-  if (kind === 'tokens') throw new InputError(`forecasting needs a dense input; input '${input.id}' reads token ids (use sample for text models)`);
-  if (sequence === false) throw new InputError(`forecasting needs a sequence input (a window of values); input '${input.id}' reads one vector per example`);
-  if (size !== 1) throw new InputError(`forecasting feeds each prediction back as the next value, so input '${input.id}' must read 1 feature per step; it reads ${JSON.stringify(size)}`);
-  return { id: input.id, stream: String(input.params.stream ?? 'x') };
+  const { kind, size, tokens } = input.type;
+  if (tokens) throw new InputError(`forecasting needs a dense input; input '${input.id}' reads token ids (use sample for text models)`);
+  if (kind !== 'sequence') throw new InputError(`forecasting needs a sequence input (a window of values); input '${input.id}' reads one vector per example`);
+  if (size !== 1) throw new InputError(`forecasting feeds each prediction back as the next value, so input '${input.id}' must read 1 feature per step; it reads ${size}`);
+  return { id: input.id, stream: input.stream };
 }
 
 /**

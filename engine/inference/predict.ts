@@ -4,6 +4,7 @@
  * inputs), keyed by input node id.
  */
 import { z } from 'zod';
+import { sources } from '../blocks/roles.ts';
 import { compileGraph } from '../compiler/compile.ts';
 import type { Executor, Feed } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
@@ -31,15 +32,7 @@ interface InputSpec {
 }
 
 function inputBlocks(graph: GraphDocument): InputSpec[] {
-  return graph.nodes
-    .filter((n) => n.type === 'input')
-    .map((n) => ({
-      id: n.id,
-      stream: String(n.params.stream ?? 'x'),
-      tokens: n.params.kind === 'tokens',
-      size: Number(n.params.size ?? 1),
-      sequence: n.params.sequence !== false,
-    }));
+  return sources(graph).map(({ id, stream, type }) => ({ id, stream, tokens: type.tokens, size: type.size, sequence: type.kind === 'sequence' }));
 }
 
 /**

@@ -4,6 +4,7 @@
  * token is fed back in as the next input. How a token is chosen from the softmax (temperature,
  * top-k, rejection, greedy) is draw.ts's job.
  */
+import { sources } from '../blocks/roles.ts';
 import { compileGraph } from '../compiler/compile.ts';
 import { Random } from '../datasets/random.ts';
 import type { Executor, Feed } from '../executors/index.ts';
@@ -63,8 +64,8 @@ export async function sampleTokens(graph: GraphDocument, weights: Weights, vocab
   const draw: DrawOptions = { temperature: o.temperature, topK: o.topK ?? 0, rejected: rejectedIds(vocabulary, o.reject ?? []) };
   checkDrawOptions(draw);
   if (!Number.isInteger(o.length) || o.length < 0) throw new InputError(`length must be a non-negative integer, got ${o.length}`);
-  const input = graph.nodes.find((n) => n.type === 'input');
-  if (!input || input.params.kind !== 'tokens') throw new InputError('sampling needs a model whose input block reads tokens (a character or word model)');
+  const [input] = sources(graph);
+  if (!input?.type.tokens) throw new InputError('sampling needs a model whose input block reads tokens (a character or word model)');
   const compiled = compileGraph(graph, { steps: 1, batch: 1, stateful: true });
   const outName = Object.keys(compiled.forward.outputs).find((k) => k.startsWith('out:'));
   if (!outName) throw new InputError('sampling needs an output block');
@@ -82,7 +83,7 @@ export async function sampleTokens(graph: GraphDocument, weights: Weights, vocab
   for (const s of compiled.states) feeds[`state:${s.name}`] = { shape: s.shape, data: new Float32Array(s.shape.reduce((a, b) => a * b, 1)) };
   const key = `sample:${graphKey(graph)}`;
   const wanted = [outName, ...compiled.states.map((s) => `final:${s.name}`)];
-  const stream = String(input.params.stream ?? 'x');
+  const { stream } = input;
 
   const allowed = vocabulary.map((_, i) => i).filter((i) => !draw.rejected!.has(i));
   const tokens = [prime.length ? index.get(prime[0])! : allowed[rng.int(allowed.length)]];

@@ -9,6 +9,7 @@
  * With one output block the names are as above; with several, each is prefixed '<node>.'.
  */
 import type { LossKind } from '../blocks/output.ts';
+import { isOutput } from '../blocks/roles.ts';
 import type { Analysis } from '../compiler/validate.ts';
 import type { Feed, Output } from '../executors/index.ts';
 
@@ -31,7 +32,7 @@ export const MIN_PROBABILITY = 1e-30;
 export function headsOf(analysis: Analysis): Head[] {
   return [...analysis.nodes].flatMap(([node, n]) => {
     const input = n.inputs.in;
-    if (n.block.type !== 'output' || input === undefined) return [];
+    if (!isOutput(n.block) || input === undefined) return [];
     return [{ node, loss: n.params.loss as LossKind, size: input.size, perStep: input.kind === 'sequence' }];
   });
 }

@@ -4,13 +4,12 @@
  * cells.
  */
 import { copyReverseParams, generateCopyReverse } from '../../engine/datasets/copy-reverse.ts';
+import { decoderSource } from '../../engine/blocks/roles.ts';
 import type { DatasetSpec, GraphDocument } from '../../engine/graph/schema.ts';
-
-const DECODER_STREAM = 'decoderInput';
 
 /** Whether a finished run can be decoded: a sequence-copy dataset, or a graph with a decoder input. */
 export function canDecode(datasetType: string | null, graph: GraphDocument): boolean {
-  return datasetType === 'sequence-copy' || graph.nodes.some((n) => n.type === 'input' && n.params.stream === DECODER_STREAM);
+  return datasetType === 'sequence-copy' || decoderSource(graph) !== undefined;
 }
 
 /**
