@@ -16,7 +16,8 @@ import { repeatVector } from './repeat-vector.ts';
 import type { AnyBlock } from './types.ts';
 import type { z } from 'zod';
 
-export const BLOCKS = [
+/** The blocks with their literal types and params types, from which the types below are derived. */
+const TYPED = [
   input, embedding,
   elman, jordan, lstm, gru, peepholeLstm, ctrnn, bidirectional,
   denseBlock, activation, dropout, lastStep, repeatVector, attention,
@@ -24,13 +25,16 @@ export const BLOCKS = [
   delay, linear, add, multiply, concat, tanh, sigmoid, relu, oneMinus, scale, constantScale, rateScale, firstStep,
 ] as const satisfies readonly AnyBlock[];
 
+/** Every block, each seen as any block (its params erased to a record) so that code may call its members uniformly. */
+export const BLOCKS: readonly AnyBlock[] = TYPED;
+
 /** Every block type, as a union of literals: a `switch` over it is checked for exhaustiveness. */
-export type BlockType = (typeof BLOCKS)[number]['type'];
+export type BlockType = (typeof TYPED)[number]['type'];
 /** The block of type `K`. */
-export type BlockOf<K extends BlockType> = Extract<(typeof BLOCKS)[number], { readonly type: K }>;
+export type BlockOf<K extends BlockType> = Extract<(typeof TYPED)[number], { readonly type: K }>;
 /** The params of a block of type `K`, defaults applied. */
 export type ParamsOf<K extends BlockType> = z.output<BlockOf<K>['params']>;
 
-const byType = new Map<string, AnyBlock>(BLOCKS.map((b) => [b.type, b]));
+const byType = new Map(BLOCKS.map((b) => [b.type, b]));
 
 export const getBlock = (type: string): AnyBlock | undefined => byType.get(type);
