@@ -1,7 +1,8 @@
 /**
- * What a block is: ports, params (one zod schema with defaults and ranges, help in English and
- * Chinese), weights in the Keras layout, shape inference over port types, and lowering to the
- * primitive cell graph. Every block kind is one module; `registry.ts` lists them.
+ * What a block is: its role and capabilities (what `roles.ts` answers questions from), ports,
+ * params (one zod schema with defaults and ranges, help in English and Chinese), weights in the
+ * Keras layout, shape inference over port types, and lowering to the primitive cell graph. Every
+ * block kind is one module; `registry.ts` lists them.
  */
 import type { z } from 'zod';
 import type { CellBuilder, CellRef, TimeDirection } from '../cell/cell.ts';
@@ -146,6 +147,7 @@ export type SequenceSwitch<P> =
 
 export interface BlockBase<P, T extends string> {
   readonly type: T;
+  /** The palette group it is listed in (an embedding is listed with the data, a delay with the primitives). */
   readonly category: 'data' | 'recurrent' | 'layer' | 'primitive' | 'output';
   readonly label: Text;
   readonly help: Text;

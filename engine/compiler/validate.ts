@@ -5,19 +5,17 @@
  */
 import { getBlock } from '../blocks/registry.ts';
 import { isDelay, isOutput, isOutputType, isSource, sourcePort } from '../blocks/roles.ts';
-import { type AnyBlock, BlockIssue, type PortType, type WeightSpec } from '../blocks/types.ts';
+import { type AnyBlock, BlockIssue, type PortType, type SourceStream, type TargetStream, type WeightSpec } from '../blocks/types.ts';
 import { formatPath } from '../graph/document.ts';
 import type { GraphDocument, GraphEdge } from '../graph/schema.ts';
 import type { Diagnostic } from '../graph/diagnostics.ts';
 import { checkPort, describe, type GraphView, kindFix, sizeSource, type ValidNode } from './hints.ts';
 
-/** What the dataset provides, in port terms. */
-export interface StreamTypes {
-  readonly x?: PortType;
-  readonly y?: PortType;
-  /** The targets shifted right behind a start token, which a decoder reads (teacher forcing); only sequence-to-sequence datasets have it. */
-  readonly decoderInput?: PortType;
-}
+/**
+ * What the dataset provides, in port terms, by stream: x, y, and for sequence-to-sequence datasets
+ * only, decoderInput (the targets shifted right behind a start token, which a decoder reads).
+ */
+export type StreamTypes = Readonly<Partial<Record<SourceStream | TargetStream, PortType>>>;
 
 export interface NodeInfo {
   readonly block: AnyBlock;
