@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Activation, CellMath } from './math.ts';
 import { T, affine, anyPort, connected, dense, inputType, seqPort, units } from './ports.ts';
+import type { OpenPlan, StepContext } from './step.ts';
 import { defineBlock, type LowerContext, type Text } from './types.ts';
 
 const input = (cx: LowerContext) => connected(cx, 'in');
@@ -12,7 +13,15 @@ const DenseParams = z.strictObject({
   useBias: z.boolean().default(true),
 });
 
-export const denseBlock = defineBlock<z.infer<typeof DenseParams>>({
+type DenseParams = z.infer<typeof DenseParams>;
+
+/** y = f(x·W + b) */
+function denseStep<V>(p: DenseParams, { m, x, weight }: Pick<StepContext<V>, 'm' | 'x' | 'weight'>): V {
+  const xW = m.matmul(x, weight('kernel'));
+  return m.act(p.activation, p.useBias ? m.add(xW, weight('bias')) : xW);
+}
+
+export const denseBlock = defineBlock<DenseParams>({
   type: 'dense',
   category: 'layer',
   label: { en: 'Dense', zh: '全连接层' },
@@ -30,7 +39,8 @@ export const denseBlock = defineBlock<z.infer<typeof DenseParams>>({
   outputs: [{ name: 'out', label: T.out }],
   infer: affine.infer,
   weights: affine.weights,
-  lower: (p, cx) => ({ out: new CellMath(cx.cell).act(p.activation, affine.lower(p, cx)) }),
+  lower: (p, cx) => ({ out: denseStep(p, { m: new CellMath(cx.cell), x: input(cx), weight: cx.weight }) }),
+  opens: (p): OpenPlan => ({ ok: true, step: (s) => ({ out: denseStep(p, s), next: {} }), layers: 1, dropout: 0, returnSequences: true }),
 });
 
 const ActivationParams = z.strictObject({ fn: Activation.default('tanh') });

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { CellBuilder, CellRef, TimeDirection } from '../cell/cell.ts';
 import type { Shape } from '../ir/types.ts';
+import type { OpenPlan } from './step.ts';
 
 export interface Text {
   readonly en: string;
@@ -121,6 +122,8 @@ export interface BlockDef<P> {
    * on a loop): no step of it could be computed first.
    */
   runs?(p: P): readonly TimeDirection[];
+  /** How the block opens into primitive blocks (absent: it is not made of a cell that can be drawn). */
+  opens?(p: P): OpenPlan;
 }
 
 /** A block of any param type, as the registry holds it. */
