@@ -54,7 +54,7 @@ const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
   step(p, { m, x, weight, previous }) {
     const [W, U, b, rho] = ['kernel', 'recurrentKernel', 'bias', 'tauRaw'].map(weight);
     // Once per sequence: α = Δt/τ, τ = Δt + softplus(ρ).
-    const alpha = m.rate(rho, p);
+    const alpha = m.rate(rho, { dt: p.dt, tauInit: p.tauInit });
     const hPrev = previous('h');
     const target = m.name(m.act(p.activation, m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b)), 'f(…)', 'target f(…)');
     return { h: m.name(m.add(m.mul(m.oneMinus(alpha), hPrev), m.mul(alpha, target)), 'h', 'hidden state h') };

@@ -184,9 +184,9 @@ describe('weight pieces', () => {
     const recurrentKernel = Float64Array.from({ length: 12 }, (_, i) => 200 + i);
     const weights = new Map([['rnn.kernel', kernel], ['rnn.bias', bias], ['rnn.recurrentKernel', recurrentKernel]]);
     const carried = carryWeights(opened.weights, 'rnn', weights, (n) => new Float64Array(n));
-    assert.deepEqual([...carried.get('rnn_xr.kernel')!], [2, 3, 8, 9], 'reset gate: columns 2–3 of each row');
-    assert.deepEqual([...carried.get('rnn_xh.bias')!], [104, 105], "candidate's input bias: row 0, columns 4–5");
-    assert.deepEqual([...carried.get('rnn_uh.bias')!], [110, 111], "candidate's recurrent bias: row 1, columns 4–5");
+    assert.deepEqual([...carried.get('rnn_xW_r.kernel')!], [2, 3, 8, 9], 'reset gate: columns 2–3 of each row');
+    assert.deepEqual([...carried.get('rnn_xW_h.bias')!], [104, 105], "candidate's input bias: row 0, columns 4–5");
+    assert.deepEqual([...carried.get('rnn_hU_h.bias')!], [110, 111], "candidate's recurrent bias: row 1, columns 4–5");
     const back = gatherGradients(opened.weights, 'rnn', carried);
     for (const [name, w] of weights) assert.deepEqual([...back.get(name)!], [...w], `${name} is rebuilt from its pieces`);
   });
