@@ -69,9 +69,10 @@ function idOf(text: string): string {
     .replace(/[^A-Za-z0-9_]+/g, '_')
     .replace(/_+/g, '_')
     .replace(/^_|_$/g, '')
+    .replace(/^[^A-Za-z]+/, '')
     .slice(0, 32)
     .replace(/_$/, '');
-  return /^[A-Za-z_]/.test(plain) ? plain : `v_${plain}`;
+  return plain || 'part';
 }
 
 const productText = (input: Drawn, w: Slice, bias?: Slice): string => `${wrap(input.symbol)}·${w.symbol}${bias ? ` + ${bias.symbol}` : ''}`;
@@ -196,6 +197,8 @@ export class DrawMath implements StepMath<Drawn> {
   }
 
   name(x: Drawn, symbol: string, label: string): Drawn {
+    // A weight is written by its symbol wherever it is cut or multiplied.
+    if (x.form.kind === 'weight') return this.weightSlice({ ...x.form.w, symbol });
     x.name = { symbol, label };
     // A value that is one drawn part of its own takes the name at once; a sum takes it when drawn.
     if (x.form.kind === 'drawn' && x.source instanceof Part) {

@@ -6,7 +6,7 @@
  *
  * Layout: a part's column is the length of the longest path of wires leading to it (wires into a
  * delay close a loop and do not count), so the cell reads left to right in the order it computes;
- * within a column, parts stack in the order they were drawn, each band (a direction of a
+ * then each part moves right to stand just before the first part that reads it. Within a column, parts stack in the order they were drawn, each band (a direction of a
  * bidirectional block) below the one before.
  */
 import type { TimeDirection } from '../cell/cell.ts';
@@ -158,6 +158,12 @@ function layout(parts: readonly Part[], wires: readonly { from: Source; to: Part
   const column: number[] = [];
   const columnOf = (p: Part): number => (column[p.index] ??= inputs[p.index].reduce((c, q) => Math.max(c, columnOf(q) + 1), 0));
   parts.forEach(columnOf);
+  // Then every part moves right to just before its first reader, so a delay and what it feeds stand
+  // beside the layer they belong to, not at the far left. Readers come later in the draft.
+  const readers = parts.map((): Part[] => []);
+  for (const w of wires) if (w.from !== 'input' && w.to.type !== 'delay') readers[w.from.index].push(w.to);
+  for (const p of [...parts].reverse())
+    if (readers[p.index].length > 0) column[p.index] = Math.min(...readers[p.index].map((r) => column[r.index])) - 1;
   // Rows within each band and column, then bands stacked with a free row between them.
   const rowInBand = new Map<string, number>();
   const bandHeight = new Map<number, number>();
