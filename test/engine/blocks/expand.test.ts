@@ -7,7 +7,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { carryWeights, expandNode, gatherGradients } from '../../../engine/blocks/expand.ts';
+import { carryWeights, expandNode, gatherGradients, OPENABLE_BLOCKS } from '../../../engine/blocks/expand.ts';
 import { validateGraph } from '../../../engine/compiler/compile.ts';
 import { runReference } from '../../../engine/executors/reference.ts';
 import { GraphDocument } from '../../../engine/graph/schema.ts';
@@ -104,6 +104,8 @@ const CASES: readonly Case[] = [
     nodes: { x: ['input', { size: 3 }], l: ['lastStep'], rnn: ['dense', { units: 2, activation: 'sigmoid' }], o: ['output', { loss: 'binaryCrossEntropy' }] },
     edges: ['x -> l', 'l -> rnn', 'rnn -> o'],
   },
+  // Every block that opens, as it comes: a new cell kind is checked here without a line of its own.
+  ...[...OPENABLE_BLOCKS].map((type) => around(type, {})),
 ];
 
 const asTensor = (shape: readonly number[], data: ArrayLike<number>): Tensor64 => tensor([...shape], Float64Array.from(data));
