@@ -37,7 +37,7 @@ type Params = z.infer<typeof Params>;
 const contextName = (p: Params): string => (p.feedback === 'output' && p.contextDecay === 0 ? 'y' : 'context');
 
 /** One step; `feed` is what reaches the context in place of the value this step feeds back. */
-function jordanStep<V>(p: Params, { m, x, weight, previous }: StepContext<V>, feed: (own: V) => V = (own) => own): StepResult<V> {
+function jordanStep<Value>(p: Params, { m, x, weight, previous }: StepContext<Value>, feed: (own: Value) => Value = (own) => own): StepResult<Value> {
   const [W, U, b, V, c] = ['kernel', 'recurrentKernel', 'bias', 'outputKernel', 'outputBias'].map(weight);
   const s = previous(contextName(p));
   const h = m.name(m.act(p.activation, m.add(m.add(m.matmul(x, W), m.matmul(s, U)), b)), 'h', 'hidden state h');
