@@ -68,8 +68,8 @@ export interface Cut {
   readonly row?: number;
 }
 
-export const COLUMN_WIDTH = 200;
-export const ROW_HEIGHT = 110;
+const COLUMN_WIDTH = 200;
+const ROW_HEIGHT = 110;
 
 export interface Drawing {
   /** The new nodes, positioned around (0, 0). */
