@@ -29,7 +29,8 @@ import { lstmCell, LstmCellParams } from './lstm.ts';
 import { CellMath } from './math.ts';
 import { peepholeLstmCell, PeepholeLstmCellParams } from './peephole-lstm.ts';
 import { RETURN_SEQUENCES, dense } from './ports.ts';
-import { type AnyCell, BOTH_WAYS, inputSize, lowerStack, stackInputs, stackOutputs, stackWeights, stateOutputs, stateTypes } from './recurrent.ts';
+import { type AnyCell, BOTH_WAYS, inputSize, lowerStack, openStack, stackInputs, stackOutputs, stackWeights, stateOutputs, stateTypes } from './recurrent.ts';
+import type { LaneMerge } from './step.ts';
 import { defineBlock, type PortType } from './types.ts';
 
 /** The cell in each direction, as its own block takes its params (without returnSequences), told apart by `type`. */
@@ -60,6 +61,22 @@ const cellOf = (p: Params): { cell: AnyCell; params: CellParams & { units: numbe
 const mergedSize = (merge: Exclude<MergeMode, 'none'>, units: number): number => (merge === 'concat' ? 2 * units : units);
 
 const LSTM_ONLY = { en: 'only with an lstm or peepholeLstm cell', zh: '仅当 cell 为 lstm 或 peepholeLstm 时' };
+
+/** How the two directions are joined into `out` (null: there is no `out`). */
+function laneMerge(merge: MergeMode): LaneMerge | null {
+  switch (merge) {
+    case 'concat':
+      return (m, forward, backward) => m.concat([forward, backward]);
+    case 'sum':
+      return (m, forward, backward) => m.add(forward, backward);
+    case 'average':
+      return (m, forward, backward) => m.mul(m.add(forward, backward), m.constant(0.5));
+    case 'multiply':
+      return (m, forward, backward) => m.mul(forward, backward);
+    case 'none':
+      return null;
+  }
+}
 
 export const bidirectional = defineBlock({
   type: 'bidirectional',
@@ -116,23 +133,12 @@ export const bidirectional = defineBlock({
     const [lastForward, lastBackward] = stack.finals.h.slice(-2);
     const [forward, backward] = p.returnSequences ? stack.top : [lastForward, lastBackward];
     const out: Record<string, CellRef> = { ...stateOutputs(cell, stack, cx), forward, backward };
-    const m = new CellMath(cx.cell);
-    switch (p.merge) {
-      case 'concat':
-        out.out = m.concat([forward, backward]);
-        break;
-      case 'sum':
-        out.out = m.add(forward, backward);
-        break;
-      case 'average':
-        out.out = m.mul(m.add(forward, backward), m.constant(0.5));
-        break;
-      case 'multiply':
-        out.out = m.mul(forward, backward);
-        break;
-      case 'none':
-        break;
-    }
+    const merge = laneMerge(p.merge);
+    if (merge) out.out = merge(new CellMath(cx.cell), forward, backward);
     return out;
+  },
+  opens: (p) => {
+    const { cell, params } = cellOf(p);
+    return openStack(cell, params, p.returnSequences, { merge: laneMerge(p.merge) });
   },
 });

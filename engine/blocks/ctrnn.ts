@@ -51,15 +51,13 @@ const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
     { name: 'bias', shape: [p.units], init: 'zeros' },
     { name: 'tauRaw', shape: [p.units], init: 'constant', value: rawTimeConstant(p.tauInit, p.dt) },
   ],
-  step: (p, { m, x, weight, previous }) => {
+  step(p, { m, x, weight, previous }) {
     const [W, U, b, rho] = ['kernel', 'recurrentKernel', 'bias', 'tauRaw'].map(weight);
-    // Once per sequence: τ = Δt + softplus(ρ), α = Δt/τ = Δt·exp(−log τ) (the IR has no division).
-    const dt = m.constant(p.dt);
-    const tau = m.add(dt, m.softplus(rho));
-    const alpha = m.mul(dt, m.exp(m.neg(m.log(tau))));
+    // Once per sequence: α = Δt/τ, τ = Δt + softplus(ρ).
+    const alpha = m.rate(rho, { dt: p.dt, tauInit: p.tauInit });
     const hPrev = previous('h');
-    const target = m.act(p.activation, m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b));
-    return { h: m.add(m.mul(m.oneMinus(alpha), hPrev), m.mul(alpha, target)) };
+    const target = m.name(m.act(p.activation, m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b)), 'f(…)', 'target f(…)');
+    return { h: m.name(m.add(m.mul(m.oneMinus(alpha), hPrev), m.mul(alpha, target)), 'h', 'hidden state h') };
   },
 };
 export const ctrnnCell = defineCell(cell);

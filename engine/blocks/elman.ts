@@ -25,10 +25,10 @@ const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
     { name: 'recurrentKernel', shape: [p.units, p.units], init: p.recurrentInitializer, gain: p.recurrentGain },
     { name: 'bias', shape: [p.units], init: 'zeros' },
   ],
-  step: (p, { m, x, weight, previous }) => {
+  step(p, { m, x, weight, previous }) {
     const [W, U, b] = [weight('kernel'), weight('recurrentKernel'), weight('bias')];
     const hPrev = previous('h');
-    return { h: m.act(p.activation, m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b)) };
+    return { h: m.name(m.act(p.activation, m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b)), 'h', 'hidden state h') };
   },
 };
 export const elmanCell = defineCell(cell);

@@ -2,7 +2,9 @@
  * "Opening" a macro block: the block is replaced, in the document, by the primitive blocks its
  * cell is made of (linear, add, multiply, oneMinus, scale, constantScale, concat, tanh, sigmoid,
  * relu, delay, lastStep, firstStep, dropout), wired as a user would wire them by hand, so that
- * the new graph computes exactly what the block did. The cells themselves are in expand-cells.ts.
+ * the new graph computes exactly what the block did. Nothing here knows any cell: each block says
+ * how it opens (`opens`: its step and how many layers and directions of it), and the step, run
+ * against `DrawMath` (draw-math.ts), draws itself.
  *
  * Stacked layers open into one cell per layer, layer k reading layer k − 1 (through a dropout
  * block when the macro has dropout between its layers). A bidirectional block opens into a
@@ -15,43 +17,32 @@
  * weights into the pieces and `gatherGradients` puts the pieces back.
  *
  * Refused, with the reason: a connected initial state (h0, c0: a delay block starts at zeros),
- * Jordan with teacher forcing (it feeds back targets, which no primitive reads), params the cell
- * cannot express, and blocks that are not made of primitives.
+ * params the block says it cannot draw (Jordan with teacher forcing feeds back targets, which no
+ * primitive reads), a step that computes something no primitive block does, and blocks that are
+ * not made of a cell.
  */
 import type { TimeDirection } from '../cell/cell.ts';
-import type { GraphDocument, GraphEdge, GraphNode } from '../graph/schema.ts';
-import { CELL_COLUMNS, CELL_ROWS, CELLS, CellDraft, type CellPorts, type Params, type Port, ROOT_SCOPE, type WeightPiece } from './expand-cells.ts';
+import type { GraphDocument, GraphEdge } from '../graph/schema.ts';
+import type { Shape } from '../ir/types.ts';
+import { DrawError, DrawMath, drawStep } from './draw-math.ts';
+import { CellDraft, type Cut, type Part, ROOT_SCOPE, type Source, type WeightPiece } from './expand-draft.ts';
+import { dense } from './ports.ts';
 import { layerName } from './recurrent.ts';
-import { getBlock } from './registry.ts';
+import { BLOCKS, getBlock } from './registry.ts';
+import type { OpenPlan, StepResult } from './step.ts';
 
-export type { WeightPiece } from './expand-cells.ts';
+export type { WeightPiece } from './expand-draft.ts';
 
-/** The blocks `expandNode` can open (given params it can express). */
-export const OPENABLE_BLOCKS: ReadonlySet<string> = new Set(['elman', 'jordan', 'lstm', 'gru', 'peepholeLstm', 'ctrnn', 'bidirectional', 'dense']);
+/** The blocks `expandNode` can open (given params they can draw). */
+export const OPENABLE_BLOCKS: ReadonlySet<string> = new Set(BLOCKS.filter((b) => b.opens).map((b) => b.type));
 
 export type Expansion =
   | { readonly ok: true; readonly doc: GraphDocument; readonly nodes: readonly string[]; readonly weights: readonly WeightPiece[] }
   | { readonly ok: false; readonly reason: string };
 
+type Plan = Extract<OpenPlan, { ok: true }>;
 type OutputName = 'out' | 'h' | 'c' | 'forward' | 'backward';
-type Outputs = Partial<Record<OutputName, Port>>;
-
-/**
- * The params each kind's expansion reads or may ignore: initialisers only say how fresh weights
- * start. Any other param (one added later) must keep its default, or the block is refused.
- */
-const INITIALIZERS = ['kernelInitializer', 'recurrentInitializer', 'recurrentGain'];
-const STACKED = ['units', 'returnSequences', 'layers', 'dropout', ...INITIALIZERS];
-const HANDLED: Readonly<Record<string, readonly string[]>> = {
-  elman: [...STACKED, 'activation'],
-  lstm: [...STACKED, 'activation', 'recurrentActivation', 'unitForgetBias'],
-  peepholeLstm: [...STACKED, 'activation', 'recurrentActivation', 'unitForgetBias', 'peepholeInitializer'],
-  gru: [...STACKED, 'activation', 'recurrentActivation', 'resetAfter'],
-  ctrnn: [...STACKED, 'activation', 'dt', 'tauInit'],
-  jordan: ['units', 'outputUnits', 'activation', 'outputActivation', 'returnSequences', 'feedback', 'contextDecay', ...INITIALIZERS],
-  dense: ['units', 'activation', 'useBias'],
-  bidirectional: ['cell', 'merge', 'returnSequences'],
-};
+type Outputs = Partial<Record<OutputName, Part>>;
 
 /** One direction of a stack: the prefix of its weights in the macro, of its ids, and of its labels. */
 interface Lane {
@@ -66,117 +57,101 @@ const BOTH_WAYS: readonly Lane[] = [
   { direction: 'backward', prefix: 'backward_', part: 'bwd_', label: 'backward' },
 ];
 
-/** What a stack drew: each lane's top-layer h sequence, and every layer's and lane's states, h_n order. */
+/** What a stack drew: each lane's top-layer output sequence, and every layer's and lane's steps, h_n order. */
 interface Stack {
-  readonly layers: number;
-  readonly top: readonly Port[];
-  readonly states: readonly (CellPorts & { readonly direction: TimeDirection; readonly part: string })[];
+  readonly top: readonly Part[];
+  readonly steps: readonly (StepResult<Part> & { readonly direction: TimeDirection; readonly part: string })[];
 }
 
-/** `layers` layers of the cell `type` in every lane, layer k ≥ 1 reading layer k − 1 (both lanes concatenated), through dropout when the rate is not 0. */
-function drawStack(d: CellDraft, type: string, p: Params, lanes: readonly Lane[]): Stack {
-  const layers = typeof p.layers === 'number' ? p.layers : 1;
-  const rate = typeof p.dropout === 'number' ? p.dropout : 0;
-  const build = CELLS[type];
-  const states: Stack['states'][number][] = [];
-  let x: Port | 'input' = 'input';
-  let top: Port[] = [];
-  for (let layer = 0; layer < layers; layer++) {
+/** `plan.layers` layers of the step in every lane, layer k ≥ 1 reading layer k − 1 (both lanes concatenated), through dropout when the rate is not 0. */
+function drawStack(d: CellDraft, plan: Plan, shapes: ReadonlyMap<string, Shape>): Stack {
+  const lanes = plan.bothWays ? BOTH_WAYS : ONE_WAY;
+  const steps: Stack['steps'][number][] = [];
+  let x: Source = 'input';
+  let top: Part[] = [];
+  for (let layer = 0; layer < plan.layers; layer++) {
     d.scope = ROOT_SCOPE;
-    if (layer > 0 && rate > 0 && x !== 'input') x = d.apply('dropout', { rate }, x, `dropout_l${layer}`, `dropout into layer ${layer}`, [layer * CELL_COLUMNS - 1, 0]);
+    if (layer > 0 && plan.dropout > 0) x = d.apply('dropout', { rate: plan.dropout }, x, `dropout into layer ${layer}`, `dropout_l${layer}`);
     const input = x;
-    top = lanes.map((lane, l) => {
-      const where = [...(layers > 1 ? [`layer ${layer}`] : []), ...(lane.label ? [lane.label] : [])];
+    top = lanes.map((lane, band) => {
+      const where = [...(plan.layers > 1 ? [`layer ${layer}`] : []), ...(lane.label ? [lane.label] : [])];
       const part = `${lane.part}${layer === 0 ? '' : `l${layer}_`}`;
-      d.scope = {
-        x: input,
-        direction: lane.direction,
-        part,
-        label: where.length ? ` · ${where.join(', ')}` : '',
-        weight: (name) => layerName(name, layer, lane.prefix),
-        origin: [layer * CELL_COLUMNS, l * CELL_ROWS],
+      d.scope = { direction: lane.direction, part, label: where.length ? ` · ${where.join(', ')}` : '', band };
+      const cut = (name: string): Cut => {
+        const source = layerName(name, layer, lane.prefix);
+        const shape = shapes.get(source);
+        if (!shape) throw new Error(`expand: the step reads a weight '${source}' the block does not declare`);
+        return { source, shape, columns: [0, shape[shape.length - 1]] };
       };
-      const cell = build(d, p);
-      states.push({ ...cell, direction: lane.direction, part });
-      return cell.h;
+      const step = drawStep(d, plan.step, input, cut);
+      steps.push({ ...step, direction: lane.direction, part });
+      return step.out;
     });
     d.scope = ROOT_SCOPE;
-    if (layer < layers - 1) x = top.length === 1 ? top[0] : d.join('concat', top[0], top[1], `l${layer}_both`, `[→h; ←h] · layer ${layer}`, [(layer + 1) * CELL_COLUMNS - 1, 1]);
+    if (layer < plan.layers - 1) x = top.length === 1 ? top[0] : d.join('concat', top[0], top[1], `[→h; ←h] · layer ${layer}`, `l${layer}_both`);
   }
-  return { layers, top, states };
+  return { top, steps };
 }
 
-/** The macro's output ports as ports of the drawn stack, only those an edge reads. */
-function outputsOf(d: CellDraft, stack: Stack, returnSequences: boolean, merge: string | null): Outputs {
-  const used = (port: string) => d.doc.edges.some((e) => e.source === d.macro.id && e.sourcePort === port);
-  const column = stack.layers * CELL_COLUMNS;
-  let row = 0;
-  const at = (offset: number): [number, number] => [column + offset, row++];
-  const finals = new Map<string, Port>();
-  /** The value a state sequence ends with: its last step forward, its first step backward. */
-  const final = (seq: Port, direction: TimeDirection, part: string, name: string): Port => {
-    let f = finals.get(seq.node);
+/** The macro's output ports as parts of the drawn stack, only those an edge reads. */
+function outputsOf(d: CellDraft, doc: GraphDocument, macroId: string, stack: Stack, plan: Plan): Outputs {
+  const used = (port: string) => doc.edges.some((e) => e.source === macroId && e.sourcePort === port);
+  const finals = new Map<Part, Part>();
+  /** The value a sequence ends with: its last step forward, its first step backward. */
+  const final = (seq: Part, direction: TimeDirection, part: string, name: string): Part => {
+    let f = finals.get(seq);
     if (!f) {
       const forward = direction === 'forward';
-      f = d.apply(forward ? 'lastStep' : 'firstStep', {}, seq, `${part}${forward ? 'last' : 'first'}_${name}`, `${forward ? 'last' : 'first'} step of ${name}`, at(0));
-      finals.set(seq.node, f);
+      f = d.apply(forward ? 'lastStep' : 'firstStep', {}, seq, `${forward ? 'last' : 'first'} step of ${name}`, `${part}${forward ? 'last' : 'first'}_${name}`);
+      finals.set(seq, f);
     }
     return f;
   };
   const out: Outputs = {};
-  const tops = stack.states.slice(-stack.top.length);
-  const lane = (l: number) => (returnSequences ? tops[l].h : final(tops[l].h, tops[l].direction, tops[l].part, 'h'));
+  const tops = stack.steps.slice(-stack.top.length);
+  const lane = (l: number) => (plan.returnSequences ? tops[l].out : final(tops[l].out, tops[l].direction, tops[l].part, 'h'));
   for (const s of ['h', 'c'] as const) {
     if (!used(s)) continue;
-    const parts = stack.states.flatMap((st) => {
-      const seq = st[s];
+    const parts = stack.steps.flatMap((st) => {
+      const seq = st.next[s];
       return seq ? [final(seq, st.direction, st.part, s)] : [];
     });
     if (parts.length === 0) continue;
-    out[s] = parts.slice(1).reduce((all, next, k) => d.join('concat', all, next, `${s}_n${k + 1}`, `final ${s} of layers and directions, up to ${k + 2}`, at(1)), parts[0]);
+    out[s] = parts.slice(1).reduce((all, next, k) => d.join('concat', all, next, `final ${s} of layers and directions, up to ${k + 2}`, `${s}_n${k + 1}`), parts[0]);
   }
-  if (merge === null) {
+  if (!plan.bothWays) {
     if (used('out')) out.out = lane(0);
     return out;
   }
   if (used('forward')) out.forward = lane(0);
   if (used('backward')) out.backward = lane(1);
-  if (merge !== 'none' && used('out')) {
-    const [f, b] = [lane(0), lane(1)];
-    if (merge === 'concat') out.out = d.join('concat', f, b, 'merge', '[→h; ←h]', at(2));
-    else if (merge === 'multiply') out.out = d.join('multiply', f, b, 'merge', '→h ⊙ ←h', at(2));
-    else {
-      const sum = d.join('add', f, b, merge === 'sum' ? 'merge' : 'merge_sum', '→h + ←h', at(2));
-      out.out = merge === 'sum' ? sum : d.apply('constantScale', { factor: 0.5 }, sum, 'merge', '(→h + ←h) / 2', at(3));
-    }
+  const merge = plan.bothWays.merge;
+  if (merge && used('out')) {
+    const m = new DrawMath(d);
+    const merged = m.draw(merge(m, m.source(lane(0), '→h', null), m.source(lane(1), '←h', null)));
+    if (merged !== 'input') out.out = merged;
   }
   return out;
 }
 
-/** Why the params `p` of a block (or a bidirectional block's cell) of `type` cannot be expressed, or null. */
-function paramRefusal(type: string, p: Params, defaults: Params): string | null {
-  const handled = HANDLED[type];
-  for (const [key, value] of Object.entries(p))
-    if (key !== 'type' && !handled.includes(key) && JSON.stringify(value) !== JSON.stringify(defaults[key])) return `its param '${key}' is ${JSON.stringify(value)}, which the opened cell cannot express`;
-  return null;
-}
-
-/** Why `node` (with its parsed params `p`) cannot be opened, or null when it can. */
-function refusal(doc: GraphDocument, node: GraphNode, p: Params, defaults: Params): string | null {
-  const why = paramRefusal(node.type, p, defaults);
-  if (why) return why;
-  if (node.type === 'bidirectional') {
-    const cell = p.cell as Params & { type: string };
-    const block = getBlock(cell.type);
-    if (!CELLS[cell.type] || !block) return `its '${cell.type}' cell is not built from primitive blocks, so there is no cell to open`;
-    const inner = paramRefusal(cell.type, cell, block.params.parse({}) as Params);
-    if (inner) return `in its cell, ${inner}`;
-  }
-  for (const port of ['h0', 'c0']) {
-    const e = doc.edges.find((x) => x.target === node.id && x.targetPort === port);
-    if (e) return `its initial state '${port}' is connected (edge '${e.id}'), and a delay block always starts at zeros: disconnect it first`;
-  }
-  return null;
+/** Why `nodeId` cannot be opened, or how it opens. */
+function planOf(doc: GraphDocument, nodeId: string): { plan: Plan; shapes: Map<string, Shape> } | string {
+  const macro = doc.nodes.find((n) => n.id === nodeId);
+  if (!macro) return `there is no block '${nodeId}' in this graph`;
+  const block = getBlock(macro.type);
+  if (!block) return `'${macro.type}' is not a known block type`;
+  if (block.category === 'primitive') return `'${macro.type}' is already a primitive block: there is no cell inside it to open`;
+  if (!block.opens) return `a '${macro.type}' block is not built from primitive blocks, so there is no cell to open`;
+  const parsed = block.params.safeParse(macro.params);
+  if (!parsed.success) return `its params are not valid (${parsed.error.issues[0]?.message ?? 'see the Problems list'}): fix them first`;
+  const plan = block.opens(parsed.data);
+  if (!plan.ok) return `'${macro.id}' cannot be opened: ${plan.refused}`;
+  for (const e of doc.edges)
+    if (e.target === macro.id && e.targetPort !== 'in')
+      return `'${macro.id}' cannot be opened: its initial state '${e.targetPort}' is connected (edge '${e.id}'), and a delay block always starts at zeros: disconnect it first`;
+  // Columns and bias rows never depend on the input's size, so any size gives the pieces' shapes.
+  const weights = block.weights(parsed.data, { inputs: { in: dense('sequence', 1) } });
+  return { plan, shapes: new Map(weights.map((w) => [w.name, w.shape])) };
 }
 
 /**
@@ -186,46 +161,37 @@ function refusal(doc: GraphDocument, node: GraphNode, p: Params, defaults: Param
  * throws for a block that cannot be opened: `{ ok: false, reason }` says why.
  */
 export function expandNode(doc: GraphDocument, nodeId: string): Expansion {
-  const macro = doc.nodes.find((n) => n.id === nodeId);
-  if (!macro) return { ok: false, reason: `there is no block '${nodeId}' in this graph` };
-  const block = getBlock(macro.type);
-  if (!block) return { ok: false, reason: `'${macro.type}' is not a known block type` };
-  if (block.category === 'primitive') return { ok: false, reason: `'${macro.type}' is already a primitive block: there is no cell inside it to open` };
-  if (!CELLS[macro.type] && macro.type !== 'bidirectional') return { ok: false, reason: `a '${macro.type}' block is not built from primitive blocks, so there is no cell to open` };
-  const parsed = block.params.safeParse(macro.params);
-  if (!parsed.success) return { ok: false, reason: `its params are not valid (${parsed.error.issues[0]?.message ?? 'see the Problems list'}): fix them first` };
-  const p = parsed.data as Params;
-  const why = refusal(doc, macro, p, block.params.parse({}) as Params);
-  if (why) return { ok: false, reason: `'${macro.id}' cannot be opened: ${why}` };
-
-  const d = new CellDraft(doc, macro);
-  const returnSequences = p.returnSequences !== false;
-  const outputs =
-    macro.type === 'bidirectional'
-      ? outputsOf(d, drawStack(d, (p.cell as { type: string }).type, p.cell as Params, BOTH_WAYS), returnSequences, p.merge as string)
-      : outputsOf(d, drawStack(d, macro.type, p, ONE_WAY), returnSequences, null);
+  const how = planOf(doc, nodeId);
+  if (typeof how === 'string') return { ok: false, reason: how };
+  const { plan, shapes } = how;
+  const macro = doc.nodes.find((n) => n.id === nodeId)!;
+  const d = new CellDraft();
+  let outputs: Outputs;
+  try {
+    outputs = outputsOf(d, doc, macro.id, drawStack(d, plan, shapes), plan);
+  } catch (e) {
+    if (e instanceof DrawError) return { ok: false, reason: `'${macro.id}' cannot be opened: its cell ${e.message}` };
+    throw e;
+  }
   for (const e of doc.edges.filter((x) => x.source === macro.id))
     if (!outputs[e.sourcePort as OutputName]) return { ok: false, reason: `edge '${e.id}' leaves from port '${e.sourcePort}', which the opened cell does not have` };
+  const drawing = d.finish(doc, macro.id);
 
   // Centre the cluster on where the block was.
-  const xs = d.nodes.map((n) => n.position.x);
-  const ys = d.nodes.map((n) => n.position.y);
+  const xs = drawing.nodes.map((n) => n.position.x);
+  const ys = drawing.nodes.map((n) => n.position.y);
   const [cx, cy] = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
-  for (const n of d.nodes) n.position = { x: macro.position.x + n.position.x - cx, y: macro.position.y + n.position.y - cy };
+  for (const n of drawing.nodes) n.position = { x: macro.position.x + n.position.x - cx, y: macro.position.y + n.position.y - cy };
 
   const edges: GraphEdge[] = [];
   for (const e of doc.edges) {
-    if (e.target === macro.id) {
-      if (e.targetPort !== 'in') return { ok: false, reason: `edge '${e.id}' enters port '${e.targetPort}', which the opened cell does not have` };
-      d.inputUses.forEach((use, k) => edges.push({ id: k === 0 ? e.id : d.edgeId(), source: e.source, sourcePort: e.sourcePort, target: use.node, targetPort: use.port }));
-    } else if (e.source === macro.id) {
-      const from = outputs[e.sourcePort as OutputName]!;
-      edges.push({ ...e, source: from.node, sourcePort: from.port });
-    } else edges.push(e);
+    if (e.target === macro.id) drawing.inputUses.forEach((use, k) => edges.push({ id: k === 0 ? e.id : drawing.edgeId(), source: e.source, sourcePort: e.sourcePort, target: use.node, targetPort: use.port }));
+    else if (e.source === macro.id) edges.push({ ...e, source: drawing.idOf(outputs[e.sourcePort as OutputName]!), sourcePort: 'out' });
+    else edges.push(e);
   }
   const at = doc.nodes.indexOf(macro);
-  const nodes = [...doc.nodes.slice(0, at), ...d.nodes, ...doc.nodes.slice(at + 1)];
-  return { ok: true, doc: { ...doc, nodes, edges: [...edges, ...d.edges] }, nodes: d.nodes.map((n) => n.id), weights: d.pieces };
+  const nodes = [...doc.nodes.slice(0, at), ...drawing.nodes, ...doc.nodes.slice(at + 1)];
+  return { ok: true, doc: { ...doc, nodes, edges: [...edges, ...drawing.edges] }, nodes: drawing.nodes.map((n) => n.id), weights: drawing.pieces };
 }
 
 /** Rows and columns of the macro weight a piece cuts, given that weight's length. */

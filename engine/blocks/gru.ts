@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { Activation } from './math.ts';
 import { RETURN_SEQUENCES, T, units } from './ports.ts';
 import { cellShape, defineCell, stackedBlock, type RecurrentCell, stackingParams, stackingHelp } from './recurrent.ts';
+import type { StepContext } from './step.ts';
 import { defineBlock } from './types.ts';
 
 const shape = {
@@ -26,7 +27,9 @@ type Params = z.infer<typeof Params>;
 /** The GRU cell's params inside a bidirectional block. */
 export const GruCellParams = z.strictObject({ type: z.literal('gru'), ...cellShape(shape) });
 
-const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
+type CellParams = Omit<Params, 'returnSequences'>;
+
+const cell: RecurrentCell<CellParams> = {
   type: 'gru',
   states: ['h'],
   weights: (p, input) => [
@@ -34,25 +37,28 @@ const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
     { name: 'recurrentKernel', shape: [p.units, 3 * p.units], init: p.recurrentInitializer, units: p.units, gain: p.recurrentGain },
     { name: 'bias', shape: p.resetAfter ? [2, 3 * p.units] : [3 * p.units], init: 'zeros' },
   ],
-  step: (p, { m, x, weight, previous }) => {
+  step<V>(p: CellParams, { m, x, weight, previous }: StepContext<V>) {
     const [W, U, b] = [weight('kernel'), weight('recurrentKernel'), weight('bias')];
     const hPrev = previous('h');
-    const gate = (v: number) => m.act(p.recurrentActivation, v);
-    let z: number, hCandidate: number;
+    const gates = ['z', 'r', 'h'];
+    const update = (v: V) => m.name(m.act(p.recurrentActivation, v), 'z', 'update gate z');
+    const reset = (v: V) => m.name(m.act(p.recurrentActivation, v), 'r', 'reset gate r');
+    const candidate = (v: V) => m.name(m.act(p.activation, v), 'h̃', 'candidate h̃');
+    let z: V, hCandidate: V;
     if (p.resetAfter) {
-      const [xz, xr, xh] = m.split(m.add(m.matmul(x, W), m.row(b, 0)), 3);
-      const [hz, hr, hh] = m.split(m.add(m.matmul(hPrev, U), m.row(b, 1)), 3);
-      z = gate(m.add(xz, hz));
-      const r = gate(m.add(xr, hr));
-      hCandidate = m.act(p.activation, m.add(xh, m.mul(r, hh)));
+      const [xz, xr, xh] = m.split(m.add(m.matmul(x, W), m.row(b, 0)), gates);
+      const [hz, hr, hh] = m.split(m.add(m.matmul(hPrev, U), m.row(b, 1)), gates);
+      z = update(m.add(xz, hz));
+      const r = reset(m.add(xr, hr));
+      hCandidate = candidate(m.add(xh, m.mul(r, hh)));
     } else {
-      const [xz, xr, xh] = m.split(m.add(m.matmul(x, W), b), 3);
-      const [Uz, Ur, Uh] = m.split(U, 3);
-      z = gate(m.add(xz, m.matmul(hPrev, Uz)));
-      const r = gate(m.add(xr, m.matmul(hPrev, Ur)));
-      hCandidate = m.act(p.activation, m.add(xh, m.matmul(m.mul(r, hPrev), Uh)));
+      const [xz, xr, xh] = m.split(m.add(m.matmul(x, W), b), gates);
+      const [Uz, Ur, Uh] = m.split(U, gates);
+      z = update(m.add(xz, m.matmul(hPrev, Uz)));
+      const r = reset(m.add(xr, m.matmul(hPrev, Ur)));
+      hCandidate = candidate(m.add(xh, m.matmul(m.mul(r, hPrev), Uh)));
     }
-    return { h: m.add(m.mul(z, hPrev), m.mul(m.oneMinus(z), hCandidate)) };
+    return { h: m.name(m.add(m.mul(z, hPrev), m.mul(m.oneMinus(z), hCandidate)), 'h', 'hidden state h') };
   },
 };
 export const gruCell = defineCell(cell);

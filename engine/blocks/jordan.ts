@@ -11,9 +11,11 @@
  * the network's own output as without it.
  */
 import { z } from 'zod';
+import type { CellRef } from '../cell/cell.ts';
 import { Activation, CellMath } from './math.ts';
 import { RETURN_SEQUENCES, T, units } from './ports.ts';
 import { finish, initializerHelp, initializerParams, inputSize, recurrentInputs, recurrentOutputs, sequenceIn } from './recurrent.ts';
+import type { OpenPlan, StepContext, StepResult } from './step.ts';
 import { BlockIssue, defineBlock } from './types.ts';
 import { dense, inputType } from './ports.ts';
 
@@ -28,6 +30,22 @@ const Params = z.strictObject({
   teacherForcing: z.boolean().default(false),
   ...initializerParams('glorotUniform'),
 });
+
+type Params = z.infer<typeof Params>;
+
+/** The state the context delay carries: named after y when it is just y_{t−1}. */
+const contextName = (p: Params): string => (p.feedback === 'output' && p.contextDecay === 0 ? 'y' : 'context');
+
+/** One step; `feed` is what reaches the context in place of the value this step feeds back. */
+function jordanStep<Value>(p: Params, { m, x, weight, previous }: StepContext<Value>, feed: (own: Value) => Value = (own) => own): StepResult<Value> {
+  const [W, U, b, V, c] = ['kernel', 'recurrentKernel', 'bias', 'outputKernel', 'outputBias'].map(weight);
+  const s = previous(contextName(p));
+  const h = m.name(m.act(p.activation, m.add(m.add(m.matmul(x, W), m.matmul(s, U)), b)), 'h', 'hidden state h');
+  const preActivation = m.add(m.matmul(h, V), c);
+  const y = m.name(m.act(p.outputActivation, preActivation), 'y', 'output y');
+  const fed = feed(p.feedback === 'output' ? y : preActivation);
+  return { out: y, next: { [contextName(p)]: p.contextDecay === 0 ? fed : m.add(m.mul(m.constant(p.contextDecay), s), fed) } };
+}
 
 export const jordan = defineBlock({
   type: 'jordan',
@@ -78,22 +96,26 @@ export const jordan = defineBlock({
   ],
   runs: () => ['forward'],
   lower: (p, cx) => {
-    const m = new CellMath(cx.cell);
-    const [W, U, b, V, c] = ['kernel', 'recurrentKernel', 'bias', 'outputKernel', 'outputBias'].map(cx.weight);
-    const plain = p.feedback === 'output' && p.contextDecay === 0;
-    // The context s_t: a delay of what this step feeds back (named after y when it is just y_{t−1}).
-    const s = cx.cell.delay(`${cx.nodeId}.${plain ? 'y' : 'context'}`, [cx.cell.batch, p.outputUnits]);
-    const h = m.act(p.activation, m.add(m.add(m.matmul(sequenceIn(cx), W), m.matmul(s, U)), b));
-    const preActivation = m.add(m.matmul(h, V), c);
-    const y = m.act(p.outputActivation, preActivation);
-    const own = p.feedback === 'output' ? y : preActivation;
-    const fed = p.teacherForcing
-      ? cx.cell.byMode(
-          () => cx.cell.target(p.outputUnits),
-          () => own,
-        )
-      : own;
-    cx.cell.connectDelay(s, p.contextDecay === 0 ? fed : m.add(m.mul(m.constant(p.contextDecay), s), fed));
-    return finish(cx, y, p.returnSequences);
+    // Teacher forcing: while training, the context is fed the previous target instead of the block's own value.
+    const feed = (own: CellRef) =>
+      p.teacherForcing
+        ? cx.cell.byMode(
+            () => cx.cell.target(p.outputUnits),
+            () => own,
+          )
+        : own;
+    const delays = new Map<string, CellRef>();
+    const previous = (name: string): CellRef => {
+      const d = cx.cell.delay(`${cx.nodeId}.${name}`, [cx.cell.batch, p.outputUnits]);
+      delays.set(name, d);
+      return d;
+    };
+    const { out, next } = jordanStep(p, { m: new CellMath(cx.cell), x: sequenceIn(cx), weight: cx.weight, previous }, feed);
+    for (const [name, d] of delays) cx.cell.connectDelay(d, next[name]);
+    return finish(cx, out, p.returnSequences);
   },
+  opens: (p): OpenPlan =>
+    p.teacherForcing
+      ? { ok: false, refused: 'with teacherForcing it feeds back targets while training, and no primitive block reads them: turn teacherForcing off first' }
+      : { ok: true, step: (s) => jordanStep(p, s), layers: 1, dropout: 0, returnSequences: p.returnSequences },
 });

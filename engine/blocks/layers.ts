@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Activation, CellMath } from './math.ts';
 import { T, affine, anyPort, connected, dense, inputType, seqPort, units } from './ports.ts';
+import type { OpenPlan, StepContext } from './step.ts';
 import { defineBlock, type LowerContext, type Text } from './types.ts';
 
 const input = (cx: LowerContext) => connected(cx, 'in');
@@ -11,6 +12,14 @@ const DenseParams = z.strictObject({
   activation: Activation.default('linear'),
   useBias: z.boolean().default(true),
 });
+
+type DenseParams = z.infer<typeof DenseParams>;
+
+/** y = f(x·W + b) */
+function denseStep<V>(p: DenseParams, { m, x, weight }: Pick<StepContext<V>, 'm' | 'x' | 'weight'>): V {
+  const xW = m.matmul(x, weight('kernel'));
+  return m.act(p.activation, p.useBias ? m.add(xW, weight('bias')) : xW);
+}
 
 export const denseBlock = defineBlock({
   type: 'dense',
@@ -32,7 +41,8 @@ export const denseBlock = defineBlock({
   outputs: [{ name: 'out', label: T.out }],
   infer: affine.infer,
   weights: affine.weights,
-  lower: (p, cx) => ({ out: new CellMath(cx.cell).act(p.activation, affine.lower(p, cx)) }),
+  lower: (p, cx) => ({ out: denseStep(p, { m: new CellMath(cx.cell), x: input(cx), weight: cx.weight }) }),
+  opens: (p): OpenPlan => ({ ok: true, step: (s) => ({ out: denseStep(p, s), next: {} }), layers: 1, dropout: 0, returnSequences: true }),
 });
 
 const ActivationParams = z.strictObject({ fn: Activation.default('tanh') });

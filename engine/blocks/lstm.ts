@@ -42,13 +42,14 @@ const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
     { name: 'recurrentKernel', shape: [p.units, 4 * p.units], init: p.recurrentInitializer, units: p.units, gain: p.recurrentGain },
     { name: 'bias', shape: [4 * p.units], init: p.unitForgetBias ? 'forgetBias' : 'zeros', units: p.units },
   ],
-  step: (p, { m, x, weight, previous }) => {
+  step(p, { m, x, weight, previous }) {
     const [W, U, b] = [weight('kernel'), weight('recurrentKernel'), weight('bias')];
     const [hPrev, cPrev] = [previous('h'), previous('c')];
-    const [zi, zf, zg, zo] = m.split(m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b), 4);
-    const [i, f, o] = [zi, zf, zo].map((g) => m.act(p.recurrentActivation, g));
-    const c = m.add(m.mul(f, cPrev), m.mul(i, m.act(p.activation, zg)));
-    const h = m.mul(o, m.act(p.activation, c));
+    const [zi, zf, zg, zo] = m.split(m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b), ['i', 'f', 'c', 'o']);
+    const gate = (z: typeof zi, symbol: string, label: string) => m.name(m.act(p.recurrentActivation, z), symbol, label);
+    const [i, f, o] = [gate(zi, 'i', 'input gate i'), gate(zf, 'f', 'forget gate f'), gate(zo, 'o', 'output gate o')];
+    const c = m.name(m.add(m.mul(f, cPrev), m.mul(i, m.name(m.act(p.activation, zg), 'c̃', 'candidate c̃'))), 'c', 'cell state c');
+    const h = m.name(m.mul(o, m.act(p.activation, c)), 'h', 'hidden state h');
     return { h, c };
   },
 };

@@ -36,17 +36,17 @@ const cell: RecurrentCell<Omit<Params, 'returnSequences'>> = {
     { name: 'bias', shape: [4 * p.units], init: p.unitForgetBias ? 'forgetBias' : 'zeros', units: p.units },
     ...PEEPHOLES.map((name) => ({ name, shape: [p.units], init: p.peepholeInitializer })),
   ],
-  step: (p, { m, x, weight, previous }) => {
+  step(p, { m, x, weight, previous }) {
     const [W, U, b] = [weight('kernel'), weight('recurrentKernel'), weight('bias')];
-    const [pi, pf, po] = PEEPHOLES.map(weight);
+    const [pi, pf, po] = PEEPHOLES.map((name, k) => m.name(weight(name), `p_${'ifo'[k]}`, `peephole p_${'ifo'[k]}`));
     const [hPrev, cPrev] = [previous('h'), previous('c')];
-    const gate = (z: number) => m.act(p.recurrentActivation, z);
-    const [zi, zf, zc, zo] = m.split(m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b), 4);
-    const i = gate(m.add(zi, m.mul(pi, cPrev)));
-    const f = gate(m.add(zf, m.mul(pf, cPrev)));
-    const c = m.add(m.mul(f, cPrev), m.mul(i, m.act(p.activation, zc)));
-    const o = gate(m.add(zo, m.mul(po, c)));
-    return { h: m.mul(o, m.act(p.activation, c)), c };
+    const [zi, zf, zc, zo] = m.split(m.add(m.add(m.matmul(x, W), m.matmul(hPrev, U)), b), ['i', 'f', 'c', 'o']);
+    const gate = (z: typeof zi, symbol: string, label: string) => m.name(m.act(p.recurrentActivation, z), symbol, label);
+    const i = gate(m.add(zi, m.mul(pi, cPrev)), 'i', 'input gate i');
+    const f = gate(m.add(zf, m.mul(pf, cPrev)), 'f', 'forget gate f');
+    const c = m.name(m.add(m.mul(f, cPrev), m.mul(i, m.name(m.act(p.activation, zc), 'c̃', 'candidate c̃'))), 'c', 'cell state c');
+    const o = gate(m.add(zo, m.mul(po, c)), 'o', 'output gate o');
+    return { h: m.name(m.mul(o, m.act(p.activation, c)), 'h', 'hidden state h'), c };
   },
 };
 export const peepholeLstmCell = defineCell(cell);

@@ -25,6 +25,7 @@ import type { CellRef, TimeDirection } from '../cell/cell.ts';
 import { dropoutRate } from './dropout.ts';
 import { CellMath } from './math.ts';
 import { dense, inputType, seqPort, T } from './ports.ts';
+import type { LaneMerge, OpenPlan, StepContext, StepResult } from './step.ts';
 import { BlockIssue, type InferContext, type Initializer, type InputPort, type LowerContext, type OutputPort, type PortType, type Text, type WeightSpec } from './types.ts';
 
 export const recurrentInputs = [seqPort('in', T.in)];
@@ -114,18 +115,7 @@ export const stackingHelp = () => ({ layers: layersHelp, dropout: dropoutHelp, .
 export type StateName = 'h' | 'c';
 
 /** One step's new states: h always, c for LSTM cells. */
-export type CellStates = { readonly h: CellRef; readonly c?: CellRef };
-
-/** What one step of one layer sees when it is lowered. */
-export interface StepContext {
-  readonly m: CellMath;
-  /** x_t, this layer's input at the step: [B, in] (the block's input for layer 0, the hidden state below for the others). */
-  readonly x: CellRef;
-  /** A weight of this layer and direction, by its one-layer name ('kernel'). */
-  weight(name: string): CellRef;
-  /** The state `name` of this layer at the step before, in the direction it runs: [B, units]. The returned states close the loop. */
-  previous(name: StateName): CellRef;
-}
+export type CellStates<V> = { readonly h: V; readonly c?: V };
 
 /** The params every stackable cell has. */
 export interface StackParams {
@@ -143,7 +133,7 @@ export interface RecurrentCell<P extends StackParams> {
   /** The weights of one layer whose input has `inputSize` features, under their one-layer names, in file order. */
   weights(p: P, inputSize: number): WeightSpec[];
   /** One step of one layer: the new states from x_t and the previous states. */
-  step(p: P, s: StepContext): CellStates;
+  step<V>(p: P, s: StepContext<V, StateName>): CellStates<V>;
 }
 
 /** What is known of a cell without its params: its name and states. */
@@ -290,7 +280,22 @@ export function stateOutputs(cell: CellInfo, stack: Stack, cx: LowerContext): Re
   return out;
 }
 
-/** infer, weights and lower of a one-direction block made of `cell` (whose params are the block's without returnSequences). */
+/** A step's states as the block's output (h) and what the states take. */
+const asResult = <V>({ h, c }: CellStates<V>): StepResult<V> => ({ out: h, next: c === undefined ? { h } : { h, c } });
+
+/** How a stack of `cell` opens; `bothWays` for the bidirectional block. */
+export function openStack<P extends StackParams>(cell: RecurrentCell<P>, p: P, returnSequences: boolean, bothWays?: { merge: LaneMerge | null }): OpenPlan {
+  return {
+    ok: true,
+    step: (s) => asResult(cell.step(p, s)),
+    layers: p.layers,
+    dropout: p.dropout ?? 0,
+    returnSequences,
+    ...(bothWays ? { bothWays } : {}),
+  };
+}
+
+/** infer, weights, lower and opens of a one-direction block made of `cell` (whose params are the block's without returnSequences). */
 export function stackedBlock<C extends StackParams>(cell: RecurrentCell<C>) {
   type P = C & { readonly returnSequences: boolean };
   return {
@@ -307,6 +312,7 @@ export function stackedBlock<C extends StackParams>(cell: RecurrentCell<C>) {
       const states = stateOutputs(cell, stack, cx);
       return { out: p.returnSequences ? stack.top[0] : stack.finals.h[stack.finals.h.length - 1], ...states };
     },
+    opens: (p: P): OpenPlan => openStack(cell, p, p.returnSequences),
   };
 }
 

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { CellBuilder, CellRef, TimeDirection } from '../cell/cell.ts';
 import type { Shape } from '../ir/types.ts';
+import type { OpenPlan } from './step.ts';
 
 export interface Text {
   readonly en: string;
@@ -170,6 +171,8 @@ export interface BlockBase<P, T extends string> {
    * on a loop): no step of it could be computed first.
    */
   runs?(p: P): readonly TimeDirection[];
+  /** How the block opens into primitive blocks (absent: it is not made of a cell that can be drawn). */
+  opens?(p: P): OpenPlan;
 }
 
 export type BlockDef<P, T extends string = string> = BlockBase<P, T> & RoleSpec<P>;

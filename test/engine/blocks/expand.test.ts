@@ -7,7 +7,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { carryWeights, expandNode, gatherGradients } from '../../../engine/blocks/expand.ts';
+import { carryWeights, expandNode, gatherGradients, OPENABLE_BLOCKS } from '../../../engine/blocks/expand.ts';
 import { validateGraph } from '../../../engine/compiler/compile.ts';
 import { runReference } from '../../../engine/executors/reference.ts';
 import { GraphDocument } from '../../../engine/graph/schema.ts';
@@ -104,6 +104,8 @@ const CASES: readonly Case[] = [
     nodes: { x: ['input', { size: 3 }], l: ['lastStep'], rnn: ['dense', { units: 2, activation: 'sigmoid' }], o: ['output', { loss: 'binaryCrossEntropy' }] },
     edges: ['x -> l', 'l -> rnn', 'rnn -> o'],
   },
+  // Every block that opens, as it comes: a new cell kind is checked here without a line of its own.
+  ...[...OPENABLE_BLOCKS].map((type) => around(type, {})),
 ];
 
 const asTensor = (shape: readonly number[], data: ArrayLike<number>): Tensor64 => tensor([...shape], Float64Array.from(data));
@@ -184,9 +186,9 @@ describe('weight pieces', () => {
     const recurrentKernel = Float64Array.from({ length: 12 }, (_, i) => 200 + i);
     const weights = new Map([['rnn.kernel', kernel], ['rnn.bias', bias], ['rnn.recurrentKernel', recurrentKernel]]);
     const carried = carryWeights(opened.weights, 'rnn', weights, (n) => new Float64Array(n));
-    assert.deepEqual([...carried.get('rnn_xr.kernel')!], [2, 3, 8, 9], 'reset gate: columns 2–3 of each row');
-    assert.deepEqual([...carried.get('rnn_xh.bias')!], [104, 105], "candidate's input bias: row 0, columns 4–5");
-    assert.deepEqual([...carried.get('rnn_uh.bias')!], [110, 111], "candidate's recurrent bias: row 1, columns 4–5");
+    assert.deepEqual([...carried.get('rnn_xW_r.kernel')!], [2, 3, 8, 9], 'reset gate: columns 2–3 of each row');
+    assert.deepEqual([...carried.get('rnn_xW_h.bias')!], [104, 105], "candidate's input bias: row 0, columns 4–5");
+    assert.deepEqual([...carried.get('rnn_hU_h.bias')!], [110, 111], "candidate's recurrent bias: row 1, columns 4–5");
     const back = gatherGradients(opened.weights, 'rnn', carried);
     for (const [name, w] of weights) assert.deepEqual([...back.get(name)!], [...w], `${name} is rebuilt from its pieces`);
   });
