@@ -117,13 +117,13 @@ const Tensor = z.strictObject({ shape: z.array(z.number().int()), data: z.array(
 // ─── Requests and their results ─────────────────────────────────────────────────────────────
 
 export const METHODS = {
+  /** Dataset kinds the host can build. */
+  'datasets.list': { params: Empty, result: z.strictObject({ datasets: z.array(DatasetInfo) }) },
   /**
    * Every executor, in order of preference (training with 'auto' takes the first available one),
    * with why those that cannot run on the host's machine cannot.
    */
   'executors.list': { params: Empty, result: z.strictObject({ executors: z.array(ExecutorStatus) }) },
-  /** Dataset kinds the host can build. */
-  'datasets.list': { params: Empty, result: z.strictObject({ datasets: z.array(DatasetInfo) }) },
   /** Parses and validates a graph (dataset included). `baseDir` resolves the dataset's files. */
   'graph.validate': {
     params: z.strictObject({ graph: GraphJson, documentPath: z.string().nullable().default(null) }),
@@ -312,8 +312,8 @@ const requestOf = <M extends Method>(method: M) =>
   z.strictObject({ type: z.literal('request'), id: RequestId, method: z.literal(method), params: METHODS[method].params });
 
 export const ClientMessage = z.discriminatedUnion('method', [
-  requestOf('executors.list'),
   requestOf('datasets.list'),
+  requestOf('executors.list'),
   requestOf('graph.validate'),
   requestOf('graph.compile'),
   requestOf('train.start'),
