@@ -27,7 +27,7 @@ import { createOptimizer, type OptimizerState } from './optimizers.ts';
 import { learningRateAt } from './schedules.ts';
 import { type ExampleSplit, splitExamples } from './split.ts';
 import { StepRunner } from './step-runner.ts';
-import { copyOf, trainStep } from './train-step.ts';
+import { copyOf, type StepContext, trainStep } from './train-step.ts';
 
 export type EndReason = 'completed' | 'cancelled' | 'diverged' | 'target-reached' | 'early-stopped';
 
@@ -201,6 +201,8 @@ interface Setup {
   readonly weightInfo: readonly WeightInfo[];
   readonly weights: Weights;
   readonly optimizer: OptimizerState;
+  /** What every optimizer step needs besides its batch. */
+  readonly stepContext: StepContext;
   readonly shuffler: Random;
   readonly dropout: Random;
   readonly heads: readonly Head[];
@@ -236,6 +238,7 @@ function setUp(o: TrainOptions): Setup {
   const truncated = settings.truncatedBptt !== null;
   const windows = chunksOf(dataset.steps, settings.truncatedBptt?.steps ?? dataset.steps);
   const first = compileExplained(() => runner.compile(windows[0].length, batchSize, truncated));
+  const optimizer = createOptimizer(settings.optimizer);
   return {
     o,
     runner,
@@ -245,7 +248,8 @@ function setUp(o: TrainOptions): Setup {
     windows,
     weightInfo: first.weights,
     weights: o.weights ? new Map([...o.weights].map(([k, v]) => [k, Float32Array.from(v)])) : initWeights(first.weights, settings.seed),
-    optimizer: createOptimizer(settings.optimizer),
+    optimizer,
+    stepContext: { runner, weightInfo: first.weights, optimizer, clipValue: settings.clipValue, clipNorm: settings.clipNorm },
     shuffler: new Random(settings.seed ^ 0x5eed),
     // Dropout masks: a stream of their own, so dropout does not change the batch order.
     dropout: new Random(settings.seed ^ 0xd2097),
@@ -323,12 +327,7 @@ async function trainBatch(s: Setup, p: Progress, tally: EpochTally, epoch: numbe
     }
     const wantNorms = s.normsEvery > 0 && p.step % s.normsEvery === 0;
     const where = `epoch ${epoch}, batch ${bi + 1}${truncated ? `, chunk ${ci + 1}` : ''}`;
-    const settings = o.settings;
-    const outcome = await trainStep(
-      { runner, weightInfo: s.weightInfo, optimizer: s.optimizer, clipValue: settings.clipValue, clipNorm: settings.clipNorm },
-      { rows, window: chunk, states, stateGradients: wantNorms, dropout: s.dropout, where },
-      s.weights,
-    );
+    const outcome = await trainStep(s.stepContext, { rows, window: chunk, states, stateGradients: wantNorms, dropout: s.dropout, where }, s.weights);
     if (!outcome.ok) return ['diverged', outcome.message, epoch - 1];
     const { loss, outputs } = outcome;
     p.step++;
