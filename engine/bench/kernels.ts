@@ -6,7 +6,7 @@
  *   npx tsx engine/bench/kernels.ts [--threads 1]
  */
 import { parseArgs } from 'node:util';
-import type { Feed } from '../executors/index.ts';
+import { float32, type FloatTensor } from '../executors/index.ts';
 import { OrtExecutor } from '../executors/onnx/ort.ts';
 import { IrBuilder } from '../ir/builder.ts';
 import type { IrGraph, NodeId } from '../ir/types.ts';
@@ -19,8 +19,8 @@ if (!Number.isInteger(threads) || threads < 1 || !Number.isInteger(runs) || runs
 const [T, B, F, H, G] = [50, 32, 32, 128, 4];
 const executor = await OrtExecutor.create({ threads });
 
-const random = (shape: readonly number[]): Feed => ({ shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.random() - 0.5) });
-const feeds: Record<string, Feed> = {
+const random = (shape: readonly number[]): FloatTensor => float32(shape, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.random() - 0.5));
+const feeds: Record<string, FloatTensor> = {
   x: random([T, B, F]),
   xAll: random([T * B, F]),
   W: random([F, G * H]),
@@ -40,15 +40,17 @@ function graph(build: (b: IrBuilder) => Record<string, NodeId>): IrGraph {
   return b.finish(build(b));
 }
 
-async function time(key: string, g: IrGraph): Promise<number> {
+async function time(name: string, g: IrGraph): Promise<number> {
   const inputs = Object.fromEntries(g.nodes.flatMap((n) => (n.op.type === 'input' ? [[n.op.name, feeds[n.op.name]]] : [])));
-  for (let i = 0; i < 5; i++) await executor.run(key, g, inputs);
+  const program = await executor.prepare(g, { name });
+  for (let i = 0; i < 5; i++) await program.run(inputs);
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    await executor.run(key, g, inputs);
+    await program.run(inputs);
     ms.push(performance.now() - t0);
   }
+  await program.dispose();
   return ms.sort((a, b) => a - b)[ms.length >> 1];
 }
 

@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { Compiled } from '../compiler/compile.ts';
-import type { Feeds } from '../executors/index.ts';
-import { irToOnnx, onnxLeaves } from '../executors/onnx/emit.ts';
+import type { Tensors } from '../executors/index.ts';
+import { irToOnnx } from '../executors/onnx/emit.ts';
+import { leavesOf } from '../executors/tensors.ts';
 import type { Ort } from '../executors/onnx/ort.ts';
 
 const { onnx } = onnxProto;
@@ -73,7 +74,7 @@ const shares = (m: ReadonlyMap<string, { n: number; us: number }>, totalUs: numb
     .sort((a, b) => b.share - a.share);
 
 /** Profiles `runs` runs of the train graph (after `warmup` unprofiled-for-the-report ones). */
-export async function profileTrain(ort: Ort, c: Compiled, feeds: Feeds, threads: number, runs = 10, warmup = 3): Promise<ProfileReport> {
+export async function profileTrain(ort: Ort, c: Compiled, feeds: Tensors, threads: number, runs = 10, warmup = 3): Promise<ProfileReport> {
   const dir = mkdtempSync(join(tmpdir(), 'rnn-studio-profile-'));
   try {
     const model = irToOnnx(c.train, { name: 'bench' });
@@ -87,7 +88,7 @@ export async function profileTrain(ort: Ort, c: Compiled, feeds: Feeds, threads:
       logSeverityLevel: 3,
     });
     const ortFeeds: Record<string, InstanceType<Ort['Tensor']>> = {};
-    for (const leaf of onnxLeaves(c.train)) {
+    for (const leaf of leavesOf(c.train)) {
       const f = feeds[leaf.name];
       if (!f) throw new Error(`profile: no feed for '${leaf.name}'`);
       ortFeeds[leaf.name] = new ort.Tensor(leaf.dtype, f.data, [...f.shape]);

@@ -17,7 +17,7 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Random } from '../datasets/random.ts';
-import type { Feed } from '../executors/index.ts';
+import { float32, type FloatTensor } from '../executors/index.ts';
 import { loadOnnxRuntime, OrtExecutor } from '../executors/onnx/ort.ts';
 import { DEFAULT_OPTIMIZER } from '../graph/schema.ts';
 import { type Contention, mark, quietRounds, since } from './contention.ts';
@@ -104,14 +104,14 @@ const median = (xs: readonly number[]): number => {
 };
 
 /** Batch data, seeded: x example-major [B, T, F] (TF.js) and time-major [T, B, F] (ours), y [B, O]. */
-function batchData(d: Dims, seed: number): { xBtf: Float32Array; xTbf: Feed; y: Feed } {
+function batchData(d: Dims, seed: number): { xBtf: Float32Array; xTbf: FloatTensor; y: FloatTensor } {
   const rng = new Random(seed);
   const xBtf = Float32Array.from({ length: d.batch * d.steps * d.features }, () => rng.uniform() * 2 - 1);
   const xTbf = new Float32Array(xBtf.length);
   for (let b = 0; b < d.batch; b++)
     for (let t = 0; t < d.steps; t++) xTbf.set(xBtf.subarray((b * d.steps + t) * d.features, (b * d.steps + t + 1) * d.features), (t * d.batch + b) * d.features);
   const y = Float32Array.from({ length: d.batch * d.outputs }, () => rng.normal());
-  return { xBtf, xTbf: { shape: [d.steps, d.batch, d.features], data: xTbf }, y: { shape: [d.batch, d.outputs], data: y } };
+  return { xBtf, xTbf: float32([d.steps, d.batch, d.features], xTbf), y: float32([d.batch, d.outputs], y) };
 }
 
 interface OurRun {

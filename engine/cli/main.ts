@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CompileError } from '../graph/diagnostics.ts';
+import { EXECUTOR_CHOICES } from '../protocol/executors.ts';
 import { InputError } from '../inference/predict.ts';
 import { commands } from './commands.ts';
 import { UserError } from './errors.ts';
@@ -30,7 +31,7 @@ const nonNegative = (value: string) => {
   return n;
 };
 const json = new Option('--json', 'print JSON lines instead of text');
-const executor = new Option('--executor <name>', 'which executor runs the model').choices(['auto', 'onnxruntime', 'reference']).default('auto');
+const executor = new Option('--executor <name>', 'which executor runs the model').choices(EXECUTOR_CHOICES).default('auto');
 
 export function buildProgram(): Command {
   const program = new Command('rnn-studio')

@@ -1,5 +1,5 @@
 /** `rnn-studio serve`: starts the server, prints where it listens, and runs until SIGINT or SIGTERM. */
-import type { ExecutorChoice } from '../executors/index.ts';
+import type { ExecutorChoice } from '../protocol/executors.ts';
 import { openInBrowser, ServeError, startServer } from '../host/serve.ts';
 import { UserError } from './errors.ts';
 

@@ -6,12 +6,13 @@
  *
  *   --workspace DIR   folder for files.* (RNN_STUDIO_WORKSPACE); none by default
  *   --templates DIR   folder of *.rnn.json templates (RNN_STUDIO_TEMPLATES); default ./templates
- *   --executor NAME   auto | onnxruntime | reference (RNN_STUDIO_EXECUTOR); default auto
+ *   --executor NAME   auto or an executor id (engine/protocol/executors.ts; RNN_STUDIO_EXECUTOR); default auto
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { HostMessage } from '../protocol/messages.ts';
+import { EXECUTOR_CHOICES } from '../protocol/executors.ts';
 import { HostConnections } from './connections.ts';
 import { createEngineService } from './service.ts';
 
@@ -29,7 +30,7 @@ interface ParentPortLike {
   postMessage(message: unknown): void;
 }
 
-const ExecutorName = z.enum(['auto', 'onnxruntime', 'reference']);
+const ExecutorName = z.enum(EXECUTOR_CHOICES);
 
 function readOptions() {
   const { values } = parseArgs({
@@ -40,7 +41,7 @@ function readOptions() {
   const text = (v: string | boolean | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
   const workspace = text(values.workspace) ?? text(process.env.RNN_STUDIO_WORKSPACE);
   const executor = ExecutorName.safeParse(text(values.executor) ?? text(process.env.RNN_STUDIO_EXECUTOR) ?? 'auto');
-  if (!executor.success) throw new Error(`--executor: expected auto, onnxruntime or reference`);
+  if (!executor.success) throw new Error(`--executor: expected one of ${EXECUTOR_CHOICES.join(', ')}`);
   return {
     workspace: workspace === undefined ? null : resolve(workspace),
     templatesDir: resolve(text(values.templates) ?? text(process.env.RNN_STUDIO_TEMPLATES) ?? 'templates'),

@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ExecutorChoice } from '../executors/index.ts';
+import type { ExecutorChoice } from '../protocol/executors.ts';
 import type { HostEventOf } from '../protocol/messages.ts';
 import { createStaticFiles, rendererCsp } from './static-files.ts';
 import { HostSupervisor } from './supervisor.ts';

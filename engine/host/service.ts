@@ -7,7 +7,9 @@
 import { z } from 'zod';
 import { CompileError } from '../graph/diagnostics.ts';
 import { DATASETS } from '../datasets/index.ts';
-import type { ExecutorChoice } from '../executors/index.ts';
+import { executorStatuses } from '../executors/index.ts';
+import { EXECUTOR_DESCRIPTIONS } from '../protocol/executors.ts';
+import type { ExecutorChoice } from '../protocol/executors.ts';
 import { checkResult } from '../protocol/index.ts';
 import type { ClientMessage, DatasetInfo, Diagnostic, HostEvent, Method, Params, ProtocolError, Reply, Result } from '../protocol/messages.ts';
 import { streamTypes } from '../trainer/batches.ts';
@@ -63,6 +65,10 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   };
 
   const handlers: Handlers = {
+    'executors.list': async () => ({
+      executors: (await executorStatuses()).map((s) => ({ ...s, label: { ...EXECUTOR_DESCRIPTIONS[s.id].label }, description: { ...EXECUTOR_DESCRIPTIONS[s.id].description } })),
+    }),
+
     'datasets.list': () => ({ datasets: (datasets ??= datasetInfos()) }),
 
     'graph.validate': ({ graph, documentPath }) => ({ diagnostics: diagnose(parseGraphParam(graph), baseDir(documentPath)).diagnostics }),

@@ -9,10 +9,9 @@ import { CompileError } from '../graph/diagnostics.ts';
 import { sources } from '../blocks/roles.ts';
 import { DECODER_STREAM } from '../blocks/types.ts';
 import { compileEncoderDecoder } from '../compiler/encoder-decoder.ts';
-import { type Executor, type Feed, ReferenceExecutor } from '../executors/index.ts';
+import { type Executor, float32, int32, type Outputs, type Program, ReferenceExecutor, runOnce, type Tensor, type Tensors } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Weights } from '../model/init.ts';
-import { graphKey } from '../trainer/train.ts';
 import { inputFeeds, InputError } from './predict.ts';
 
 export interface DecodeOptions {
@@ -81,34 +80,42 @@ export async function greedyDecode(
     throw new InputError(`greedy decoding takes the most probable class of a softmax: output block '${c.output}' needs the loss softmaxCrossEntropy`);
   if (c.classes > vocabulary) throw new InputError(`output block '${c.output}' predicts ${c.classes} classes, more than the ${vocabulary} tokens the decoder reads`);
 
-  const weightFeeds: Record<string, Feed> = {};
+  const weightFeeds: Record<string, Tensor> = {};
   for (const w of c.weights) {
     const data = weights.get(w.param);
     if (!data) throw new InputError(`the model has no weight '${w.param}'`);
-    weightFeeds[w.param] = { shape: w.shape, data };
+    weightFeeds[w.param] = float32(w.shape, data);
   }
-  const key = `decode:${graphKey(graph)}:T${steps}:B${batch}`;
-  const encoded = Object.keys(c.encode.outputs).length ? await executor.run(`${key}:encode`, c.encode, { ...sourceFeeds, ...weightFeeds }) : {};
+  const encoded: Outputs = Object.keys(c.encode.outputs).length ? await runOnce(executor, c.encode, { ...sourceFeeds, ...weightFeeds }, { name: `encode:T${steps}:B${batch}` }) : {};
 
-  const feeds: Record<string, Feed> = { ...weightFeeds };
-  for (const [name, out] of Object.entries(encoded)) if (name.startsWith('bridge:')) feeds[name] = out;
-  for (const s of c.states)
-    feeds[`state:${s.name}`] = s.started ? encoded[`start:${s.name}`] : { shape: s.shape, data: new Float32Array(s.shape.reduce((a, b) => a * b, 1)) };
+  // The weights and the encoder's bridges stay put while the decoder steps; only its state and input change.
+  const program = await executor.prepare(c.step, { name: `decode-step:B${batch}` });
+  try {
+    program.bind({ ...weightFeeds, ...Object.fromEntries(Object.entries(encoded).filter(([name]) => name.startsWith('bridge:'))) });
+    const states: Record<string, Tensor> = {};
+    for (const s of c.states) states[`state:${s.name}`] = s.started ? encoded[`start:${s.name}`] : float32(s.shape, new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
+    return await decodeSteps(program, states, batch, c.classes, c.probes, o);
+  } finally {
+    await program.dispose();
+  }
+}
 
+/** Runs the decoder step by step from the start token, feeding back each step's argmax and state. */
+async function decodeSteps(program: Program, start: Tensors, batch: number, classes: number, probes: readonly { block: string; name: string }[], o: DecodeOptions): Promise<Decoded> {
+  const states: Record<string, Tensor> = { ...start };
   const tokens = Array.from({ length: batch }, (): number[] => []);
   const ended = new Array<boolean>(batch).fill(false);
   const attention: Record<string, number[][][]> = {};
-  const attentionProbes = c.probes.filter((p) => p.name === 'weights');
+  const attentionProbes = probes.filter((p) => p.name === 'weights');
   for (const p of attentionProbes) attention[p.block] = Array.from({ length: batch }, () => []);
   let previous = new Int32Array(batch).fill(o.startToken);
   for (let t = 0; t < o.maxSteps && ended.includes(false); t++) {
-    feeds[DECODER_STREAM] = { shape: [1, batch], data: previous };
-    const out = await executor.run(`${key}:step`, c.step, feeds);
-    for (const s of c.states) feeds[`state:${s.name}`] = out[`final:${s.name}`];
+    const out = await program.run({ ...states, [DECODER_STREAM]: int32([1, batch], previous) });
+    for (const name of Object.keys(states)) states[name] = out[`final:${name.slice('state:'.length)}`];
     const probabilities = out.prediction.data;
     const next = new Int32Array(batch);
     for (let i = 0; i < batch; i++) {
-      next[i] = argmax(probabilities, i * c.classes, c.classes);
+      next[i] = argmax(probabilities, i * classes, classes);
       if (ended[i]) continue;
       for (const p of attentionProbes) {
         const w = out[`probe:${p.block}.${p.name}`];

@@ -9,11 +9,10 @@
 import { sources } from '../blocks/roles.ts';
 import { compileGraph } from '../compiler/compile.ts';
 import { loadDataset, type Dataset } from '../datasets/index.ts';
-import type { Executor, Feed } from '../executors/index.ts';
+import { type Executor, float32, type Tensor } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { ModelFile } from '../model/file.ts';
 import type { Weights } from '../model/init.ts';
-import { graphKey } from '../trainer/train.ts';
 import { InputError } from './predict.ts';
 
 /** raw = min + (v + 1) / 2 · (max − min), as the datasets write it. */
@@ -83,28 +82,31 @@ export async function forecast(graph: GraphDocument, weights: Weights, o: Foreca
   if (outNames.length !== 1) throw new InputError(`forecasting needs a model with exactly one output block, this one has ${outNames.length}`);
   const [outName] = outNames;
   const forward = { nodes: compiled.forward.nodes, outputs: { [outName]: compiled.forward.outputs[outName] } };
-  const feeds: Record<string, Feed> = {};
+  const weightFeeds: Record<string, Tensor> = {};
   for (const w of compiled.weights) {
     const data = weights.get(w.param);
     if (!data) throw new InputError(`the model has no weight '${w.param}'`);
-    feeds[w.param] = { shape: w.shape, data };
+    weightFeeds[w.param] = float32(w.shape, data);
   }
-  const key = `forecast:${graphKey(graph)}:T${window}`;
-
-  // The window on the model's scale, oldest first; float64 here, float32 once fed.
-  const series = o.history.slice(-window).map((v) => (scaling ? normalise(v, scaling) : v));
-  const scaled: number[] = [];
-  for (let step = 0; step < o.steps; step++) {
-    feeds[stream] = { shape: [window, 1, 1], data: Float32Array.from(series.slice(-window)) };
-    const { shape, data } = (await executor.run(key, forward, feeds, [outName]))[outName];
-    if (shape.at(-1) !== 1 || data.length !== (shape.length === 3 ? window : 1))
-      throw new InputError(`forecasting needs a model that predicts 1 value per window; output '${outName.slice(4)}' has shape [${shape.join(', ')}]`);
-    const next = data[data.length - 1];
-    if (!Number.isFinite(next)) throw new InputError(`the model predicted ${next} at forecast step ${step + 1}`);
-    scaled.push(next);
-    series.push(next);
+  const program = await executor.prepare(forward, { name: `forecast:T${window}` });
+  try {
+    program.bind(weightFeeds);
+    // The window on the model's scale, oldest first; float64 here, float32 once fed.
+    const series = o.history.slice(-window).map((v) => (scaling ? normalise(v, scaling) : v));
+    const scaled: number[] = [];
+    for (let step = 0; step < o.steps; step++) {
+      const { shape, data } = (await program.run({ [stream]: float32([window, 1, 1], Float32Array.from(series.slice(-window))) }))[outName];
+      if (shape.at(-1) !== 1 || data.length !== (shape.length === 3 ? window : 1))
+        throw new InputError(`forecasting needs a model that predicts 1 value per window; output '${outName.slice(4)}' has shape [${shape.join(', ')}]`);
+      const next = data[data.length - 1];
+      if (!Number.isFinite(next)) throw new InputError(`the model predicted ${next} at forecast step ${step + 1}`);
+      scaled.push(next);
+      series.push(next);
+    }
+    return { values: scaled.map((v) => (scaling ? denormalise(v, scaling) : v)), scaled, window };
+  } finally {
+    await program.dispose();
   }
-  return { values: scaled.map((v) => (scaling ? denormalise(v, scaling) : v)), scaled, window };
 }
 
 /** Where a model's forecast settings came from, for the user to see. */

@@ -6,10 +6,9 @@
 import { z } from 'zod';
 import { sources } from '../blocks/roles.ts';
 import { compileGraph } from '../compiler/compile.ts';
-import type { Executor, Feed } from '../executors/index.ts';
+import { type Executor, float32, runOnce, type Tensor, tensorOf } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Weights } from '../model/init.ts';
-import { graphKey } from '../trainer/train.ts';
 
 export class InputError extends Error {}
 
@@ -40,13 +39,13 @@ function inputBlocks(graph: GraphDocument): InputSpec[] {
  * time × features (or time token ids) for a sequence input, features (or one token id) otherwise.
  * Errors name the input, example, step and feature.
  */
-export function inputFeeds(graph: GraphDocument, json: unknown): { feeds: Record<string, Feed>; steps: number; batch: number } {
+export function inputFeeds(graph: GraphDocument, json: unknown): { feeds: Record<string, Tensor>; steps: number; batch: number } {
   const parsed = PredictInput.safeParse(json);
   if (!parsed.success) throw new InputError('input: expected a JSON object { "<input node id>": [examples…] }');
   const specs = inputBlocks(graph);
   for (const key of Object.keys(parsed.data))
     if (!specs.some((s) => s.id === key)) throw new InputError(`input '${key}' is not an input node of this graph (inputs: ${specs.map((s) => `'${s.id}'`).join(', ')})`);
-  const feeds: Record<string, Feed> = {};
+  const feeds: Record<string, Tensor> = {};
   let steps: number | undefined;
   let batch: number | undefined;
   for (const spec of specs) {
@@ -76,7 +75,7 @@ export function inputFeeds(graph: GraphDocument, json: unknown): { feeds: Record
     if (!spec.sequence) {
       const data = spec.tokens ? new Int32Array(b) : new Float32Array(b * width);
       rows.forEach((example, i) => put(data, i, example, `input '${spec.id}' example ${i}`));
-      feeds[spec.stream] = { shape: spec.tokens ? [b] : [b, width], data };
+      feeds[spec.stream] = tensorOf(spec.tokens ? [b] : [b, width], data);
       continue;
     }
     const first = rows[0];
@@ -90,7 +89,7 @@ export function inputFeeds(graph: GraphDocument, json: unknown): { feeds: Record
       if (example.length !== t) throw new InputError(`input '${spec.id}': example ${i} has ${example.length} steps, example 0 has ${t}; all examples need the same length`);
       example.forEach((value: unknown, s) => put(data, s * b + i, value, `input '${spec.id}' example ${i} step ${s}`));
     });
-    feeds[spec.stream] = { shape: spec.tokens ? [t, b] : [t, b, width], data };
+    feeds[spec.stream] = tensorOf(spec.tokens ? [t, b] : [t, b, width], data);
   }
   if (batch === undefined) throw new InputError('the graph has no input block');
   return { feeds, steps: steps ?? 1, batch };
@@ -102,22 +101,22 @@ export async function predict(graph: GraphDocument, weights: Weights, json: unkn
   const compiled = compileGraph(graph, { steps, batch });
   const wanted = Object.keys(compiled.forward.outputs).filter((k) => k.startsWith('out:'));
   const forward = { nodes: compiled.forward.nodes, outputs: Object.fromEntries(wanted.map((k) => [k, compiled.forward.outputs[k]])) };
-  const all: Record<string, Feed> = { ...feeds };
+  const all: Record<string, Tensor> = { ...feeds };
   for (const w of compiled.weights) {
     const data = weights.get(w.param);
     if (!data) throw new InputError(`the model has no weight '${w.param}'`);
-    all[w.param] = { shape: w.shape, data };
+    all[w.param] = float32(w.shape, data);
   }
-  const out = await executor.run(`predict:${graphKey(graph)}:T${steps}:B${batch}`, forward, all, wanted);
+  const out = await runOnce(executor, forward, all, { name: `predict:T${steps}:B${batch}` });
   const outputs: Prediction['outputs'] = {};
   for (const name of wanted) {
     const { shape, data } = out[name];
-    outputs[name.slice(4)] = shape.length === 3 ? toBatchMajor(shape, data) : { shape, data: Array.from(data) };
+    outputs[name.slice(4)] = shape.length === 3 ? toBatchMajor(shape, data) : { shape: [...shape], data: Array.from(data) };
   }
   return { outputs, steps, batch };
 }
 
-function toBatchMajor([t, b, f]: number[], data: Float32Array): { shape: number[]; data: number[] } {
+function toBatchMajor([t, b, f]: readonly number[], data: Float32Array): { shape: number[]; data: number[] } {
   const out = new Array<number>(data.length);
   for (let s = 0; s < t; s++) for (let i = 0; i < b; i++) for (let k = 0; k < f; k++) out[(i * t + s) * f + k] = data[(s * b + i) * f + k];
   return { shape: [b, t, f], data: out };

@@ -7,10 +7,9 @@
 import { sources } from '../blocks/roles.ts';
 import { compileGraph } from '../compiler/compile.ts';
 import { Random } from '../datasets/random.ts';
-import type { Executor, Feed } from '../executors/index.ts';
+import { type Executor, float32, int32, type Tensor } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Weights } from '../model/init.ts';
-import { graphKey } from '../trainer/train.ts';
 import { checkDrawOptions, drawToken, type DrawOptions } from './draw.ts';
 import { InputError } from './predict.ts';
 
@@ -78,24 +77,28 @@ export async function sampleTokens(graph: GraphDocument, weights: Weights, vocab
   for (const [i, ch] of prime.entries())
     if (!index.has(ch)) throw new InputError(`prime character ${JSON.stringify(ch)} (position ${i}) is not in the model's vocabulary`);
 
-  const feeds: Record<string, Feed> = {};
-  for (const w of compiled.weights) feeds[w.param] = { shape: w.shape, data: weights.get(w.param)! };
-  for (const s of compiled.states) feeds[`state:${s.name}`] = { shape: s.shape, data: new Float32Array(s.shape.reduce((a, b) => a * b, 1)) };
-  const key = `sample:${graphKey(graph)}`;
+  const feeds: Record<string, Tensor> = {};
+  for (const s of compiled.states) feeds[`state:${s.name}`] = float32(s.shape, new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
   const wanted = [outName, ...compiled.states.map((s) => `final:${s.name}`)];
   const { stream } = input;
 
   const allowed = vocabulary.map((_, i) => i).filter((i) => !draw.rejected!.has(i));
   const tokens = [prime.length ? index.get(prime[0])! : allowed[rng.int(allowed.length)]];
   const total = Math.max(prime.length, 1) + o.length;
-  for (let pos = 1; pos < total; pos++) {
-    feeds[stream] = { shape: [1, 1], data: Int32Array.of(tokens[pos - 1]) };
-    const out = await executor.run(key, compiled.forward, feeds, wanted);
-    for (const s of compiled.states) feeds[`state:${s.name}`] = { shape: s.shape, data: out[`final:${s.name}`].data };
-    const probabilities = out[outName].data;
-    if (probabilities.length !== vocabulary.length)
-      throw new InputError(`the model predicts ${probabilities.length} classes but its vocabulary has ${vocabulary.length} tokens`);
-    tokens.push(pos < prime.length ? index.get(prime[pos])! : drawToken(probabilities, draw, rng));
+  const program = await executor.prepare(compiled.forward, { outputs: wanted, name: 'sample:T1:B1' });
+  try {
+    program.bind(Object.fromEntries(compiled.weights.map((w) => [w.param, float32(w.shape, weights.get(w.param)!)])));
+    for (let pos = 1; pos < total; pos++) {
+      feeds[stream] = int32([1, 1], Int32Array.of(tokens[pos - 1]));
+      const out = await program.run(feeds);
+      for (const s of compiled.states) feeds[`state:${s.name}`] = float32(s.shape, out[`final:${s.name}`].data);
+      const probabilities = out[outName].data;
+      if (probabilities.length !== vocabulary.length)
+        throw new InputError(`the model predicts ${probabilities.length} classes but its vocabulary has ${vocabulary.length} tokens`);
+      tokens.push(pos < prime.length ? index.get(prime[pos])! : drawToken(probabilities, draw, rng));
+    }
+  } finally {
+    await program.dispose();
   }
   return { tokens, text: tokens.map((t) => vocabulary[t]).join('') };
 }

@@ -9,6 +9,7 @@
  * throw across the boundary, they carry `{ok:false, error:{code, message}}`.
  */
 import { z } from 'zod';
+import { EXECUTOR_CHOICES, EXECUTOR_IDS } from './executors.ts';
 
 /** Bumped when a message changes incompatibly; the host reports it in `host.status`. */
 export const PROTOCOL_VERSION = 1;
@@ -54,11 +55,24 @@ export type Diagnostic = z.infer<typeof Diagnostic>;
 
 const RunId = z.string().min(1).max(64);
 const FileName = z.string().min(1).max(255);
-const ExecutorChoice = z.enum(['auto', 'onnxruntime', 'reference']);
+const ExecutorChoice = z.enum(EXECUTOR_CHOICES);
 /** A graph document as JSON; the host parses it with the graph schema (and says where it fails). */
 const GraphJson = z.unknown();
 
 export const ExecutorInfo = z.strictObject({ name: z.string(), device: z.string(), version: z.string() });
+
+const Bilingual = z.strictObject({ en: z.string(), zh: z.string() });
+
+/** One executor the engine knows, and whether it can run on the host's machine. */
+export const ExecutorStatus = z.strictObject({
+  id: z.enum(EXECUTOR_IDS),
+  label: Bilingual,
+  description: Bilingual,
+  available: z.boolean(),
+  /** Why it cannot run here (e.g. the native binding failed to load); null when it can. */
+  reason: z.string().nullable(),
+});
+export type ExecutorStatus = z.infer<typeof ExecutorStatus>;
 
 /** One dataset kind: labels and help in both languages, params as JSON Schema for forms. */
 export const DatasetInfo = z.strictObject({
@@ -105,6 +119,11 @@ const Tensor = z.strictObject({ shape: z.array(z.number().int()), data: z.array(
 export const METHODS = {
   /** Dataset kinds the host can build. */
   'datasets.list': { params: Empty, result: z.strictObject({ datasets: z.array(DatasetInfo) }) },
+  /**
+   * Every executor, in order of preference (training with 'auto' takes the first available one),
+   * with why those that cannot run on the host's machine cannot.
+   */
+  'executors.list': { params: Empty, result: z.strictObject({ executors: z.array(ExecutorStatus) }) },
   /** Parses and validates a graph (dataset included). `baseDir` resolves the dataset's files. */
   'graph.validate': {
     params: z.strictObject({ graph: GraphJson, documentPath: z.string().nullable().default(null) }),
@@ -294,6 +313,7 @@ const requestOf = <M extends Method>(method: M) =>
 
 export const ClientMessage = z.discriminatedUnion('method', [
   requestOf('datasets.list'),
+  requestOf('executors.list'),
   requestOf('graph.validate'),
   requestOf('graph.compile'),
   requestOf('train.start'),

@@ -5,7 +5,7 @@
 import type { PortType } from '../blocks/types.ts';
 import type { StreamTypes } from '../compiler/validate.ts';
 import type { Dataset, Stream } from '../datasets/types.ts';
-import type { Feed } from '../executors/index.ts';
+import { type Tensor, tensorOf } from '../executors/index.ts';
 
 export const streamType = (s: Stream): PortType => ({
   kind: s.perStep ? 'sequence' : 'vector',
@@ -22,12 +22,12 @@ export interface TimeWindow {
 }
 
 /**
- * Feed of `stream` for the examples `rows`, time-major when the stream is per step: [T, B, F] or
+ * The tensor of `stream` for the examples `rows`, time-major when the stream is per step: [T, B, F] or
  * [T, B] for sequences of `steps` steps, [B, F] or [B] otherwise. With `window`, a sequence feed
  * holds only those steps ([window.length, B, …]: one chunk of truncated BPTT); a per-example
  * stream is the same for every window.
  */
-export function batchFeed(stream: Stream, rows: readonly number[], steps: number, window: TimeWindow = { start: 0, length: steps }): Feed {
+export function batchFeed(stream: Stream, rows: readonly number[], steps: number, window: TimeWindow = { start: 0, length: steps }): Tensor {
   const width = stream.kind === 'dense' ? stream.features : 1;
   const b = rows.length;
   const span = window.length;
@@ -45,7 +45,7 @@ export function batchFeed(stream: Stream, rows: readonly number[], steps: number
     rows.forEach((row, j) => data.set(src.subarray(row * width, (row + 1) * width), j * width));
   }
   const shape = [...(stream.perStep ? [span] : []), b, ...(stream.kind === 'dense' ? [width] : [])];
-  return { shape, data };
+  return tensorOf(shape, data);
 }
 
 /** The windows of `steps` steps cut into chunks of `chunk` (the last one shorter when it does not divide). */

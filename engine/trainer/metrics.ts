@@ -11,7 +11,7 @@
 import type { LossKind } from '../blocks/output.ts';
 import { isOutput } from '../blocks/roles.ts';
 import type { Analysis } from '../compiler/validate.ts';
-import type { Feed, Output } from '../executors/index.ts';
+import type { Outputs, Tensor } from '../executors/index.ts';
 
 /** One output block: its loss and what it predicts. */
 export interface Head {
@@ -53,7 +53,7 @@ export class MetricSums {
   }
 
   /** Adds one run's predictions against the targets `y` it was fed (the same rows and steps). */
-  add(outputs: Readonly<Record<string, Output>>, y: Feed): void {
+  add(outputs: Outputs, y: Tensor): void {
     this.heads.forEach((head, h) => {
       const prediction = outputs[`out:${head.node}`]?.data;
       if (!prediction) throw new Error(`the run returned no prediction 'out:${head.node}'`);

@@ -6,16 +6,17 @@
  * input and reports 'final:<delay>', and no gradient crosses the window's start. A run may also
  * return ∂loss/∂h_t of every recurrent state ('gradState:<delay>').
  *
- * Each variant is compiled once per (steps, batch size) and keyed so the executor builds it once.
+ * Each variant (steps, batch size, stateful, with state gradients) is compiled once, and each of
+ * its passes prepared on the executor once, on first use; the runner holds the programs and
+ * releases them in `dispose`.
  */
 import { type Compiled, compileGraph } from '../compiler/compile.ts';
 import type { Dataset } from '../datasets/types.ts';
-import type { Executor, Feed, Output } from '../executors/index.ts';
+import { type Executor, float32, type FloatTensor, type Outputs, type Program, type Tensor } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Random } from '../datasets/random.ts';
 import type { Weights } from '../model/init.ts';
 import { batchFeed, streamTypes, type TimeWindow } from './batches.ts';
-import { graphKey } from './graph-key.ts';
 
 export interface RunSpec {
   readonly pass: 'train' | 'forward';
@@ -36,55 +37,76 @@ export interface RunSpec {
 
 export interface RunResult {
   readonly compiled: Compiled;
-  readonly outputs: Readonly<Record<string, Output>>;
+  readonly outputs: Outputs;
   /** The targets the run was fed (for metrics). */
-  readonly y: Feed;
+  readonly y: Tensor;
+}
+
+interface Variant {
+  readonly compiled: Compiled;
+  readonly programs: Map<RunSpec['pass'], Promise<Program>>;
 }
 
 export class StepRunner {
-  private readonly compiled = new Map<string, Compiled>();
-  private readonly key: string;
+  private readonly variants = new Map<string, Variant>();
 
   constructor(
     private readonly graph: GraphDocument,
     private readonly dataset: Dataset,
     private readonly executor: Executor,
-  ) {
-    this.key = graphKey(graph);
-  }
+  ) {}
 
   /** The graph compiled for `steps` steps and batch `batch`. Throws CompileError for a graph it cannot compile so. */
   compile(steps: number, batch: number, stateful = false, stateGradients = false): Compiled {
-    const key = `${stateful ? 'S' : ''}${stateGradients ? 'G' : ''}T${steps}B${batch}`;
-    let c = this.compiled.get(key);
-    if (!c) {
-      c = compileGraph(this.graph, { steps, batch, streams: streamTypes(this.dataset), stateful, stateGradients });
-      this.compiled.set(key, c);
-    }
-    return c;
+    return this.variant(steps, batch, stateful, stateGradients).compiled;
   }
 
+  /** Runs one batch. Throws what compile, the executor's prepare and its run throw. */
   async run(spec: RunSpec, weights: Weights): Promise<RunResult> {
     const { dataset } = this;
     const window = spec.window ?? { start: 0, length: dataset.steps };
     const stateful = spec.states !== undefined;
     const stateGradients = spec.pass === 'train' && spec.stateGradients === true;
     const b = spec.rows.length;
-    const c = this.compile(window.length, b, stateful, stateGradients);
+    const variant = this.variant(window.length, b, stateful, stateGradients);
+    const c = variant.compiled;
     const y = batchFeed(dataset.y, spec.rows, dataset.steps, window);
-    const feeds: Record<string, Feed> = { x: batchFeed(dataset.x, spec.rows, dataset.steps, window), y };
+    const feeds: Record<string, Tensor> = { x: batchFeed(dataset.x, spec.rows, dataset.steps, window), y };
     if (dataset.decoderInput) feeds.decoderInput = batchFeed(dataset.decoderInput, spec.rows, dataset.steps, window);
-    for (const w of c.weights) feeds[w.param] = { shape: w.shape, data: weights.get(w.param)! };
+    for (const w of c.weights) feeds[w.param] = float32(w.shape, weights.get(w.param)!);
     for (const s of c.states) {
       const state = spec.states?.get(s.name);
       if (!state) throw new Error(`internal: no state for delay '${s.name}'`);
-      feeds[`state:${s.name}`] = { shape: s.shape, data: state };
+      feeds[`state:${s.name}`] = float32(s.shape, state);
     }
     if (spec.pass === 'train') for (const m of c.masks) feeds[m.name] = dropoutMask(m.shape, m.rate, spec.dropout, m.name);
-    // The plain train step keeps the key it always had.
-    const variant = `${spec.pass}${stateful ? '+state' : ''}${stateGradients ? '+gradState' : ''}`;
-    const outputs = await this.executor.run(`${variant}:${this.key}:T${window.length}:B${b}`, spec.pass === 'train' ? c.train : c.forward, feeds);
+    let program = variant.programs.get(spec.pass);
+    if (!program) {
+      const name = `${spec.pass}${stateful ? '+state' : ''}${stateGradients ? '+gradState' : ''}:T${window.length}:B${b}`;
+      const prepared = this.executor.prepare(spec.pass === 'train' ? c.train : c.forward, { name });
+      // A failed prepare is not kept: the next run tries again (and reports again).
+      prepared.catch(() => variant.programs.get(spec.pass) === prepared && variant.programs.delete(spec.pass));
+      variant.programs.set(spec.pass, (program = prepared));
+    }
+    const outputs = await (await program).run(feeds);
     return { compiled: c, outputs, y };
+  }
+
+  /** Releases every program the runner prepared. */
+  async dispose(): Promise<void> {
+    const programs = [...this.variants.values()].flatMap((v) => [...v.programs.values()]);
+    this.variants.clear();
+    await Promise.all(programs.map(async (p) => (await p.catch(() => null))?.dispose()));
+  }
+
+  private variant(steps: number, batch: number, stateful: boolean, stateGradients: boolean): Variant {
+    const key = `${stateful ? 'S' : ''}${stateGradients ? 'G' : ''}T${steps}B${batch}`;
+    let v = this.variants.get(key);
+    if (!v) {
+      v = { compiled: compileGraph(this.graph, { steps, batch, streams: streamTypes(this.dataset), stateful, stateGradients }), programs: new Map() };
+      this.variants.set(key, v);
+    }
+    return v;
   }
 }
 
@@ -92,10 +114,10 @@ export class StepRunner {
  * An inverted-dropout mask of `shape`: each element independently 0 with probability `rate`, else
  * 1 / (1 − rate), drawn in order from `rng`. Throws when there is no generator to draw from.
  */
-export function dropoutMask(shape: readonly number[], rate: number, rng: Random | undefined, name = 'mask'): Feed {
+export function dropoutMask(shape: readonly number[], rate: number, rng: Random | undefined, name = 'mask'): FloatTensor {
   if (!rng) throw new Error(`internal: the train step needs a random source for dropout '${name}'`);
   const keep = Math.fround(1 / (1 - rate));
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < data.length; i++) data[i] = rng.uniform() < rate ? 0 : keep;
-  return { shape: [...shape], data };
+  return float32([...shape], data);
 }

@@ -17,18 +17,17 @@ import type { WeightInfo } from '../compiler/compile.ts';
 import { CompileError } from '../graph/diagnostics.ts';
 import { Random } from '../datasets/random.ts';
 import type { Dataset } from '../datasets/types.ts';
-import type { Executor, ExecutorInfo, Output } from '../executors/index.ts';
+import type { Executor, ExecutorInfo, Outputs } from '../executors/index.ts';
 import type { GraphDocument, ResolvedTraining } from '../graph/schema.ts';
 import { initWeights, type Weights } from '../model/init.ts';
-import { batchesOf, chunksOf } from './batches.ts';
+import { batchesOf, chunksOf, type TimeWindow } from './batches.ts';
 import { EarlyStopper } from './early-stopping.ts';
 import { headsOf, type Head, MetricSums } from './metrics.ts';
-import { clipByGlobalNorm, clipByValue, createOptimizer, globalNorm } from './optimizers.ts';
+import { createOptimizer, type OptimizerState } from './optimizers.ts';
 import { learningRateAt } from './schedules.ts';
-import { splitExamples } from './split.ts';
+import { type ExampleSplit, splitExamples } from './split.ts';
 import { StepRunner } from './step-runner.ts';
-
-export { graphKey } from './graph-key.ts';
+import { copyOf, type StepContext, trainStep } from './train-step.ts';
 
 export type EndReason = 'completed' | 'cancelled' | 'diverged' | 'target-reached' | 'early-stopped';
 
@@ -159,7 +158,7 @@ async function passGate(gate: (() => Promise<void>) | undefined, signal: AbortSi
 }
 
 /** The norm of each row t of every 'gradState:<delay>' output ([T, …] → T norms). */
-function stateGradNorms(outputs: Readonly<Record<string, Output>>, delays: ReadonlyMap<string, string>, start: number): StateGradNorms[] {
+function stateGradNorms(outputs: Outputs, delays: ReadonlyMap<string, string>, start: number): StateGradNorms[] {
   return [...delays].flatMap(([delay, block]) => {
     const g = outputs[`gradState:${delay}`];
     if (!g) return [];
@@ -173,8 +172,6 @@ function stateGradNorms(outputs: Readonly<Record<string, Output>>, delays: Reado
     return [{ delay, block, start, norms }];
   });
 }
-
-const copyOf = (weights: Weights): Weights => new Map([...weights].map(([k, v]) => [k, v.slice()]));
 
 /** Runs `compile`; a stateful compile refused for a backward recurrence says why truncated BPTT needs one. */
 function compileExplained<T>(compile: () => T): T {
@@ -192,181 +189,258 @@ function compileExplained<T>(compile: () => T): T {
   }
 }
 
-export async function train(o: TrainOptions): Promise<TrainResult> {
-  const { dataset, settings, executor } = o;
-  const emit = o.onEvent ?? (() => {});
-  const runner = new StepRunner(o.graph, dataset, executor);
+/** What a run settles before its first step and does not change afterwards (but the weights, updated in place). */
+interface Setup {
+  readonly o: TrainOptions;
+  readonly runner: StepRunner;
+  readonly split: ExampleSplit;
+  readonly batchSize: number;
+  readonly truncated: boolean;
+  /** The chunks each batch's sequences are cut into (one window of every step without truncated BPTT). */
+  readonly windows: readonly TimeWindow[];
+  readonly weightInfo: readonly WeightInfo[];
+  readonly weights: Weights;
+  readonly optimizer: OptimizerState;
+  /** What every optimizer step needs besides its batch. */
+  readonly stepContext: StepContext;
+  readonly shuffler: Random;
+  readonly dropout: Random;
+  readonly heads: readonly Head[];
+  /** Delay name → the block it belongs to, for the gradient norms over time. */
+  readonly delays: ReadonlyMap<string, string>;
+  /** Every how many steps the gradient norms over time are computed (0: never). */
+  readonly normsEvery: number;
+  readonly stopper: EarlyStopper | null;
+  readonly monitor: 'validation' | 'training';
+  readonly emit: (e: TrainEvent) => void;
+}
+
+/** What changes as the run goes. */
+interface Progress {
+  step: number;
+  lastLoss: number | null;
+  readonly history: EpochRecord[];
+  /** The weights at the best epoch so far, with early stopping. */
+  bestWeights: Weights | null;
+  /** Steps per second are measured over a window of about two seconds. */
+  speed: { started: number; steps: number };
+}
+
+/** How a run ends: the reason, the message and the epochs completed. */
+type Ending = readonly [reason: EndReason, message: string, epochs: number];
+
+/** Compiles the graph for the first chunk and sets up the weights, the optimizer, the split and the random streams. */
+function setUp(o: TrainOptions): Setup {
+  const { dataset, settings } = o;
+  const runner = new StepRunner(o.graph, dataset, o.executor);
   const split = splitExamples(dataset.size, settings.validationSplit, settings.seed);
   const batchSize = Math.min(settings.batchSize, split.train.length);
   const truncated = settings.truncatedBptt !== null;
   const windows = chunksOf(dataset.steps, settings.truncatedBptt?.steps ?? dataset.steps);
   const first = compileExplained(() => runner.compile(windows[0].length, batchSize, truncated));
-  const weightInfo = first.weights;
-  const weights = o.weights ? new Map([...o.weights].map(([k, v]) => [k, Float32Array.from(v)])) : initWeights(weightInfo, settings.seed);
   const optimizer = createOptimizer(settings.optimizer);
-  const shuffler = new Random(settings.seed ^ 0x5eed);
-  // Dropout masks: a stream of their own, so dropout does not change the batch order.
-  const dropout = new Random(settings.seed ^ 0xd2097);
-  const order = [...split.train];
-  const batchesPerEpoch = Math.ceil(order.length / batchSize);
-  const heads: Head[] = headsOf(first.analysis);
-  const delays = new Map(first.cell.nodes.flatMap((n) => (n.kind === 'delay' && n.input !== null ? [[n.name, n.block] as const] : [])));
-  const normsEvery = settings.gradientNormsOverTime === true ? 1 : settings.gradientNormsOverTime === false ? 0 : settings.gradientNormsOverTime;
-  const stopper = settings.earlyStopping ? new EarlyStopper(settings.earlyStopping.patience, settings.earlyStopping.minDelta) : null;
-  const monitor = split.validation.length > 0 ? ('validation' as const) : ('training' as const);
-  let bestWeights: Weights | null = null;
-
-  emit({
-    type: 'start',
-    executor: executor.describe(),
-    executorReason: o.executorReason ?? null,
-    examples: dataset.size,
-    validationExamples: split.validation.length,
-    steps: dataset.steps,
+  return {
+    o,
+    runner,
+    split,
     batchSize,
+    truncated,
+    windows,
+    weightInfo: first.weights,
+    weights: o.weights ? new Map([...o.weights].map(([k, v]) => [k, Float32Array.from(v)])) : initWeights(first.weights, settings.seed),
+    optimizer,
+    stepContext: { runner, weightInfo: first.weights, optimizer, clipValue: settings.clipValue, clipNorm: settings.clipNorm },
+    shuffler: new Random(settings.seed ^ 0x5eed),
+    // Dropout masks: a stream of their own, so dropout does not change the batch order.
+    dropout: new Random(settings.seed ^ 0xd2097),
+    heads: headsOf(first.analysis),
+    delays: new Map(first.cell.nodes.flatMap((n) => (n.kind === 'delay' && n.input !== null ? [[n.name, n.block] as const] : []))),
+    normsEvery: settings.gradientNormsOverTime === true ? 1 : settings.gradientNormsOverTime === false ? 0 : settings.gradientNormsOverTime,
+    stopper: settings.earlyStopping ? new EarlyStopper(settings.earlyStopping.patience, settings.earlyStopping.minDelta) : null,
+    monitor: split.validation.length > 0 ? 'validation' : 'training',
+    emit: o.onEvent ?? (() => {}),
+  };
+}
+
+function startEvent(s: Setup): TrainEvent {
+  const { dataset, settings } = s.o;
+  const batchesPerEpoch = Math.ceil(s.split.train.length / s.batchSize);
+  return {
+    type: 'start',
+    executor: s.o.executor.describe(),
+    executorReason: s.o.executorReason ?? null,
+    examples: dataset.size,
+    validationExamples: s.split.validation.length,
+    steps: dataset.steps,
+    batchSize: s.batchSize,
     batchesPerEpoch,
-    chunksPerBatch: windows.length,
-    stepsPerEpoch: batchesPerEpoch * (dataset.y.perStep ? windows.length : 1),
+    chunksPerBatch: s.windows.length,
+    stepsPerEpoch: batchesPerEpoch * (dataset.y.perStep ? s.windows.length : 1),
     epochs: settings.epochs,
-    parameters: weightInfo.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0),
-  });
-
-  const history: EpochRecord[] = [];
-  let step = 0;
-  let lastLoss: number | null = null;
-  const end = (reason: EndReason, message: string, epochs: number): TrainResult => {
-    // A run that finishes (all epochs, or stopped early) hands back its best epoch's weights; a
-    // cancelled or diverged one keeps the weights it has, as without early stopping.
-    const best = reason === 'completed' || reason === 'early-stopped' ? stopper?.best : null;
-    if (best && bestWeights) for (const [k, v] of bestWeights) weights.get(k)!.set(v);
-    const e = { type: 'end' as const, reason, message, epochs, steps: step, loss: lastLoss, ...(best ? { best: { ...best, monitor } } : {}) };
-    emit(e);
-    return { weights, weightInfo, history, end: e };
+    parameters: s.weightInfo.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0),
   };
+}
 
-  /** Loss and metrics of the forward pass over the held-out examples, in batches. */
-  const validate = async (): Promise<Evaluation> => {
-    const sums = new MetricSums(heads);
-    let lossSum = 0;
-    for (const rows of batchesOf(split.validation, batchSize)) {
-      const { outputs, y } = await runner.run({ pass: 'forward', rows }, weights);
-      lossSum += outputs.loss.data[0] * rows.length;
-      sums.add(outputs, y);
-    }
-    return { loss: lossSum / split.validation.length, metrics: sums.result() };
-  };
-
-  let window = { started: performance.now(), steps: 0 };
-  for (let epoch = 1; epoch <= settings.epochs; epoch++) {
-    let started = performance.now();
-    const learningRate = learningRateAt(settings.schedule, settings.optimizer.learningRate, epoch);
-    optimizer.learningRate = learningRate;
-    shuffler.shuffle(order);
-    let lossSum = 0;
-    let seen = 0;
-    const sums = new MetricSums(heads);
-    const batches = batchesOf(order, batchSize);
-    for (let bi = 0; bi < batches.length; bi++) {
-      const rows = batches[bi];
-      // Truncated BPTT: every delay starts the batch from zeros and carries its state chunk to chunk.
-      let states: Map<string, Float32Array> | undefined = truncated
-        ? new Map(runner.compile(windows[0].length, rows.length, true).states.map((s) => [s.name, new Float32Array(s.shape.reduce((a, b) => a * b, 1))]))
-        : undefined;
-      for (let ci = 0; ci < windows.length; ci++) {
-        const chunk = windows[ci];
-        const where = `epoch ${epoch}, batch ${bi + 1}${truncated ? `, chunk ${ci + 1}` : ''}`;
-        const paused = await passGate(o.gate, o.signal);
-        started += paused;
-        window.started += paused;
-        if (o.signal?.aborted) return end('cancelled', `stopped at epoch ${epoch}, step ${step}`, epoch - 1);
-        const carry = (outputs: Readonly<Record<string, Output>>) =>
-          states && new Map([...states.keys()].map((name) => [name, outputs[`final:${name}`].data]));
-        if (truncated && !dataset.y.perStep && ci < windows.length - 1) {
-          // One target per sequence: nothing to learn before the last chunk, only state to carry.
-          states = carry((await runner.run({ pass: 'forward', rows, window: chunk, states }, weights)).outputs);
-          continue;
-        }
-        const wantNorms = normsEvery > 0 && step % normsEvery === 0;
-        const { outputs, y } = await runner.run({ pass: 'train', rows, window: chunk, states, stateGradients: wantNorms, dropout }, weights);
-        const loss = outputs.loss.data[0];
-        const grads = new Map(weightInfo.map((w) => [w.param, outputs[`grad:${w.param}`].data]));
-        const norm = globalNorm(grads);
-        if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-          return end(
-            'diverged',
-            `the loss became ${Number.isFinite(loss) ? 'finite but the gradient norm is ' + norm : loss} at ${where}; the weights from the last good step are kept. Lower the learning rate or set clipNorm.`,
-            epoch - 1,
-          );
-        }
-        // Keras's order: each element clamped first, then all rescaled to the global norm.
-        const clippedValue = settings.clipValue !== null && clipByValue(grads, settings.clipValue);
-        const clippedNorm = settings.clipNorm !== null && clipByGlobalNorm(grads, clippedValue ? globalNorm(grads) : norm, settings.clipNorm);
-        const before = copyOf(weights);
-        optimizer.step(weights, grads);
-        const overflowed = [...weights].find(([, w]) => !w.every(Number.isFinite));
-        if (overflowed) {
-          for (const [k, v] of before) weights.get(k)!.set(v);
-          return end(
-            'diverged',
-            `the update at ${where} made weight '${overflowed[0]}' overflow; the weights from the last good step are kept. Lower the learning rate or set clipNorm.`,
-            epoch - 1,
-          );
-        }
-        step++;
-        lastLoss = loss;
-        // The loss is a mean over the chunk's steps: weighted by its share of the sequence, the
-        // chunks of a batch add up to the loss of the whole sequence.
-        const share = truncated && dataset.y.perStep ? chunk.length / dataset.steps : 1;
-        lossSum += loss * rows.length * share;
-        sums.add(outputs, y);
-        states = carry(outputs);
-        window.steps++;
-        const now = performance.now();
-        const stepsPerSecond = (window.steps * 1000) / Math.max(now - window.started, 1e-3);
-        if (now - window.started > 2000) window = { started: now, steps: 0 };
-        const norms = wantNorms ? stateGradNorms(outputs, delays, chunk.start) : [];
-        emit({
-          type: 'step',
-          epoch,
-          batch: bi + 1,
-          step,
-          loss,
-          gradNorm: norm,
-          clipped: clippedValue || clippedNorm,
-          clippedValue,
-          clippedNorm,
-          stepsPerSecond,
-          ...(truncated ? { chunk: ci + 1 } : {}),
-          ...(norms.length > 0 ? { stateGradNorms: norms } : {}),
-        });
-        // Let cancellation and other events through between steps.
-        await new Promise<void>((r) => setImmediate(r));
-      }
-      seen += rows.length;
-    }
-    const meanLoss = lossSum / seen;
-    const metrics = sums.result();
-    const validation = split.validation.length > 0 ? await validate() : undefined;
-    history.push({ epoch, loss: meanLoss, metrics, ...(validation ? { validation } : {}) });
-    emit({ type: 'epoch', epoch, loss: meanLoss, metrics, seconds: (performance.now() - started) / 1000, learningRate, ...(validation ? { validation } : {}) });
-    if (settings.targetLoss !== null && meanLoss <= settings.targetLoss)
-      return end('target-reached', `mean loss ${meanLoss.toPrecision(4)} reached the target ${settings.targetLoss} at epoch ${epoch}`, epoch);
-    if (stopper) {
-      const verdict = stopper.update(epoch, validation?.loss ?? meanLoss);
-      if (verdict === 'improved') bestWeights = copyOf(weights);
-      if (verdict === 'stop') {
-        const { patience, minDelta } = stopper;
-        const best = stopper.best;
-        const since = best ? `epoch ${best.epoch} (${monitor} loss ${best.loss.toPrecision(4)})` : 'the start';
-        return end(
-          'early-stopped',
-          `the ${monitor} loss has not improved${minDelta > 0 ? ` by more than ${minDelta}` : ''} for ${patience} epoch${patience === 1 ? '' : 's'} since ${since}; stopped after epoch ${epoch}${best ? ` and restored the weights of epoch ${best.epoch}` : ''}`,
-          epoch,
-        );
-      }
-    }
+/** Loss and metrics of the forward pass over the held-out examples, in batches. */
+async function validate(s: Setup): Promise<Evaluation> {
+  const sums = new MetricSums(s.heads);
+  let lossSum = 0;
+  for (const rows of batchesOf(s.split.validation, s.batchSize)) {
+    const { outputs, y } = await s.runner.run({ pass: 'forward', rows }, s.weights);
+    lossSum += outputs.loss.data[0] * rows.length;
+    sums.add(outputs, y);
   }
-  const best = stopper?.best;
-  const kept = best && best.epoch !== settings.epochs ? `; kept the weights of epoch ${best.epoch}, whose ${monitor} loss ${best.loss.toPrecision(4)} was the lowest` : '';
-  return end('completed', `trained ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}${kept}`, settings.epochs);
+  return { loss: lossSum / s.split.validation.length, metrics: sums.result() };
+}
+
+/** An epoch's sums as its batches add to them. */
+interface EpochTally {
+  lossSum: number;
+  seen: number;
+  readonly sums: MetricSums;
+  /** Milliseconds spent paused, which do not count towards the epoch's seconds. */
+  paused: number;
+}
+
+/**
+ * Trains on one batch: chunk by chunk under truncated BPTT, carrying the state, else in one step.
+ * Returns how the run ends when it is cancelled or diverges here, else null.
+ */
+async function trainBatch(s: Setup, p: Progress, tally: EpochTally, epoch: number, bi: number, rows: readonly number[]): Promise<Ending | null> {
+  const { o, runner, windows, truncated } = s;
+  const { dataset } = o;
+  // Truncated BPTT: every delay starts the batch from zeros and carries its state chunk to chunk.
+  let states: Map<string, Float32Array> | undefined = truncated
+    ? new Map(runner.compile(windows[0].length, rows.length, true).states.map((st) => [st.name, new Float32Array(st.shape.reduce((a, b) => a * b, 1))]))
+    : undefined;
+  const carry = (outputs: Outputs) => states && new Map([...states.keys()].map((name) => [name, outputs[`final:${name}`].data]));
+  for (let ci = 0; ci < windows.length; ci++) {
+    const chunk = windows[ci];
+    const paused = await passGate(o.gate, o.signal);
+    tally.paused += paused;
+    p.speed.started += paused;
+    if (o.signal?.aborted) return ['cancelled', `stopped at epoch ${epoch}, step ${p.step}`, epoch - 1];
+    if (truncated && !dataset.y.perStep && ci < windows.length - 1) {
+      // One target per sequence: nothing to learn before the last chunk, only state to carry.
+      states = carry((await runner.run({ pass: 'forward', rows, window: chunk, states }, s.weights)).outputs);
+      continue;
+    }
+    const wantNorms = s.normsEvery > 0 && p.step % s.normsEvery === 0;
+    const where = `epoch ${epoch}, batch ${bi + 1}${truncated ? `, chunk ${ci + 1}` : ''}`;
+    const outcome = await trainStep(s.stepContext, { rows, window: chunk, states, stateGradients: wantNorms, dropout: s.dropout, where }, s.weights);
+    if (!outcome.ok) return ['diverged', outcome.message, epoch - 1];
+    const { loss, outputs } = outcome;
+    p.step++;
+    p.lastLoss = loss;
+    // The loss is a mean over the chunk's steps: weighted by its share of the sequence, the
+    // chunks of a batch add up to the loss of the whole sequence.
+    const share = truncated && dataset.y.perStep ? chunk.length / dataset.steps : 1;
+    tally.lossSum += loss * rows.length * share;
+    tally.sums.add(outputs, outcome.y);
+    states = carry(outputs);
+    p.speed.steps++;
+    const now = performance.now();
+    const stepsPerSecond = (p.speed.steps * 1000) / Math.max(now - p.speed.started, 1e-3);
+    if (now - p.speed.started > 2000) p.speed = { started: now, steps: 0 };
+    const norms = wantNorms ? stateGradNorms(outputs, s.delays, chunk.start) : [];
+    s.emit({
+      type: 'step',
+      epoch,
+      batch: bi + 1,
+      step: p.step,
+      loss,
+      gradNorm: outcome.gradNorm,
+      clipped: outcome.clippedValue || outcome.clippedNorm,
+      clippedValue: outcome.clippedValue,
+      clippedNorm: outcome.clippedNorm,
+      stepsPerSecond,
+      ...(truncated ? { chunk: ci + 1 } : {}),
+      ...(norms.length > 0 ? { stateGradNorms: norms } : {}),
+    });
+    // Let cancellation and other events through between steps.
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  tally.seen += rows.length;
+  return null;
+}
+
+/**
+ * Closes an epoch: validation, the history and the epoch event, then the target loss and early
+ * stopping. Returns how the run ends when one of them ends it, else null.
+ */
+async function closeEpoch(s: Setup, p: Progress, tally: EpochTally, epoch: number, started: number, learningRate: number): Promise<Ending | null> {
+  const { settings } = s.o;
+  const meanLoss = tally.lossSum / tally.seen;
+  const metrics = tally.sums.result();
+  const validation = s.split.validation.length > 0 ? await validate(s) : undefined;
+  p.history.push({ epoch, loss: meanLoss, metrics, ...(validation ? { validation } : {}) });
+  const seconds = (performance.now() - started - tally.paused) / 1000;
+  s.emit({ type: 'epoch', epoch, loss: meanLoss, metrics, seconds, learningRate, ...(validation ? { validation } : {}) });
+  if (settings.targetLoss !== null && meanLoss <= settings.targetLoss)
+    return ['target-reached', `mean loss ${meanLoss.toPrecision(4)} reached the target ${settings.targetLoss} at epoch ${epoch}`, epoch];
+  const { stopper, monitor } = s;
+  if (!stopper) return null;
+  const verdict = stopper.update(epoch, validation?.loss ?? meanLoss);
+  if (verdict === 'improved') p.bestWeights = copyOf(s.weights);
+  if (verdict !== 'stop') return null;
+  const { patience, minDelta } = stopper;
+  const best = stopper.best;
+  const since = best ? `epoch ${best.epoch} (${monitor} loss ${best.loss.toPrecision(4)})` : 'the start';
+  return [
+    'early-stopped',
+    `the ${monitor} loss has not improved${minDelta > 0 ? ` by more than ${minDelta}` : ''} for ${patience} epoch${patience === 1 ? '' : 's'} since ${since}; stopped after epoch ${epoch}${best ? ` and restored the weights of epoch ${best.epoch}` : ''}`,
+    epoch,
+  ];
+}
+
+/** Trains every batch of one epoch, in a fresh shuffled order, then closes the epoch. */
+async function trainEpoch(s: Setup, p: Progress, order: number[], epoch: number): Promise<Ending | null> {
+  const { settings } = s.o;
+  const started = performance.now();
+  const learningRate = learningRateAt(settings.schedule, settings.optimizer.learningRate, epoch);
+  s.optimizer.learningRate = learningRate;
+  s.shuffler.shuffle(order);
+  const tally: EpochTally = { lossSum: 0, seen: 0, sums: new MetricSums(s.heads), paused: 0 };
+  const batches = batchesOf(order, s.batchSize);
+  for (let bi = 0; bi < batches.length; bi++) {
+    const ending = await trainBatch(s, p, tally, epoch, bi, batches[bi]);
+    if (ending) return ending;
+  }
+  return closeEpoch(s, p, tally, epoch, started, learningRate);
+}
+
+/** Emits the end event and hands back the weights: a finished run's best epoch's, else the last good ones. */
+function finish(s: Setup, p: Progress, [reason, message, epochs]: Ending): TrainResult {
+  const { weights, stopper, monitor } = s;
+  // A run that finishes (all epochs, or stopped early) hands back its best epoch's weights; a
+  // cancelled or diverged one keeps the weights it has, as without early stopping.
+  const best = reason === 'completed' || reason === 'early-stopped' ? stopper?.best : null;
+  if (best && p.bestWeights) for (const [k, v] of p.bestWeights) weights.get(k)!.set(v);
+  const e = { type: 'end' as const, reason, message, epochs, steps: p.step, loss: p.lastLoss, ...(best ? { best: { ...best, monitor } } : {}) };
+  s.emit(e);
+  return { weights, weightInfo: s.weightInfo, history: p.history, end: e };
+}
+
+/**
+ * Trains `o.graph` on `o.dataset` with `o.settings`, emitting a start event, a step event per
+ * optimizer step, an epoch event per epoch and an end event. Throws CompileError for a graph that
+ * cannot be compiled for training, and what the executor throws.
+ */
+export async function train(o: TrainOptions): Promise<TrainResult> {
+  const s = setUp(o);
+  try {
+    s.emit(startEvent(s));
+    const p: Progress = { step: 0, lastLoss: null, history: [], bestWeights: null, speed: { started: performance.now(), steps: 0 } };
+    const order = [...s.split.train];
+    const { epochs } = o.settings;
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const ending = await trainEpoch(s, p, order, epoch);
+      if (ending) return finish(s, p, ending);
+    }
+    const best = s.stopper?.best;
+    const kept = best && best.epoch !== epochs ? `; kept the weights of epoch ${best.epoch}, whose ${s.monitor} loss ${best.loss.toPrecision(4)} was the lowest` : '';
+    return finish(s, p, ['completed', `trained ${epochs} epoch${epochs === 1 ? '' : 's'}${kept}`, epochs]);
+  } finally {
+    await s.runner.dispose();
+  }
 }

@@ -1,17 +1,21 @@
 /**
  * Start, Pause, Resume and Stop (each enabled only when it means something), and the status of
  * the run: its state, epoch, step, loss, speed, and the executor in use with the reason a faster
- * one is not. A refused start shows its reason here and as a toast.
+ * one is not, beside the executors the engine's machine can and cannot run (and why not). A
+ * refused start shows its reason here and as a toast.
  */
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Parsed } from '../../engine/protocol/index.ts';
+import type { EngineClient } from '../../engine/protocol/client.ts';
+import type { ExecutorStatus, Parsed } from '../../engine/protocol/index.ts';
 import { useEngine } from '../connection/context.tsx';
 import { useDocument, useDocumentStore } from '../store/context.tsx';
 import { Button } from '../ui/Button.tsx';
 import { useToasts } from '../ui/toasts.tsx';
 import { runSession } from './run-session.ts';
 import { isActive } from './run-store.ts';
-import { bestText, endText, failureText, formatLoss, formatSpeed, type Translate } from './run-text.ts';
+import { useLanguage } from '../ui/use-language.ts';
+import { bestText, endText, executorStatusText, executorSummaryText, failureText, formatLoss, formatSpeed, type Translate } from './run-text.ts';
 import { useRun } from './use-run.ts';
 
 /** Starts a run of the open document; what went wrong goes to a toast as well as the panel. */
@@ -21,6 +25,57 @@ export async function startTraining(doc: Parameters<typeof runSession.start>[0],
     const failure = runSession.store.getState().failure;
     fail(failure ? failureText(t, failure) : t('error.startFailed', { message: reply.error.message }));
   }
+}
+
+type ExecutorList =
+  | { readonly status: 'loading' }
+  | { readonly status: 'ready'; readonly executors: readonly ExecutorStatus[] }
+  | { readonly status: 'failed'; readonly message: string };
+
+/** One request per connection: what can run on the engine's machine does not change while it runs. */
+const executorLists = new WeakMap<EngineClient, Promise<ExecutorList>>();
+
+function fetchExecutors(client: EngineClient): Promise<ExecutorList> {
+  let list = executorLists.get(client);
+  if (!list) {
+    list = client.call('executors.list', {}).then((r) => {
+      if (!r.ok) executorLists.delete(client); // try again on the next mount
+      return r.ok ? { status: 'ready', executors: r.value.executors } : { status: 'failed', message: r.error.message };
+    });
+    executorLists.set(client, list);
+  }
+  return list;
+}
+
+/** Every executor the engine knows: whether it can run on the engine's machine, and why not. */
+function ExecutorAvailability({ client }: { readonly client: EngineClient }) {
+  const { t } = useTranslation('training');
+  const language = useLanguage();
+  const [loaded, setLoaded] = useState<{ client: EngineClient; list: ExecutorList } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void fetchExecutors(client).then((list) => {
+      if (live) setLoaded({ client, list });
+    });
+    return () => {
+      live = false;
+    };
+  }, [client]);
+  const list: ExecutorList = loaded?.client === client ? loaded.list : { status: 'loading' };
+  if (list.status === 'loading') return <p className="run-executors muted">{t('executors.loading')}</p>;
+  if (list.status === 'failed') return <p className="run-executors field-error">{t('executors.failed', { message: list.message })}</p>;
+  return (
+    <details className="run-executors" data-testid="train-executors">
+      <summary>{executorSummaryText(t, list.executors)}</summary>
+      <ul>
+        {list.executors.map((s) => (
+          <li key={s.id} className={s.available ? undefined : 'muted'} data-testid={`train-executor-${s.id}`} data-available={s.available} title={s.description[language]}>
+            {executorStatusText(t, s, language)}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
 }
 
 export function RunControls() {
@@ -108,6 +163,7 @@ export function RunControls() {
           )}
         </div>
       )}
+      {client && <ExecutorAvailability client={client} />}
 
       {phase === 'failed' && run.failure && (
         <p className="run-failure field-error" role="alert" data-testid="train-error" data-code={run.failure.code}>

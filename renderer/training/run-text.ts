@@ -2,6 +2,8 @@
  * How the run's numbers and problems read on screen. Pure (the translate function comes in), so
  * the wording for each failure is tested without a browser.
  */
+import type { ExecutorStatus } from '../../engine/protocol/messages.ts';
+import type { CatalogLanguage } from '../ui/use-language.ts';
 import type { RunFailure, RunEnd } from './run-store.ts';
 
 export type Translate = (key: string, values?: Record<string, string | number>) => string;
@@ -67,4 +69,15 @@ export function bestText(t: Translate, end: RunEnd): string | null {
 /** "Completed — trained 60 epochs": the reason in the UI language, then the host's detail. */
 export function endText(t: Translate, end: RunEnd): string {
   return end.message ? `${t(`end.${end.reason}`)} — ${end.message}` : t(`end.${end.reason}`);
+}
+
+/** One executor's line: whether it can run on the engine's machine and, if not, why not. */
+export function executorStatusText(t: Translate, status: ExecutorStatus, language: CatalogLanguage): string {
+  const label = status.label[language];
+  return status.available ? t('executors.available', { label }) : t('executors.unavailable', { label, reason: status.reason ?? '–' });
+}
+
+/** "Executors on this machine: 1 of 2 can run". */
+export function executorSummaryText(t: Translate, statuses: readonly ExecutorStatus[]): string {
+  return t('executors.summary', { available: statuses.filter((s) => s.available).length, total: statuses.length });
 }

@@ -83,6 +83,13 @@ export const training = {
       validation: '{{count}} held out for validation',
       chunks: 'truncated BPTT: {{chunks}} chunks per batch',
     },
+    executors: {
+      summary: 'Executors on this machine: {{available}} of {{total}} can run',
+      available: '{{label}}: can run here',
+      unavailable: '{{label}}: cannot run here ({{reason}})',
+      loading: 'Asking the engine which executors can run here…',
+      failed: 'Could not list the executors: {{message}}',
+    },
     end: {
       completed: 'Completed',
       cancelled: 'Stopped',
@@ -270,6 +277,13 @@ export const training = {
       shape: '{{examples}} 个样本 × {{steps}} 个时间步，批大小 {{batchSize}}，{{parameters}} 个参数',
       validation: '其中 {{count}} 个留作验证',
       chunks: '截断的 BPTT：每批分为 {{chunks}} 段',
+    },
+    executors: {
+      summary: '本机的执行器：{{total}} 个中有 {{available}} 个可以运行',
+      available: '{{label}}：可在本机运行',
+      unavailable: '{{label}}：无法在本机运行（{{reason}}）',
+      loading: '正在向引擎询问哪些执行器可以在本机运行…',
+      failed: '无法列出执行器：{{message}}',
     },
     end: {
       completed: '训练完成',

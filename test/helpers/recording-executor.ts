@@ -3,34 +3,67 @@
  * out. The trainer feeds its weight arrays themselves and updates them in place afterwards, so the
  * copy of a run's feeds is the only record of the weights that step started from.
  */
-import type { Executor, ExecutorInfo, Feed, Feeds, Output } from '../../engine/executors/index.ts';
+import { type Device, type Executor, type ExecutorInfo, type Outputs, type PrepareOptions, type Program, type Tensor, type Tensors, tensorOf } from '../../engine/executors/index.ts';
 import type { IrGraph } from '../../engine/ir/types.ts';
 
 export interface RecordedRun {
-  readonly key: string;
-  /** Copies of the feeds, taken before the run. */
-  readonly feeds: Readonly<Record<string, Feed>>;
-  readonly outputs: Readonly<Record<string, Output>>;
+  /** The program's name (the trainer's: '<pass>[+state][+gradState]:T<steps>:B<batch>'). */
+  readonly name: string;
+  /** Copies of what the run read: the tensors bound to the program, then its feeds, taken before the run. */
+  readonly feeds: Readonly<Record<string, Tensor>>;
+  readonly outputs: Outputs;
 }
 
-export class RecordingExecutor implements Executor {
-  readonly runs: RecordedRun[] = [];
+const copy = (tensors: Tensors): Record<string, Tensor> => Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, tensorOf([...t.shape], t.data.slice())]));
 
-  constructor(private readonly inner: Executor) {}
+/** Wraps every program `inner` prepares; `onRun` sees each run's feeds and outputs and may replace the outputs. */
+export class WrappingExecutor implements Executor {
+  constructor(
+    protected readonly inner: Executor,
+    private readonly onRun: (name: string, feeds: Tensors, outputs: Outputs) => Outputs,
+  ) {}
+
+  get devices(): readonly Device[] {
+    return this.inner.devices;
+  }
 
   describe(): ExecutorInfo {
     return this.inner.describe();
   }
 
-  async run(key: string, graph: IrGraph, feeds: Feeds, outputs?: readonly string[]): Promise<Record<string, Output>> {
-    const copies = Object.fromEntries(Object.entries(feeds).map(([name, f]) => [name, { shape: [...f.shape], data: f.data.slice() }]));
-    const result = await this.inner.run(key, graph, feeds, outputs);
-    this.runs.push({ key, feeds: copies, outputs: result });
-    return result;
+  async prepare(graph: IrGraph, options?: PrepareOptions): Promise<Program> {
+    const program = await this.inner.prepare(graph, options);
+    const bound: Record<string, Tensor> = {};
+    const onRun = this.onRun;
+    return {
+      name: program.name,
+      inputs: program.inputs,
+      outputs: program.outputs,
+      bind(tensors) {
+        Object.assign(bound, copy(tensors));
+        program.bind(tensors);
+      },
+      async run(feeds, outputs) {
+        const seen = { ...bound, ...copy(feeds) };
+        return onRun(program.name, seen, await program.run(feeds, outputs));
+      },
+      dispose: () => program.dispose(),
+    };
   }
 
   /** The inner executor belongs to whoever made it. */
   async dispose(): Promise<void> {}
+}
+
+export class RecordingExecutor extends WrappingExecutor {
+  readonly runs: RecordedRun[] = [];
+
+  constructor(inner: Executor) {
+    super(inner, (name, feeds, outputs) => {
+      this.runs.push({ name, feeds, outputs });
+      return outputs;
+    });
+  }
 
   /** The weight feeds (IR params, by name) of run `index`: the weights that step started from. */
   weightsOf(index: number, params: readonly string[]): Map<string, Float32Array> {

@@ -8,12 +8,11 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { compileGraph } from '../../engine/compiler/compile.ts';
 import { loadDataset, type Dataset } from '../../engine/datasets/index.ts';
-import type { Executor, Feed, Output } from '../../engine/executors/index.ts';
+import { type Executor, float32, type Outputs, runOnce, type Tensor } from '../../engine/executors/index.ts';
 import { parseGraphText } from '../../engine/graph/document.ts';
 import { resolveTraining, type GraphDocument, type ResolvedTraining } from '../../engine/graph/schema.ts';
 import type { Weights } from '../../engine/model/init.ts';
 import { batchFeed, streamTypes } from '../../engine/trainer/batches.ts';
-import { graphKey } from '../../engine/trainer/train.ts';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
@@ -42,16 +41,16 @@ export function datasetOf(graph: GraphDocument, params: Readonly<Record<string, 
  * Runs the forward graph of `graph` with `weights` over every example of `dataset` as one batch.
  * Returns 'loss' and 'out:<output node>' ([T, N, C] for per-step outputs, [N, C] otherwise).
  */
-export async function predict(executor: Executor, graph: GraphDocument, dataset: Dataset, weights: Weights): Promise<Record<string, Output>> {
+export async function predict(executor: Executor, graph: GraphDocument, dataset: Dataset, weights: Weights): Promise<Outputs> {
   const compiled = compileGraph(graph, { steps: dataset.steps, batch: dataset.size, streams: streamTypes(dataset) });
   const rows = Array.from({ length: dataset.size }, (_, i) => i);
-  const feeds: Record<string, Feed> = { x: batchFeed(dataset.x, rows, dataset.steps), y: batchFeed(dataset.y, rows, dataset.steps) };
+  const feeds: Record<string, Tensor> = { x: batchFeed(dataset.x, rows, dataset.steps), y: batchFeed(dataset.y, rows, dataset.steps) };
   for (const w of compiled.weights) {
     const data = weights.get(w.param);
     assert.ok(data, `no trained weight '${w.param}'`);
-    feeds[w.param] = { shape: w.shape, data };
+    feeds[w.param] = float32(w.shape, data);
   }
-  return executor.run(`test:predict:${graphKey(graph)}:T${dataset.steps}:N${dataset.size}`, compiled.forward, feeds);
+  return runOnce(executor, compiled.forward, feeds);
 }
 
 /** Every value of every weight is finite. */

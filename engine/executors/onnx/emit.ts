@@ -6,6 +6,7 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as P } from 'onnx-proto';
 import { type DType, type IrGraph, type IrNode, type Shape, assertNever, sizeOf } from '../../ir/types.ts';
+import { leavesOf, liveNodes } from '../tensors.ts';
 
 const { onnx } = onnxProto;
 const TensorType = onnx.TensorProto.DataType;
@@ -22,17 +23,9 @@ export interface EmitOptions {
   readonly outputs?: readonly string[];
 }
 
-/** One graph input of an emitted model: an IR `input` or `param` a requested output depends on. */
-export interface OnnxLeaf {
-  readonly kind: 'input' | 'param';
-  readonly name: string;
-  readonly shape: Shape;
-  readonly dtype: DType;
-}
-
 /**
  * Serialises `graph` as an ONNX ModelProto. Graph inputs are the IR inputs and params that the
- * requested outputs depend on (see {@link onnxLeaves}); float32 or int32 with concrete shapes.
+ * requested outputs depend on (see {@link leavesOf}); float32 or int32 with concrete shapes.
  * Throws when an output is missing or a name is used twice (ONNX values share one namespace).
  */
 export function irToOnnx(graph: IrGraph, opts: EmitOptions = {}): Uint8Array {
@@ -40,7 +33,7 @@ export function irToOnnx(graph: IrGraph, opts: EmitOptions = {}): Uint8Array {
   const live = liveNodes(graph, outputs);
   const w = new OnnxWriter();
 
-  const leaves = onnxLeaves(graph, outputs);
+  const leaves = leavesOf(graph, outputs);
   for (const leaf of leaves) w.reserve(leaf.name, `${leaf.kind} '${leaf.name}'`);
   for (const name of outputs) w.reserve(name, `output '${name}'`);
 
@@ -66,25 +59,6 @@ export function irToOnnx(graph: IrGraph, opts: EmitOptions = {}): Uint8Array {
     },
   };
   return onnx.ModelProto.encode(model).finish();
-}
-
-/** The IR inputs and params (in graph order) that `outputs` depend on: what a session must be fed. */
-export function onnxLeaves(graph: IrGraph, outputs: readonly string[] = Object.keys(graph.outputs)): OnnxLeaf[] {
-  const live = liveNodes(graph, outputs);
-  return graph.nodes.flatMap((n) =>
-    live[n.id] && (n.op.type === 'input' || n.op.type === 'param') ? [{ kind: n.op.type, name: n.op.name, shape: n.shape, dtype: n.dtype }] : [],
-  );
-}
-
-function liveNodes(graph: IrGraph, outputs: readonly string[]): boolean[] {
-  const live = new Array<boolean>(graph.nodes.length).fill(false);
-  for (const name of outputs) {
-    const id = graph.outputs[name];
-    if (id === undefined) throw new Error(`the graph has no output '${name}'`);
-    live[id] = true;
-  }
-  for (let i = graph.nodes.length - 1; i >= 0; i--) if (live[i]) for (const x of graph.nodes[i].inputs) live[x] = true;
-  return live;
 }
 
 const valueInfo = (name: string, dtype: DType, shape: Shape): P.IValueInfoProto => ({

@@ -1,31 +1,19 @@
 /**
- * The ONNX Runtime executor: emits IR graphs as ONNX models, compiles each once into an
- * InferenceSession (cached under a key the caller chooses) and runs it on the CPU in float32.
+ * The ONNX Runtime executor: emits an IR graph as an ONNX model, compiles it into an
+ * InferenceSession and runs it on the CPU in float32.
  *
  * onnxruntime-node is a native add-on; it is imported dynamically so that a machine where it
  * fails to load still runs the app on the reference executor, with the reason shown.
  */
 import { availableParallelism } from 'node:os';
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { Tensor64 } from '../../ir/tensor64.ts';
-import { type DType, type IrGraph, type Shape, fmtShape, shapeEq, sizeOf } from '../../ir/types.ts';
-import { type OnnxLeaf, irToOnnx, onnxLeaves } from './emit.ts';
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import type { IrGraph } from '../../ir/types.ts';
+import { checkTensor, leavesOf } from '../tensors.ts';
+import type { Device, Executor, ExecutorInfo, Outputs, PrepareOptions, Program, TensorSpec, Tensors } from '../types.ts';
+import { irToOnnx } from './emit.ts';
 
 export type Ort = typeof import('onnxruntime-node');
 export type OrtLoad = { ok: true; ort: Ort } | { ok: false; reason: string };
-
-/** A value fed to a session: float32 for float inputs and params, int32 for token ids. */
-export interface Feed {
-  readonly shape: Shape;
-  readonly data: Float32Array | Int32Array;
-}
-export type Feeds = Readonly<Record<string, Feed>>;
-
-/** A computed output. int32 outputs (e.g. a slice of token ids) are converted to float32. */
-export interface OrtOutput {
-  shape: number[];
-  data: Float32Array;
-}
 
 let loading: Promise<OrtLoad> | undefined;
 
@@ -38,23 +26,69 @@ export function loadOnnxRuntime(): Promise<OrtLoad> {
   return loading;
 }
 
-/** A compiled graph: the ORT session and what it must be fed and can return. */
-export interface OrtSession {
-  readonly key: string;
-  readonly session: InferenceSession;
-  /** The IR inputs and params the session's outputs depend on; each must be fed. */
-  readonly leaves: readonly OnnxLeaf[];
-  readonly outputs: readonly string[];
+/** Wraps a checked tensor for ONNX Runtime; the ORT tensor shares the array's memory. */
+function ortTensor(ort: Ort, spec: TensorSpec, tensors: Tensors): OrtTensor {
+  const t = checkTensor(spec, tensors[spec.name]);
+  return new ort.Tensor(t.dtype, t.data, [...t.shape]);
 }
 
-export class OrtExecutor {
-  readonly name = 'onnxruntime-cpu';
-  private readonly sessions = new Map<string, Promise<OrtSession>>();
+/** A compiled session and what it reads. Bound tensors are wrapped once and reused by every run. */
+class OrtProgram implements Program {
+  private readonly bound = new Map<string, OrtTensor>();
+  private released = false;
+
+  constructor(
+    private readonly ort: Ort,
+    private readonly session: InferenceSession,
+    readonly name: string,
+    readonly inputs: readonly TensorSpec[],
+    readonly outputs: readonly string[],
+    private readonly forget: (p: OrtProgram) => void,
+  ) {}
+
+  bind(tensors: Tensors): void {
+    for (const spec of this.inputs) if (spec.name in tensors) this.bound.set(spec.name, ortTensor(this.ort, spec, tensors));
+  }
+
+  async run(feeds: Tensors, outputs?: readonly string[]): Promise<Outputs> {
+    if (this.released) throw new Error(`program '${this.name}' was disposed`);
+    const fetches = outputs ?? this.outputs;
+    for (const name of fetches)
+      if (!this.outputs.includes(name)) throw new Error(`program '${this.name}' does not compute output '${name}' (it computes ${this.outputs.join(', ')})`);
+    const ortFeeds: Record<string, OrtTensor> = {};
+    for (const spec of this.inputs) {
+      const bound = spec.name in feeds ? undefined : this.bound.get(spec.name);
+      ortFeeds[spec.name] = bound ?? ortTensor(this.ort, spec, feeds);
+    }
+    const results = await this.session.run(ortFeeds, [...fetches]);
+    return Object.fromEntries(
+      fetches.map((name) => {
+        const t = results[name];
+        const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as Int32Array);
+        return [name, { dtype: 'float32', shape: [...t.dims], data }];
+      }),
+    );
+  }
+
+  async dispose(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    this.bound.clear();
+    this.forget(this);
+    await this.session.release();
+  }
+}
+
+export class OrtExecutor implements Executor {
+  readonly devices: readonly Device[];
+  private readonly programs = new Set<OrtProgram>();
 
   private constructor(
     private readonly ort: Ort,
     private readonly threads: number,
-  ) {}
+  ) {
+    this.devices = [{ id: 'cpu', label: `CPU, ${threads} thread${threads === 1 ? '' : 's'}` }];
+  }
 
   /** Loads ONNX Runtime; throws an Error carrying the load failure when it cannot. */
   static async create(opts: { threads?: number } = {}): Promise<OrtExecutor> {
@@ -65,92 +99,27 @@ export class OrtExecutor {
     return new OrtExecutor(loaded.ort, threads);
   }
 
-  describe(): { name: string; device: string; version: string } {
-    return { name: this.name, device: `CPU, ${this.threads} thread${this.threads === 1 ? '' : 's'}`, version: this.ort.env.versions.common };
+  describe(): ExecutorInfo {
+    return { name: 'onnxruntime-cpu', device: this.devices[0].label, version: this.ort.env.versions.common };
   }
 
-  /**
-   * The session computing `outputs` (default: all) of `graph`, compiled on first use of `key`.
-   * The key must identify the graph and the outputs (the caller keys by graph hash, T and batch
-   * size): a later call with the same key gets the cached session whatever graph it passes.
-   */
-  session(key: string, graph: IrGraph, outputs?: readonly string[]): Promise<OrtSession> {
-    let cached = this.sessions.get(key);
-    if (!cached) {
-      cached = this.compile(key, graph, outputs ?? Object.keys(graph.outputs));
-      this.sessions.set(key, cached);
-      // A failed compile is not cached: the next call tries again (and reports again).
-      const mine = cached;
-      mine.catch(() => this.sessions.get(key) === mine && this.sessions.delete(key));
-    }
-    return cached;
-  }
-
-  /**
-   * Runs the session under `key` (compiling `graph` on first use) and returns `outputs`
-   * (default: all the session computes). Every input and param the outputs depend on must be
-   * in `feeds` with the IR's dtype and shape; throws an Error naming the feed otherwise.
-   */
-  async run(key: string, graph: IrGraph, feeds: Feeds, outputs?: readonly string[]): Promise<Record<string, OrtOutput>> {
-    const s = await this.session(key, graph, outputs);
-    const fetches = outputs ?? s.outputs;
-    for (const name of fetches) if (!s.outputs.includes(name)) throw new Error(`session '${key}' does not compute output '${name}' (it computes ${s.outputs.join(', ')})`);
-    const ortFeeds: Record<string, Tensor> = {};
-    for (const leaf of s.leaves) ortFeeds[leaf.name] = this.tensorFor(leaf, feeds[leaf.name]);
-    const results = await s.session.run(ortFeeds, [...fetches]);
-    return Object.fromEntries(
-      fetches.map((name) => {
-        const t = results[name] as Tensor;
-        const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as Int32Array);
-        return [name, { shape: [...t.dims], data }];
-      }),
-    );
-  }
-
-  /** Releases every cached session. */
-  async dispose(): Promise<void> {
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.session.release()));
-  }
-
-  private async compile(key: string, graph: IrGraph, outputs: readonly string[]): Promise<OrtSession> {
-    const model = irToOnnx(graph, { name: key, outputs });
-    const session = await this.ort.InferenceSession.create(model, {
+  async prepare(graph: IrGraph, options: PrepareOptions = {}): Promise<Program> {
+    if (options.device !== undefined && !this.devices.some((d) => d.id === options.device))
+      throw new Error(`onnxruntime-cpu has no device '${options.device}' (it has ${this.devices.map((d) => d.id).join(', ')})`);
+    const outputs = [...(options.outputs ?? Object.keys(graph.outputs))];
+    const name = options.name ?? 'rnn_studio';
+    const inputs = leavesOf(graph, outputs);
+    const session = await this.ort.InferenceSession.create(irToOnnx(graph, { name, outputs }), {
       graphOptimizationLevel: 'all',
       intraOpNumThreads: this.threads,
       executionMode: 'sequential',
     });
-    return { key, session, leaves: onnxLeaves(graph, outputs), outputs: [...outputs] };
+    const program = new OrtProgram(this.ort, session, name, inputs, outputs, (p) => this.programs.delete(p));
+    this.programs.add(program);
+    return program;
   }
 
-  private tensorFor(leaf: OnnxLeaf, feed: Feed | undefined): Tensor {
-    const what = `${leaf.kind} '${leaf.name}'`;
-    const expected = `${leaf.dtype}${fmtShape(leaf.shape)}`;
-    if (!feed) throw new Error(`missing ${what} (expected ${expected})`);
-    const dtype = feed.data instanceof Float32Array ? 'float32' : feed.data instanceof Int32Array ? 'int32' : 'an unsupported array';
-    if (dtype !== leaf.dtype || !shapeEq(feed.shape, leaf.shape))
-      throw new Error(`${what} should be ${expected}, got ${dtype}${fmtShape(feed.shape)}`);
-    if (feed.data.length !== sizeOf(feed.shape))
-      throw new Error(`${what}: shape ${fmtShape(feed.shape)} holds ${sizeOf(feed.shape)} values, but ${feed.data.length} were given`);
-    return new this.ort.Tensor(leaf.dtype, feed.data, [...feed.shape]);
+  async dispose(): Promise<void> {
+    await Promise.all([...this.programs].map((p) => p.dispose()));
   }
-}
-
-/** Converts a float64 reference tensor to a feed of `dtype` (int32 ids must be integral). */
-export function feedFrom64(t: Tensor64, dtype: DType): Feed {
-  if (dtype === 'float32') return { shape: t.shape, data: Float32Array.from(t.data) };
-  t.data.forEach((v, i) => {
-    if (!Number.isInteger(v)) throw new Error(`feedFrom64: int32 value ${i} is ${v}, not an integer`);
-  });
-  return { shape: t.shape, data: Int32Array.from(t.data) };
-}
-
-/** Converts reference feeds to ORT feeds, taking each dtype from the graph's inputs and params. */
-export function feedsFrom64(graph: IrGraph, feeds: Readonly<Record<string, Tensor64>>): Record<string, Feed> {
-  const out: Record<string, Feed> = {};
-  for (const n of graph.nodes) {
-    if ((n.op.type === 'input' || n.op.type === 'param') && feeds[n.op.name]) out[n.op.name] = feedFrom64(feeds[n.op.name], n.dtype);
-  }
-  return out;
 }

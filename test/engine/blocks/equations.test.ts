@@ -10,7 +10,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Compiled } from '../../../engine/compiler/compile.ts';
-import { OrtExecutor, feedsFrom64 } from '../../../engine/executors/onnx/ort.ts';
+import { runOnce } from '../../../engine/executors/index.ts';
+import { OrtExecutor } from '../../../engine/executors/onnx/ort.ts';
+import { tensorsFrom64 } from '../../../engine/executors/tensors.ts';
 import { runReference } from '../../../engine/executors/reference.ts';
 import { type Tensor64, tensor } from '../../../engine/ir/tensor64.ts';
 import { mulberry32, randomTensor } from '../../helpers/gradcheck.ts';
@@ -242,7 +244,7 @@ describe('new blocks and options match their equations (independent float64 loop
       const expected = c.equations(feeds.x, weights);
       const reference = runReference(compiled.forward, feeds, ['out:o'])['out:o'];
       assert.deepEqual(reference.shape, [STEPS, BATCH, c.size]);
-      const onnx = (await ort.run(c.name, compiled.forward, feedsFrom64(compiled.forward, feeds), ['out:o']))['out:o'];
+      const onnx = (await runOnce(ort, compiled.forward, tensorsFrom64(compiled.forward, feeds), { outputs: ['out:o'], name: c.name }))['out:o'];
       const errors = { reference: maxAbsDiff(reference.data, expected), onnxruntime: maxAbsDiff(onnx.data, expected) };
       const fromPlain = maxAbsDiff(c.plain(feeds.x, weights), expected);
       t.diagnostic(`max |engine − equations|: reference ${errors.reference.toExponential(2)}, onnxruntime ${errors.onnxruntime.toExponential(2)}; max |case − plain variant| ${fromPlain.toExponential(2)}`);

@@ -5,7 +5,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { OrtExecutor, feedsFrom64 } from '../../../engine/executors/onnx/ort.ts';
+import { runOnce } from '../../../engine/executors/index.ts';
+import { OrtExecutor } from '../../../engine/executors/onnx/ort.ts';
+import { tensorsFrom64 } from '../../../engine/executors/tensors.ts';
 import { runReference } from '../../../engine/executors/reference.ts';
 import { BLOCK_CASES, blocksWithoutCase, compileCase } from '../../helpers/block-cases.ts';
 import { relativeToScale } from '../../helpers/graphs.ts';
@@ -30,7 +32,7 @@ describe('ONNX Runtime matches the reference on every block', () => {
       const { compiled, feeds } = compileCase(c);
       const graph = compiled.train;
       const expected = runReference(graph, feeds);
-      const got = await ort.run(c.name, graph, feedsFrom64(graph, feeds));
+      const got = await runOnce(ort, graph, tensorsFrom64(graph, feeds), { name: c.name });
       const names = Object.keys(graph.outputs);
       assert.ok(names.includes('loss') && names.some((n) => n.startsWith('grad:')), `outputs: ${names.join(', ')}`);
       let worst = 0;

@@ -15,7 +15,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Compiled, compileGraph } from '../../../engine/compiler/compile.ts';
-import { OrtExecutor, feedsFrom64 } from '../../../engine/executors/onnx/ort.ts';
+import { runOnce } from '../../../engine/executors/index.ts';
+import { OrtExecutor } from '../../../engine/executors/onnx/ort.ts';
+import { tensorsFrom64 } from '../../../engine/executors/tensors.ts';
 import { runReference } from '../../../engine/executors/reference.ts';
 import type { GraphDocument } from '../../../engine/graph/schema.ts';
 import { type Tensor64, tensor } from '../../../engine/ir/tensor64.ts';
@@ -194,7 +196,7 @@ describe('stacked and bidirectional RNN, LSTM, GRU match PyTorch (its documented
         const reference = runReference(compiled.forward, feeds, ['out:o'])['out:o'];
         const got = port === 'out' ? reference.data : torchStateFrom(reference.data, B, parts(c), H);
         assert.deepEqual(reference.shape, port === 'out' ? [T, B, directions(c) * H] : [B, parts(c) * H], `${port}: shape`);
-        const onnx = (await ort.run(`torch-parity:${index}:${port}`, compiled.forward, feedsFrom64(compiled.forward, feeds), ['out:o']))['out:o'];
+        const onnx = (await runOnce(ort, compiled.forward, tensorsFrom64(compiled.forward, feeds), { outputs: ['out:o'], name: `torch-parity:${index}:${port}` }))['out:o'];
         const ortGot = port === 'out' ? onnx.data : torchStateFrom(onnx.data, B, parts(c), H);
         const e = { reference: maxAbsDiff(got, expected), onnxruntime: relativeToScale(ortGot, expected) };
         errors.push(`${port}: reference ${e.reference.toExponential(2)}, onnxruntime ${e.onnxruntime.toExponential(2)}`);

@@ -13,7 +13,9 @@ import { type IrGraph, type IrOp, type NodeId, type OpType, type Shape, sizeOf }
 import { verifyIr } from '../../../engine/ir/verify.ts';
 import { runReference } from '../../../engine/executors/reference.ts';
 import { irToOnnx } from '../../../engine/executors/onnx/emit.ts';
-import { OrtExecutor, type OrtOutput, feedsFrom64 } from '../../../engine/executors/onnx/ort.ts';
+import { float32, int32, type Outputs, runOnce } from '../../../engine/executors/index.ts';
+import { OrtExecutor } from '../../../engine/executors/onnx/ort.ts';
+import { tensorsFrom64 } from '../../../engine/executors/tensors.ts';
 
 const TOLERANCE = 1e-4;
 
@@ -231,7 +233,7 @@ function withLossAndGradients(c: Case, out: NodeId): IrGraph {
   return graph;
 }
 
-function assertClose(got: Record<string, OrtOutput>, want: Record<string, Tensor64>): void {
+function assertClose(got: Outputs, want: Record<string, Tensor64>): void {
   assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort());
   for (const [name, w] of Object.entries(want)) {
     const g = got[name];
@@ -280,7 +282,7 @@ describe('ONNX Runtime executor', () => {
           const c = new Case(1000 + i);
           const graph = withLossAndGradients(c, k.build(c));
           const want = runReference(graph, c.feeds);
-          const got = await ex.run(`${op}/${i}`, graph, feedsFrom64(graph, c.feeds));
+          const got = await runOnce(ex, graph, tensorsFrom64(graph, c.feeds), { name: `${op}/${i}` });
           assertClose(got, want);
         });
       });
@@ -315,7 +317,7 @@ describe('ONNX Runtime executor', () => {
       ...Object.fromEntries(params.map((p, i) => [`grad:${(c.b.node(p).op as { name: string }).name}`, grads[i]])),
     });
     verifyIr(graph);
-    const got = await ex.run('elman', graph, feedsFrom64(graph, c.feeds));
+    const got = await runOnce(ex, graph, tensorsFrom64(graph, c.feeds));
     assertClose(got, runReference(graph, c.feeds));
     assert.deepEqual(got['state:elman.h'].shape, [T, B, H]);
   });
@@ -330,45 +332,47 @@ describe('ONNX Runtime executor', () => {
 
     it('rejects a feed of the wrong shape, naming it with expected and actual shapes', async () => {
       const { graph: g, feeds } = graph();
-      const bad = { ...feedsFrom64(g, feeds), 'seq.x': { shape: [2, 4, 3], data: new Float32Array(24) } };
-      await assert.rejects(ex.run('feeds', g, bad), /input 'seq\.x' should be float32\[4, 2, 3\], got float32\[2, 4, 3\]/);
+      const bad = { ...tensorsFrom64(g, feeds), 'seq.x': float32([2, 4, 3], new Float32Array(24)) };
+      await assert.rejects(runOnce(ex, g, bad), /input 'seq\.x' should be float32\[4, 2, 3\], got float32\[2, 4, 3\]/);
     });
 
     it('rejects a missing feed, a wrong dtype and a data length that does not fit the shape', async () => {
       const { graph: g, feeds } = graph();
-      const good = feedsFrom64(g, feeds);
+      const good = tensorsFrom64(g, feeds);
       const { bias: _dropped, ...missing } = good;
-      await assert.rejects(ex.run('feeds', g, missing), /missing param 'bias' \(expected float32\[3\]\)/);
-      await assert.rejects(ex.run('feeds', g, { ...good, bias: { shape: [3], data: new Int32Array(3) } }), /param 'bias' should be float32\[3\], got int32\[3\]/);
-      await assert.rejects(ex.run('feeds', g, { ...good, bias: { shape: [3], data: new Float32Array(4) } }), /param 'bias'.*holds 3 values, but 4 were given/);
-      // The session still runs with the right feeds; the unused int32 input need not be fed.
+      await assert.rejects(runOnce(ex, g, missing), /missing param 'bias' \(expected float32\[3\]\)/);
+      await assert.rejects(runOnce(ex, g, { ...good, bias: int32([3], new Int32Array(3)) }), /param 'bias' should be float32\[3\], got int32\[3\]/);
+      await assert.rejects(runOnce(ex, g, { ...good, bias: float32([3], new Float32Array(4)) }), /param 'bias'.*holds 3 values, but 4 were given/);
+      // The program still runs with the right feeds; the unused int32 input need not be fed.
       const { tokens: _unused, ...needed } = good;
-      assertClose(await ex.run('feeds', g, needed), runReference(g, feeds));
+      assertClose(await runOnce(ex, g, needed), runReference(g, feeds));
     });
   });
 
-  describe('sessions', () => {
+  describe('programs', () => {
     const c = new Case(5);
     const x = c.input('x', [2, 3]);
     const y = c.op({ type: 'tanh' }, x);
     const z = c.op({ type: 'mul' }, y, c.input('scale', [2, 3]));
     const g = c.b.finish({ 'out:y': y, 'out:z': z });
 
-    it('returns the cached session for the same key and compiles a new one for a new key', async () => {
-      const first = await ex.session('cache/a', g);
-      assert.equal(await ex.session('cache/a', g), first);
-      const other = await ex.session('cache/b', g);
-      assert.notEqual(other, first);
-      assert.notEqual(other.session, first.session);
+    it('computes only the requested outputs, and needs only the feeds they depend on', async () => {
+      const p = await ex.prepare(g, { outputs: ['out:y'] });
+      try {
+        assert.deepEqual(p.outputs, ['out:y']);
+        assert.deepEqual(p.inputs.map((l) => l.name), ['x']);
+        assertClose(await p.run(tensorsFrom64(g, { x: c.feeds.x })), runReference(g, c.feeds, ['out:y']));
+        await assert.rejects(p.run(tensorsFrom64(g, c.feeds), ['out:z']), /does not compute output 'out:z'/);
+      } finally {
+        await p.dispose();
+      }
     });
 
-    it('computes only the requested outputs, and needs only the feeds they depend on', async () => {
-      const s = await ex.session('subset', g, ['out:y']);
-      assert.deepEqual(s.outputs, ['out:y']);
-      assert.deepEqual(s.leaves.map((l) => l.name), ['x']);
-      const got = await ex.run('subset', g, feedsFrom64(g, { x: c.feeds.x }), ['out:y']);
-      assertClose(got, runReference(g, c.feeds, ['out:y']));
-      await assert.rejects(ex.run('subset', g, feedsFrom64(g, c.feeds), ['out:z']), /does not compute output 'out:z'/);
+    it('refuses a device it does not have, and a run after dispose', async () => {
+      await assert.rejects(ex.prepare(g, { device: 'webgpu' }), /no device 'webgpu' \(it has cpu\)/);
+      const p = await ex.prepare(g, { device: 'cpu', name: 'short-lived' });
+      await p.dispose();
+      await assert.rejects(p.run(tensorsFrom64(g, c.feeds)), /program 'short-lived' was disposed/);
     });
   });
 

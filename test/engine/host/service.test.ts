@@ -143,6 +143,18 @@ describe('graph.compile', () => {
 });
 
 describe('datasets and templates', () => {
+  it('executors.list: every executor in order of preference, both languages, and whether it can run here', async () => {
+    const { executors } = await h.ok('executors.list', {});
+    assert.deepEqual(
+      executors.map((e) => [e.id, e.available, e.reason]),
+      [
+        ['onnxruntime', true, null],
+        ['reference', true, null],
+      ],
+    );
+    for (const e of executors) assert.ok(e.label.en && e.label.zh && e.description.en && e.description.zh);
+  });
+
   it('datasets.list: every dataset with both languages and a JSON Schema of its params', async () => {
     const { datasets } = await h.ok('datasets.list', {});
     assert.deepEqual(datasets.map((d) => d.type).sort(), ['adding', 'sequence-copy', 'sine', 'tagging', 'text', 'weather-food']);

@@ -14,7 +14,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileGraph } from '../../../engine/compiler/compile.ts';
-import { OrtExecutor, feedsFrom64 } from '../../../engine/executors/onnx/ort.ts';
+import { runOnce } from '../../../engine/executors/index.ts';
+import { OrtExecutor } from '../../../engine/executors/onnx/ort.ts';
+import { tensorsFrom64 } from '../../../engine/executors/tensors.ts';
 import { runReference } from '../../../engine/executors/reference.ts';
 import type { GraphDocument } from '../../../engine/graph/schema.ts';
 import { type Tensor64, tensor } from '../../../engine/ir/tensor64.ts';
@@ -107,7 +109,7 @@ describe('PyTorch state dicts imported into elman, lstm, gru and bidirectional b
         assert.equal(result.notes.some((n) => /bias=False/.test(n)), !c.bias, 'a note says the biases are zero');
         const expected = theirs(c, params, x, port);
         const reference = runReference(compiled.forward, feeds, ['out:o'])['out:o'];
-        const onnx = (await ort.run(`pytorch-import:${index}:${port}`, compiled.forward, feedsFrom64(compiled.forward, feeds), ['out:o']))['out:o'];
+        const onnx = (await runOnce(ort, compiled.forward, tensorsFrom64(compiled.forward, feeds), { outputs: ['out:o'], name: `pytorch-import:${index}:${port}` }))['out:o'];
         const e = { reference: maxAbsDiff(oursAs(c, port, reference.data), expected), onnxruntime: relativeToScale(oursAs(c, port, onnx.data), expected) };
         report.push(`${port}: reference ${e.reference.toExponential(2)}, onnxruntime ${e.onnxruntime.toExponential(2)}`);
         assert.ok(e.reference <= REFERENCE_TOLERANCE, `${port}: max |ours − torch| = ${e.reference.toExponential(2)} on the reference executor`);

@@ -18,7 +18,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { OrtExecutor, feedsFrom64 } from '../../../engine/executors/onnx/ort.ts';
+import { runOnce } from '../../../engine/executors/index.ts';
+import { OrtExecutor } from '../../../engine/executors/onnx/ort.ts';
+import { tensorsFrom64 } from '../../../engine/executors/tensors.ts';
 import { runReference } from '../../../engine/executors/reference.ts';
 import { type Tensor64, tensor } from '../../../engine/ir/tensor64.ts';
 import { mulberry32, randomTensor } from '../../helpers/gradcheck.ts';
@@ -123,7 +125,7 @@ describe('stacked and bidirectional blocks match TF.js Layers', () => {
       });
       const reference = runReference(compiled.forward, feeds, ['out:o'])['out:o'];
       assert.deepEqual(reference.shape, c.returnSequences ? [STEPS, BATCH, c.size] : [BATCH, c.size]);
-      const onnx = (await ort.run(`tfjs-parity:${index}`, compiled.forward, feedsFrom64(compiled.forward, feeds), ['out:o']))['out:o'];
+      const onnx = (await runOnce(ort, compiled.forward, tensorsFrom64(compiled.forward, feeds), { outputs: ['out:o'], name: `tfjs-parity:${index}` }))['out:o'];
       const errors = { reference: maxAbsDiff(reference.data, expected), onnxruntime: maxAbsDiff(onnx.data, expected) };
       t.diagnostic(`max |ours − tfjs|: reference ${errors.reference.toExponential(2)}, onnxruntime ${errors.onnxruntime.toExponential(2)}`);
       assert.ok(errors.reference < TOLERANCE && errors.onnxruntime < TOLERANCE, JSON.stringify(errors));

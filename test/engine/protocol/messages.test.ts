@@ -61,6 +61,7 @@ describe('parseClientMessage', () => {
 
   it('every method has a request envelope', () => {
     const minimal: Record<Method, unknown> = {
+      'executors.list': {},
       'datasets.list': {},
       'graph.validate': { graph: {} },
       'graph.compile': { graph: {} },

@@ -63,7 +63,7 @@ describe('batchFeed: example-major rows to time-major feeds', () => {
 
   test('one row of one step: a [1, 1, F] feed', () => {
     const stream: Stream = { kind: 'dense', perStep: true, features: F, data: Float32Array.of(1, 2, 3) };
-    assert.deepEqual(batchFeed(stream, [0], 1), { shape: [1, 1, F], data: Float32Array.of(1, 2, 3) });
+    assert.deepEqual(batchFeed(stream, [0], 1), { dtype: 'float32', shape: [1, 1, F], data: Float32Array.of(1, 2, 3) });
   });
 
   test('the feed is a copy: changing it leaves the dataset alone', () => {

@@ -27,7 +27,7 @@ const lstmGraph = (dropout: number): GraphDocument =>
 const RATE = 0.3;
 const dataset = elmanDataset(spec, 16, 5);
 const settings = { epochs: 2, batchSize: 6, seed: 4, validationSplit: 0.25, optimizer: DEFAULT_OPTIMIZER };
-const trainRuns = (r: RecordingExecutor) => r.runs.filter((run) => run.key.startsWith('train:'));
+const trainRuns = (r: RecordingExecutor) => r.runs.filter((run) => run.name.startsWith('train:'));
 const maskOf = (run: RecordedRun) => run.feeds['mask:r.l1'];
 const feeds64 = (run: RecordedRun) => Object.fromEntries(Object.entries(run.feeds).map(([k, f]) => [k, tensor(f.shape, f.data)]));
 
@@ -69,7 +69,7 @@ describe('training with dropout', () => {
     assert.ok(Math.abs(loss1 - withMask) < 1e-6 * withMask, `step 1 loss ${loss1} against the float64 masked network ${withMask}`);
     assert.ok(Math.abs(loss1 - noDropout) > 1e-4 * noDropout, 'dropout changed the train loss');
 
-    const validations = recorder.runs.filter((run) => run.key.startsWith('forward:'));
+    const validations = recorder.runs.filter((run) => run.name.startsWith('forward:'));
     assert.equal(validations.length, 2);
     const held = compileGraph(lstmGraph(0), { steps: 5, batch: validations[0].feeds.x.shape[1] });
     epochsOf(r.events).forEach((e, i) => {

@@ -6,36 +6,22 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Executor, type ExecutorInfo, type Feeds, type Output, ReferenceExecutor } from '../../../engine/executors/index.ts';
+import { type Executor, float32, ReferenceExecutor } from '../../../engine/executors/index.ts';
 import { TrainingSettings } from '../../../engine/graph/schema.ts';
-import type { IrGraph } from '../../../engine/ir/types.ts';
 import { EarlyStopper } from '../../../engine/trainer/early-stopping.ts';
-import { RecordingExecutor } from '../../helpers/recording-executor.ts';
+import { RecordingExecutor, WrappingExecutor } from '../../helpers/recording-executor.ts';
 import { type ElmanSpec, elmanDataset, elmanGraph, epochsOf, trainCollecting } from './fixtures.ts';
 
-/** Replaces the loss of every run whose key starts with `prefix`: the n-th such run gets script[⌊n / perEpoch⌋]. */
-class ScriptedLoss implements Executor {
-  private count = 0;
-
-  constructor(
-    private readonly inner: Executor,
-    private readonly prefix: string,
-    private readonly perEpoch: number,
-    private readonly script: readonly number[],
-  ) {}
-
-  describe(): ExecutorInfo {
-    return this.inner.describe();
+/** Replaces the loss of every run whose program's name starts with `prefix`: the n-th such run gets script[⌊n / perEpoch⌋]. */
+class ScriptedLoss extends WrappingExecutor {
+  constructor(inner: Executor, prefix: string, perEpoch: number, script: readonly number[]) {
+    let count = 0;
+    super(inner, (name, _feeds, outputs) => {
+      if (!name.startsWith(prefix)) return outputs;
+      const value = script[Math.floor(count++ / perEpoch)];
+      return { ...outputs, loss: float32([], Float32Array.of(value)) };
+    });
   }
-
-  async run(key: string, graph: IrGraph, feeds: Feeds, outputs?: readonly string[]): Promise<Record<string, Output>> {
-    const result = await this.inner.run(key, graph, feeds, outputs);
-    if (!key.startsWith(this.prefix)) return result;
-    const value = this.script[Math.floor(this.count++ / this.perEpoch)];
-    return { ...result, loss: { shape: [], data: Float32Array.of(value) } };
-  }
-
-  async dispose(): Promise<void> {}
 }
 
 describe('EarlyStopper (Keras’s rule: improve on the best by more than minDelta within patience epochs)', () => {
@@ -102,7 +88,7 @@ describe('a run that stops early', () => {
 
     const params = r.weightInfo.map((w) => w.param);
     const validatedAt = (epoch: number) => recorder.weightsOf(epoch * 4 - 1, params);
-    assert.ok(recorder.runs[4 * 4 - 1].key.startsWith('forward:'));
+    assert.ok(recorder.runs[4 * 4 - 1].name.startsWith('forward:'));
     assert.deepStrictEqual(r.weights, validatedAt(4));
     assert.notDeepStrictEqual(r.weights, validatedAt(6), 'the last epoch’s weights are not the ones returned');
     assert.equal(recorder.runs.length, 6 * 4, 'nothing runs after the stop');

@@ -5,12 +5,11 @@
  */
 import type { Dataset } from '../../../engine/datasets/types.ts';
 import { Random } from '../../../engine/datasets/random.ts';
-import type { Executor, ExecutorInfo, Feeds, Output } from '../../../engine/executors/index.ts';
-import type { IrGraph } from '../../../engine/ir/types.ts';
+import { type Executor, float32 } from '../../../engine/executors/index.ts';
 import { resolveTraining, type GraphDocument, type TrainingSettings } from '../../../engine/graph/schema.ts';
 import { train, type TrainEvent, type TrainOptions, type TrainResult } from '../../../engine/trainer/train.ts';
 import { graph } from '../../helpers/graphs.ts';
-import type { RecordedRun } from '../../helpers/recording-executor.ts';
+import { type RecordedRun, WrappingExecutor } from '../../helpers/recording-executor.ts';
 import type { ElmanProblem, ElmanWeights } from './elman-reference.ts';
 
 export interface ElmanSpec {
@@ -99,17 +98,8 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
  * Hands the trainer copies of what `inner` returns. The trainer clips gradients in place, so a
  * RecordingExecutor inside this one keeps the raw gradients each step computed.
  */
-export class CopyingExecutor implements Executor {
-  constructor(private readonly inner: Executor) {}
-
-  describe(): ExecutorInfo {
-    return this.inner.describe();
+export class CopyingExecutor extends WrappingExecutor {
+  constructor(inner: Executor) {
+    super(inner, (_name, _feeds, outputs) => Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, float32([...o.shape], o.data.slice())])));
   }
-
-  async run(key: string, graph: IrGraph, feeds: Feeds, outputs?: readonly string[]): Promise<Record<string, Output>> {
-    const result = await this.inner.run(key, graph, feeds, outputs);
-    return Object.fromEntries(Object.entries(result).map(([name, o]) => [name, { shape: [...o.shape], data: o.data.slice() }]));
-  }
-
-  async dispose(): Promise<void> {}
 }

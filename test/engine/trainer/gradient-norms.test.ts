@@ -105,14 +105,14 @@ describe('when gradient norms are computed', () => {
     const steps = stepsOf(r.events);
     assert.equal(steps.length, 7);
     assert.deepEqual(steps.filter((s) => s.stateGradNorms).map((s) => s.step), [1, 4, 7]);
-    assert.deepEqual(recorder.runs.map((run) => run.key.startsWith('train+gradState:')), steps.map((s) => s.stateGradNorms !== undefined));
+    assert.deepEqual(recorder.runs.map((run) => run.name.startsWith('train+gradState:')), steps.map((s) => s.stateGradNorms !== undefined));
   });
 
   test('off by default: no norms and the plain train step', async () => {
     const recorder = new RecordingExecutor(new ReferenceExecutor());
     const r = await trainCollecting({ graph: doc, dataset, executor: recorder, settings: { epochs: 1, batchSize: 4 } });
     assert.ok(stepsOf(r.events).every((s) => s.stateGradNorms === undefined));
-    assert.ok(recorder.runs.every((run) => run.key.startsWith('train:') && !('gradState:rnn.h' in run.outputs)));
+    assert.ok(recorder.runs.every((run) => run.name.startsWith('train:') && !('gradState:rnn.h' in run.outputs)));
   });
 
   test("the norms do not change the step: the same losses and weights with and without them", async () => {

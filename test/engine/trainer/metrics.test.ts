@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Dataset } from '../../../engine/datasets/types.ts';
-import { chooseExecutor, type Executor, type Output } from '../../../engine/executors/index.ts';
+import { chooseExecutor, type Executor, float32, type FloatTensor, int32 } from '../../../engine/executors/index.ts';
 import { MetricSums, MIN_PROBABILITY } from '../../../engine/trainer/metrics.ts';
 import { splitExamples } from '../../../engine/trainer/split.ts';
 import { RecordingExecutor } from '../../helpers/recording-executor.ts';
@@ -21,12 +21,12 @@ before(async () => {
 });
 after(() => executor.dispose());
 
-const out = (shape: number[], data: number[]): Output => ({ shape, data: Float32Array.from(data) });
+const out = (shape: number[], data: number[]): FloatTensor => float32(shape, Float32Array.from(data));
 
 describe('MetricSums on numbers worked out by hand', () => {
   // Two examples × two steps, three classes: targets 0, 2 / 1, 1.
   const probabilities = [0.7, 0.2, 0.1, /* */ 0.1, 0.3, 0.6, /* */ 0.2, 0.5, 0.3, /* */ 0.5, 0.25, 0.25];
-  const targets = { shape: [2, 2], data: Int32Array.of(0, 2, 1, 1) };
+  const targets = int32([2, 2], Int32Array.of(0, 2, 1, 1));
 
   test('softmax over a sequence: accuracy 3/4 and perplexity exp(−(ln 0.7 + ln 0.6 + ln 0.5 + ln 0.25)/4)', () => {
     const sums = new MetricSums([{ node: 'o', loss: 'softmaxCrossEntropy', size: 3, perStep: true }]);
@@ -40,14 +40,14 @@ describe('MetricSums on numbers worked out by hand', () => {
 
   test('accumulates over batches by count, not by batch; one vector per example has accuracy but no perplexity', () => {
     const sums = new MetricSums([{ node: 'o', loss: 'softmaxCrossEntropy', size: 2, perStep: false }]);
-    sums.add({ 'out:o': out([1, 2], [0.9, 0.1]) }, { shape: [1], data: Int32Array.of(0) });
-    sums.add({ 'out:o': out([3, 2], [0.9, 0.1, 0.2, 0.8, 0.6, 0.4]) }, { shape: [3], data: Int32Array.of(1, 1, 1) });
+    sums.add({ 'out:o': out([1, 2], [0.9, 0.1]) }, int32([1], Int32Array.of(0)));
+    sums.add({ 'out:o': out([3, 2], [0.9, 0.1, 0.2, 0.8, 0.6, 0.4]) }, int32([3], Int32Array.of(1, 1, 1)));
     assert.deepEqual(sums.result(), { accuracy: 0.5 });
   });
 
   test('a probability rounded to 0 counts as MIN_PROBABILITY, so perplexity stays finite', () => {
     const sums = new MetricSums([{ node: 'o', loss: 'softmaxCrossEntropy', size: 2, perStep: true }]);
-    sums.add({ 'out:o': out([1, 1, 2], [1, 0]) }, { shape: [1, 1], data: Int32Array.of(1) });
+    sums.add({ 'out:o': out([1, 1, 2], [1, 0]) }, int32([1, 1], Int32Array.of(1)));
     assert.ok(Math.abs(sums.result().perplexity - 1 / MIN_PROBABILITY) < 1e-6 / MIN_PROBABILITY);
   });
 
@@ -57,7 +57,7 @@ describe('MetricSums on numbers worked out by hand', () => {
       { node: 'b', loss: 'softmaxCrossEntropy', size: 2, perStep: false },
       { node: 'c', loss: 'binaryCrossEntropy', size: 2, perStep: false },
     ]);
-    const y = { shape: [2, 2], data: Float32Array.of(1, 0, 0, 1) };
+    const y = float32([2, 2], Float32Array.of(1, 0, 0, 1));
     sums.add({ 'out:a': out([2, 2], [0.5, 0, 1, 3]), 'out:b': out([2, 2], [0.9, 0.1, 0.3, 0.7]), 'out:c': out([2, 2], [0, 0, 0, 0]) }, y);
     const m = sums.result();
     assert.equal(m['a.mse'], (0.25 + 0 + 1 + 4) / 4);

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileGraph } from '../../../engine/compiler/compile.ts';
 import { CompileError } from '../../../engine/graph/diagnostics.ts';
-import { ReferenceExecutor } from '../../../engine/executors/index.ts';
+import { ReferenceExecutor, runOnce } from '../../../engine/executors/index.ts';
 import { batchFeed, chunksOf } from '../../../engine/trainer/batches.ts';
 import { graph } from '../../helpers/graphs.ts';
 import { RecordingExecutor } from '../../helpers/recording-executor.ts';
@@ -75,7 +75,7 @@ describe('truncated BPTT, a target at every step: every chunk is an optimizer st
     let zeroStateDifference = 0;
     recorder.runs.forEach((run, i) => {
       const chunk = i % 3;
-      assert.match(run.key, /^train\+state:/);
+      assert.match(run.name, /^train\+state:/);
       assert.equal(run.feeds.x.shape[0], [3, 3, 1][chunk], `run ${i}: chunk length`);
       const state = run.feeds['state:rnn.h'].data;
       if (chunk === 0) assert.ok(state.every((v) => v === 0), `run ${i}: a batch starts from zeros`);
@@ -101,7 +101,7 @@ describe('truncated BPTT, a target at every step: every chunk is an optimizer st
     const run = recorder.runs[0];
     const plain = compileGraph(doc, { steps: K, batch: 4 });
     const { 'state:rnn.h': _state, ...feeds } = run.feeds;
-    const out = await new ReferenceExecutor().run('plain', plain.train, feeds);
+    const out = await runOnce(new ReferenceExecutor(), plain.train, feeds);
     for (const name of ['loss', ...GRADS.map(([p]) => `grad:${p}`)]) assert.ok(relativeError(run.outputs[name].data, out[name].data) < 1e-6, name);
   });
 
@@ -137,7 +137,7 @@ describe('truncated BPTT, one target per sequence: the earlier chunks only carry
     assert.deepEqual(stepsOf(r.events).map((s) => [s.step, s.chunk]), [[1, 3], [2, 3]]);
     const start = r.events[0];
     assert.ok(start.type === 'start' && start.chunksPerBatch === 3 && start.stepsPerEpoch === 1);
-    assert.deepEqual(recorder.runs.map((run) => run.key.split(':')[0]), ['forward+state', 'forward+state', 'train+state', 'forward+state', 'forward+state', 'train+state']);
+    assert.deepEqual(recorder.runs.map((run) => run.name.split(':')[0]), ['forward+state', 'forward+state', 'train+state', 'forward+state', 'forward+state', 'train+state']);
     for (const base of [0, 3]) {
       const [a, b, last] = recorder.runs.slice(base, base + 3);
       assert.ok(a.feeds['state:rnn.h'].data.every((v) => v === 0));

@@ -84,7 +84,7 @@ describe('a run with a validation split', () => {
     assert.deepEqual({ examples: start.examples, validationExamples: start.validationExamples, batchesPerEpoch: start.batchesPerEpoch }, { examples: 12, validationExamples: 3, batchesPerEpoch: 3 });
     const split = splitExamples(N, 0.25, 8);
     assert.deepEqual(
-      recorder.runs.map((run) => run.key.split(':')[0]),
+      recorder.runs.map((run) => run.name.split(':')[0]),
       [1, 2, 3].flatMap(() => ['train', 'train', 'train', 'forward']),
       'three training steps, then one validation pass, each epoch',
     );
@@ -124,7 +124,7 @@ describe('a run with a validation split', () => {
   test('without a split there is no validation pass and no validation in the events', async () => {
     const recorder = new RecordingExecutor(new ReferenceExecutor());
     const r = await trainCollecting({ graph: doc, dataset, executor: recorder, settings: { ...settings, validationSplit: 0 } });
-    assert.ok(recorder.runs.every((run) => run.key.startsWith('train:')));
+    assert.ok(recorder.runs.every((run) => run.name.startsWith('train:')));
     assert.ok(epochsOf(r.events).every((e) => e.validation === undefined));
     assert.ok(r.history.every((h) => !('validation' in h)));
   });

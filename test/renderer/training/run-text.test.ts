@@ -6,7 +6,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { training } from '../../../renderer/training/strings.ts';
-import { bestText, endText, failureText, formatLoss, formatMetric, formatRate, formatSpeed, metricParts, type Translate } from '../../../renderer/training/run-text.ts';
+import type { ExecutorStatus } from '../../../engine/protocol/messages.ts';
+import { bestText, endText, executorStatusText, executorSummaryText, failureText, formatLoss, formatMetric, formatRate, formatSpeed, metricParts, type Translate } from '../../../renderer/training/run-text.ts';
 
 type Tree = { readonly [key: string]: string | Tree };
 
@@ -82,4 +83,19 @@ describe('run text', () => {
       }
     });
   }
+
+  test('executors: which can run on the engine\'s machine, and the reason one cannot, in both languages', () => {
+    const statuses: ExecutorStatus[] = [
+      { id: 'onnxruntime', label: { en: 'ONNX Runtime (CPU)', zh: 'ONNX Runtime（CPU）' }, description: { en: 'fast', zh: '快' }, available: false, reason: 'no native binding' },
+      { id: 'reference', label: { en: 'Reference', zh: '参考' }, description: { en: 'exact', zh: '精确' }, available: true, reason: null },
+    ];
+    const en = translator(training.en);
+    const zh = translator(training.zh);
+    assert.equal(executorSummaryText(en, statuses), 'Executors on this machine: 1 of 2 can run');
+    assert.equal(executorStatusText(en, statuses[0], 'en'), 'ONNX Runtime (CPU): cannot run here (no native binding)');
+    assert.equal(executorStatusText(en, statuses[1], 'en'), 'Reference: can run here');
+    assert.equal(executorSummaryText(zh, statuses), '本机的执行器：2 个中有 1 个可以运行');
+    assert.equal(executorStatusText(zh, statuses[0], 'zh'), 'ONNX Runtime（CPU）：无法在本机运行（no native binding）');
+    assert.equal(executorStatusText(zh, statuses[1], 'zh'), '参考：可在本机运行');
+  });
 });
