@@ -9,16 +9,13 @@
  * Nothing here touches the document: a crash of the host never costs the user their graph.
  */
 import { EngineClient } from '../../engine/protocol/client.ts';
-import { HostEvent, type HostState } from '../../engine/protocol/messages.ts';
+import { HostEvent, type HostEventOf } from '../../engine/protocol/messages.ts';
 import type { DesktopApi } from '../platform/desktop-api.ts';
 import { type EnginePortSource, messagePortTransport, type PortTransport } from './message-port-transport.ts';
 import { openWebSocketTransport, type WebSocketFactory } from './websocket-transport.ts';
 
-export interface HostInfo {
-  readonly state: HostState;
-  readonly pid: number | null;
-  readonly message: string | null;
-}
+/** The host's last `host.status`, without the envelope. */
+export type HostInfo = Readonly<Pick<HostEventOf<'host.status'>, 'state' | 'pid' | 'message'>>;
 
 /** 'open': a transport to the host is up; 'closed': none, and one is being re-established. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';
