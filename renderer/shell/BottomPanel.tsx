@@ -9,6 +9,7 @@ import { ChevronDownIcon } from '../ui/icons.tsx';
 import { isHighlighted } from './app-store.ts';
 import { useApp, useAppStore, usePanels } from './context.tsx';
 import type { PanelContribution, PanelId } from './panel-registry.ts';
+
 const HEIGHT_KEY = 'rnn-studio.bottom-panel-height';
 const MIN_HEIGHT = 160;
 /** The canvas keeps at least this much of the window. */
