@@ -1,17 +1,26 @@
 /**
- * The app shell: top bar; palette, canvas and inspector side by side; the bottom tabs. Everything
- * reads the document store and the engine connection provided above it (see main.tsx).
+ * The app's layout: top bar; the left panels, the canvas and the right panels side by side; the
+ * bottom panels' tabs. Which panels there are is the registry's (shell/panels.ts); everything
+ * reads the stores and the engine connection provided above it (see main.tsx).
  */
 import { ReactFlowProvider } from '@xyflow/react';
-import { BottomPanel } from './editor/BottomPanel.tsx';
+import { Fragment } from 'react';
 import { Canvas } from './editor/Canvas.tsx';
 import { HostBanner } from './editor/HostBanner.tsx';
-import { Inspector } from './editor/Inspector.tsx';
-import { Palette } from './editor/Palette.tsx';
 import { TopBar } from './editor/TopBar.tsx';
 import { useEditCommands } from './editor/use-edit-commands.ts';
 import { useLiveValidation } from './connection/use-live-validation.ts';
 import { useDocumentState } from './platform/use-desktop-document-state.ts';
+import { BottomPanel } from './shell/BottomPanel.tsx';
+import { usePanels } from './shell/context.tsx';
+import type { PanelArea } from './shell/panel-registry.ts';
+
+/** The panels of a side area, one under another, as they render themselves. */
+function SidePanels({ area }: { area: Exclude<PanelArea, 'bottom'> }) {
+  return usePanels()
+    .inArea(area)
+    .map((panel) => <Fragment key={panel.id}>{panel.render()}</Fragment>);
+}
 
 function Shell() {
   useLiveValidation();
@@ -21,12 +30,12 @@ function Shell() {
     <div className="app">
       <TopBar />
       <main className="workspace">
-        <Palette />
+        <SidePanels area="left" />
         <div className="canvas-area">
           <HostBanner />
           <Canvas />
         </div>
-        <Inspector />
+        <SidePanels area="right" />
       </main>
       <BottomPanel />
     </div>

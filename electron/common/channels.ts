@@ -1,6 +1,6 @@
 /**
  * IPC channel names between main and the preload, one per message. Prefixed so they never meet
- * Electron's own channels. Only these names exist: main registers a handler for each renderer →
+ * Electron's own channels; which message each carries is in ipc.ts. Only these names exist: main registers a handler for each renderer →
  * main channel and nothing else, so a page cannot reach anything by guessing a name.
  */
 
@@ -23,7 +23,3 @@ export const SAVE_BEFORE_CLOSE = 'rnn-studio:save-before-close';
 export const OPEN_FILE = 'rnn-studio:open-file';
 /** Carries a MessagePortMain to the preload, which hands it to the page. */
 export const ENGINE_PORT = 'rnn-studio:engine-port-transfer';
-
-export const INVOKE_CHANNELS = [OPEN_GRAPH_DIALOG, OPEN_GRAPH_PATH, SAVE_GRAPH, SAVE_TEXT_DIALOG, RECENT_FILES] as const;
-export const SEND_CHANNELS = [SET_DOCUMENT_STATE, CLOSE_WINDOW] as const;
-export const EVENT_CHANNELS = [HOST_STATUS, MENU_COMMAND, OPEN_FILE, SAVE_BEFORE_CLOSE, ENGINE_PORT] as const;

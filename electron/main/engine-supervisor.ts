@@ -9,7 +9,7 @@
  * Process and channel are created through injected factories, so all of this runs in tests with
  * fakes (Electron's utilityProcess and MessageChannelMain in the app).
  */
-import type { HostState, HostStatus } from '../common/api.ts';
+import { type HostEventOf, type HostState, PROTOCOL_VERSION } from '../../engine/protocol/messages.ts';
 import { fill, type MainStrings } from './strings.ts';
 
 /** What the supervisor uses of a utility process. */
@@ -25,6 +25,14 @@ export interface EngineChannel<P> {
   readonly port1: P;
   readonly port2: P;
 }
+
+/**
+ * The host's state as the engine protocol says it (`host.status`): a page hears the same event
+ * from main in Electron as from `rnn-studio serve` in a browser.
+ */
+export type HostStatus = HostEventOf<'host.status'>;
+
+const hostStatus = (state: HostState, pid: number | null, message: string | null): HostStatus => ({ type: 'host.status', state, pid, protocol: PROTOCOL_VERSION, message });
 
 /** A window that talks to the engine. */
 export interface EngineClient<P> {
@@ -58,7 +66,7 @@ const defaultTimer = (run: () => void, ms: number) => {
 
 export class EngineSupervisor<P> {
   private child: EngineProcess<P> | null = null;
-  private current: HostStatus = { state: 'starting', pid: null, message: null };
+  private current: HostStatus = hostStatus('starting', null, null);
   private readonly clients = new Map<number, EngineClient<P>>();
   private crashes: number[] = [];
   private restartTimer: { cancel(): void } | null = null;
@@ -153,7 +161,7 @@ export class EngineSupervisor<P> {
   }
 
   private setStatus(state: HostState, pid: number | null, message: string | null): void {
-    this.current = { state, pid, message };
+    this.current = hostStatus(state, pid, message);
     for (const client of [...this.clients.values()]) this.deliverStatus(client, this.current);
   }
 

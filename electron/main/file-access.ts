@@ -6,17 +6,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { saveFileAtomicAsync } from '../../engine/model/atomic.ts';
-import type { OpenedFile, Result, SaveFilter } from '../common/api.ts';
+import { FILE_EXTENSIONS, type OpenedFile, type Result, type SaveFilter } from '../common/ipc.ts';
 
 /** Graph documents are a few hundred kilobytes at most; anything this big is not one. */
 export const MAX_OPEN_BYTES = 32 * 1024 * 1024;
 
-/** File name endings per kind, without the leading dot (as Electron's dialog filters want them). */
-export const FILE_EXTENSIONS: Record<SaveFilter, string> = {
-  graph: 'rnn.json',
-  model: 'rnn-model.json',
-  json: 'json',
-};
 
 const errnoOf = (e: unknown): string | undefined => (e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined);
 const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));

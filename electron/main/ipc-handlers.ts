@@ -9,20 +9,10 @@
  * user with a save dialog first.
  */
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { z } from 'zod';
-import { SAVE_FILTERS, type OpenedFile, type RecentFile, type Result, type SaveFilter } from '../common/api.ts';
-import {
-  CLOSE_WINDOW,
-  OPEN_GRAPH_DIALOG,
-  OPEN_GRAPH_PATH,
-  RECENT_FILES,
-  SAVE_GRAPH,
-  SAVE_TEXT_DIALOG,
-  SET_DOCUMENT_STATE,
-} from '../common/channels.ts';
+import { dirname, join, resolve } from 'node:path';
+import { type ArgsOf, FILE_EXTENSIONS, IPC, type InvokeName, type ReplyOf, type SaveFilter, type SendName } from '../common/ipc.ts';
 import type { DocumentWindow } from './document-window.ts';
-import { FILE_EXTENSIONS, MAX_OPEN_BYTES, readTextFile, suggestedFileName, writeTextFile } from './file-access.ts';
+import { MAX_OPEN_BYTES, readTextFile, suggestedFileName, writeTextFile } from './file-access.ts';
 import type { RecentFiles } from './recent-files.ts';
 import { isTrustedSender, type SenderFrame } from './security.ts';
 import type { MainStrings } from './strings.ts';
@@ -64,25 +54,15 @@ export interface IpcHandlerDeps<S, W> {
   readonly maxOpenBytes?: number;
 }
 
-const AbsolutePath = z.string().min(1).max(4096).refine((p) => isAbsolute(p), 'must be an absolute path');
-const ARGUMENTS = {
-  [OPEN_GRAPH_DIALOG]: z.tuple([]),
-  [OPEN_GRAPH_PATH]: z.tuple([AbsolutePath]),
-  [SAVE_GRAPH]: z.tuple([AbsolutePath.nullable(), z.string(), z.string().max(1000)]),
-  [SAVE_TEXT_DIALOG]: z.tuple([z.string(), z.string().max(1000), z.enum(SAVE_FILTERS)]),
-  [RECENT_FILES]: z.tuple([]),
-  [SET_DOCUMENT_STATE]: z.tuple([z.object({ title: z.string().max(1000), path: z.string().max(4096).nullable(), dirty: z.boolean() })]),
-  [CLOSE_WINDOW]: z.tuple([]),
-} as const;
-type Channel = keyof typeof ARGUMENTS;
-type Args<C extends Channel> = z.output<(typeof ARGUMENTS)[C]>;
-
-const fail = (code: string, message: string) => ({ ok: false as const, error: { code, message } });
+type Failure = { ok: false; error: { code: string; message: string } };
+const fail = (code: string, message: string): Failure => ({ ok: false, error: { code, message } });
 const ok = <T>(value: T) => ({ ok: true as const, value });
 
-function parseArgs<C extends Channel>(channel: C, args: unknown[]): { ok: true; value: Args<C> } | { ok: false; error: { code: string; message: string } } {
-  const parsed = ARGUMENTS[channel].safeParse(args);
-  if (parsed.success) return ok(parsed.data as Args<C>);
+/** The arguments parsed with the channel's schema from the IPC table. */
+function parseArgs<K extends InvokeName | SendName>(name: K, args: unknown[]): { ok: true; value: ArgsOf<K> } | Failure {
+  const { channel, args: schema } = IPC[name];
+  const parsed = schema.safeParse(args);
+  if (parsed.success) return ok(parsed.data as ArgsOf<K>);
   const issue = parsed.error.issues[0];
   const at = issue.path.length ? `argument ${issue.path.map(String).join('.')}` : 'arguments';
   return fail('bad-request', `${channel}: ${at}: ${issue.message}`);
@@ -123,12 +103,14 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
     return target;
   };
 
-  function answer<C extends Channel, T>(channel: C, respond: (target: IpcTarget<W>, args: Args<C>) => Promise<Result<T>>): void {
-    ipc.handle(channel, async (event, ...raw): Promise<Result<T>> => {
+  type Fallible = Exclude<InvokeName, 'recentFiles'>;
+  function answer<K extends Fallible>(name: K, respond: (target: IpcTarget<W>, args: ArgsOf<K>) => Promise<ReplyOf<K>>): void {
+    const channel = IPC[name].channel;
+    ipc.handle(channel, async (event, ...raw): Promise<ReplyOf<K> | Failure> => {
       const target = targetOf(channel, event);
       if (target === null) return fail('forbidden', `${channel} is answered only for RNN Studio's own page`);
       target.document.pageSpoke();
-      const args = parseArgs(channel, raw);
+      const args = parseArgs(name, raw);
       if (!args.ok) return args;
       try {
         return await respond(target, args.value);
@@ -139,11 +121,12 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
     });
   }
 
-  function listen<C extends Channel>(channel: C, act: (target: IpcTarget<W>, args: Args<C>) => void): void {
+  function listen<K extends SendName>(name: K, act: (target: IpcTarget<W>, args: ArgsOf<K>) => void): void {
+    const channel = IPC[name].channel;
     ipc.on(channel, (event, ...raw) => {
       const target = targetOf(channel, event);
       if (target === null) return;
-      const args = parseArgs(channel, raw);
+      const args = parseArgs(name, raw);
       if (!args.ok) {
         deps.log(args.error.message);
         return;
@@ -168,7 +151,7 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
     return choice.canceled || !choice.filePath ? null : choice.filePath;
   };
 
-  answer(OPEN_GRAPH_DIALOG, async (target): Promise<Result<OpenedFile | null>> => {
+  answer('openGraphDialog', async (target) => {
     const strings = deps.strings;
     const choice = await deps.dialogs.showOpenDialog(target.window, {
       defaultPath: startFolder(),
@@ -185,14 +168,14 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
     return read;
   });
 
-  answer(OPEN_GRAPH_PATH, async (_target, [path]): Promise<Result<OpenedFile>> => {
+  answer('openGraphPath', async (_target, [path]) => {
     if (!(await allowed(path))) return fail('forbidden', `${path} is not a file opened in RNN Studio before; choose it with Open…`);
     const read = await readTextFile(path, maxOpenBytes);
     if (read.ok) await remember(path);
     return read;
   });
 
-  answer(SAVE_GRAPH, async (target, [path, text, suggestedName]): Promise<Result<{ path: string } | null>> => {
+  answer('saveGraph', async (target, [path, text, suggestedName]) => {
     let destination = path !== null && (await allowed(path)) ? path : null;
     if (destination === null) {
       const offered = path ?? join(startFolder(), suggestedFileName(suggestedName, 'graph', deps.strings.untitled));
@@ -204,7 +187,7 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
     return written;
   });
 
-  answer(SAVE_TEXT_DIALOG, async (target, [text, suggestedName, filter]): Promise<Result<{ path: string } | null>> => {
+  answer('saveTextDialog', async (target, [text, suggestedName, filter]) => {
     const destination = await askSavePath(target, join(startFolder(), suggestedFileName(suggestedName, filter, deps.strings.untitled)), filter);
     if (destination === null) return ok(null);
     const written = await writeTextFile(destination, text);
@@ -215,8 +198,8 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
     return written;
   });
 
-  ipc.handle(RECENT_FILES, async (event): Promise<RecentFile[]> => {
-    const target = targetOf(RECENT_FILES, event);
+  ipc.handle(IPC.recentFiles.channel, async (event): Promise<ReplyOf<'recentFiles'>> => {
+    const target = targetOf(IPC.recentFiles.channel, event);
     if (target === null) return [];
     target.document.pageSpoke();
     try {
@@ -227,8 +210,8 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
     }
   });
 
-  listen(SET_DOCUMENT_STATE, (target, [state]) => target.document.setState(state));
-  listen(CLOSE_WINDOW, (target) => target.document.closeNow());
+  listen('setDocumentState', (target, [state]) => target.document.setState(state));
+  listen('closeWindow', (target) => target.document.closeNow());
 
   return { allow };
 }

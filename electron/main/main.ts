@@ -7,14 +7,14 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, session, shell, utilityProcess, type MessagePortMain, type WebContents } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MenuCommand, RecentFile } from '../common/api.ts';
-import { ENGINE_PORT, HOST_STATUS, MENU_COMMAND, OPEN_FILE, SAVE_BEFORE_CLOSE } from '../common/channels.ts';
+import { ENGINE_PORT } from '../common/channels.ts';
+import { type EventName, IPC, type MenuCommand, type PayloadOf, type RecentFile } from '../common/ipc.ts';
 import { graphFileFromArgv } from './command-line.ts';
 import { DocumentWindow } from './document-window.ts';
 import { EngineSupervisor } from './engine-supervisor.ts';
-import { registerIpcHandlers } from './ipc-handlers.ts';
+import { type IpcHandlers, registerIpcHandlers } from './ipc-handlers.ts';
 import { buildMenuTemplate } from './menu.ts';
-import { appPaths } from './paths.ts';
+import { type AppPaths, appPaths } from './paths.ts';
 import { RecentFiles } from './recent-files.ts';
 import { denyAllPermissions, guardWebContents, installContentSecurityPolicy, secureWebPreferences } from './security.ts';
 import { stringsFor, type MainStrings } from './strings.ts';
@@ -34,131 +34,221 @@ interface AppWindow {
 app.setName('RNN Studio');
 if (process.platform === 'win32') app.setAppUserModelId('org.rnnstudio.app');
 
-if (!app.requestSingleInstanceLock()) {
-  // Another instance is running; it opens our file (see 'second-instance') and we are done.
-  app.quit();
-} else {
-  runApp();
+/** The phases of a run: the services first, then the app's events, then, once Electron is ready, the first window. */
+function runApp(): void {
+  const studio = new Studio(appPaths({ appPath: app.getAppPath(), isPackaged: app.isPackaged, resourcesPath: process.resourcesPath }));
+  studio.listenToApp();
+  app
+    .whenReady()
+    .then(() => studio.ready())
+    .catch((e: unknown) => {
+      log(`could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      app.exit(1);
+    });
 }
 
-function runApp(): void {
-  const paths = appPaths({ appPath: app.getAppPath(), isPackaged: app.isPackaged, resourcesPath: process.resourcesPath });
-  const isDev = !app.isPackaged;
-  const windows = new Map<number, AppWindow>();
-  let strings: MainStrings = stringsFor('en');
-  let quitting = false;
-  let ready = false;
-  let fileToOpen = graphFileFromArgv(process.argv, process.cwd(), app.isPackaged);
+/** Sends a main → page event of the IPC table, if the page is still there. */
+function sendEvent<K extends EventName>(contents: WebContents, name: K, ...payload: PayloadOf<K> extends void ? [] : [PayloadOf<K>]): void {
+  if (!contents.isDestroyed()) contents.send(IPC[name].channel, ...payload);
+}
 
-  // Every WebContents, whatever creates it, is kept on the app's page.
-  app.on('web-contents-created', (_event, contents) => {
-    guardWebContents(contents, { appUrl: paths.rendererUrl, openExternal: (url) => shell.openExternal(url), log });
-  });
+class Studio {
+  private readonly windows = new Map<number, AppWindow>();
+  private strings: MainStrings = stringsFor('en');
+  private quitting = false;
+  private isReady = false;
+  private fileToOpen = graphFileFromArgv(process.argv, process.cwd(), app.isPackaged);
+  private readonly recentFiles: RecentFiles;
+  private readonly supervisor: EngineSupervisor<MessagePortMain>;
+  private readonly handlers: IpcHandlers;
 
-  const recentFiles = new RecentFiles({
-    file: join(app.getPath('userData'), 'recent-files.json'),
-    onAdded: (path) => app.addRecentDocument(path),
-    onChanged: (files) => rebuildMenu(files),
-    log,
-  });
+  constructor(private readonly paths: AppPaths) {
+    // Every WebContents, whatever creates it, is kept on the app's page.
+    app.on('web-contents-created', (_event, contents) => {
+      guardWebContents(contents, { appUrl: paths.rendererUrl, openExternal: (url) => shell.openExternal(url), log });
+    });
+    this.recentFiles = new RecentFiles({
+      file: join(app.getPath('userData'), 'recent-files.json'),
+      onAdded: (path) => app.addRecentDocument(path),
+      onChanged: (files) => this.rebuildMenu(files),
+      log,
+    });
+    this.supervisor = this.createSupervisor();
+    this.handlers = this.registerHandlers();
+  }
 
-  const supervisor = new EngineSupervisor<MessagePortMain>({
-    fork: () => {
-      if (!existsSync(paths.engineHost)) throw new Error(`${paths.engineHost} is missing (run npm run build)`);
-      return utilityProcess.fork(paths.engineHost, ['--workspace', app.getPath('documents'), '--templates', paths.templates], {
-        serviceName: 'RNN Studio engine',
-        stdio: 'inherit',
-      });
-    },
-    createChannel: () => new MessageChannelMain(),
-    get strings() {
-      return strings;
-    },
-    log,
-  });
+  /** Files handed over by the system, quitting, and windows coming and going. */
+  listenToApp(): void {
+    // A second launch (a file double-clicked while the app runs) lands here instead.
+    app.on('second-instance', (_event, argv, workingDirectory) => {
+      const file = graphFileFromArgv(argv, workingDirectory, app.isPackaged);
+      if (file !== null) this.openFile(file);
+      else this.bringToFront(this.someWindow());
+    });
+    // macOS hands files over with 'open-file', possibly before the app is ready.
+    app.on('open-file', (event, path) => {
+      event.preventDefault();
+      if (this.isReady) this.openFile(path);
+      else this.fileToOpen = path;
+    });
+    app.on('before-quit', () => {
+      this.quitting = true;
+    });
+    app.on('will-quit', () => this.supervisor.stop());
+    app.on('window-all-closed', () => {
+      if (process.platform !== 'darwin' || this.quitting) app.quit();
+    });
+    app.on('activate', () => {
+      if (this.isReady && this.windows.size === 0) this.createWindow();
+    });
+  }
 
-  const focusedWindow = (): AppWindow | null => {
+  /** Electron is ready: language, session rules, menu, the engine host, then the first window. */
+  ready(): void {
+    this.strings = stringsFor(app.getLocale());
+    app.setAboutPanelOptions({ applicationName: this.strings.appName, applicationVersion: app.getVersion() });
+    installContentSecurityPolicy(session.defaultSession);
+    denyAllPermissions(session.defaultSession, log);
+    this.rebuildMenu([]);
+    void this.recentFiles.list().then((files) => this.rebuildMenu(files));
+    this.isReady = true;
+    this.supervisor.start();
+    this.createWindow();
+    if (this.fileToOpen !== null) this.openFile(this.fileToOpen);
+    this.fileToOpen = null;
+  }
+
+  private createSupervisor(): EngineSupervisor<MessagePortMain> {
+    const paths = this.paths;
+    // Read at each use: the language is known only once the app is ready.
+    const strings = () => this.strings;
+    return new EngineSupervisor<MessagePortMain>({
+      fork: () => {
+        if (!existsSync(paths.engineHost)) throw new Error(`${paths.engineHost} is missing (run npm run build)`);
+        return utilityProcess.fork(paths.engineHost, ['--workspace', app.getPath('documents'), '--templates', paths.templates], {
+          serviceName: 'RNN Studio engine',
+          stdio: 'inherit',
+        });
+      },
+      createChannel: () => new MessageChannelMain(),
+      get strings() {
+        return strings();
+      },
+      log,
+    });
+  }
+
+  private registerHandlers(): IpcHandlers {
+    const strings = () => this.strings;
+    return registerIpcHandlers<WebContents, BrowserWindow>(ipcMain, {
+      appUrl: this.paths.rendererUrl,
+      windowOf: (sender) => this.windows.get(sender.id) ?? null,
+      dialogs: {
+        showOpenDialog: (parent, options) => dialog.showOpenDialog(parent, options),
+        showSaveDialog: (parent, options) => dialog.showSaveDialog(parent, options),
+      },
+      recent: this.recentFiles,
+      defaultFolder: () => app.getPath('documents'),
+      get strings() {
+        return strings();
+      },
+      log,
+    });
+  }
+
+  private focusedWindow(): AppWindow | null {
     const focused = BrowserWindow.getFocusedWindow();
-    const match = focused === null ? undefined : [...windows.values()].find((w) => w.window === focused);
-    return match ?? windows.values().next().value ?? null;
-  };
-  const someWindow = (): AppWindow => focusedWindow() ?? createWindow();
+    const match = focused === null ? undefined : [...this.windows.values()].find((w) => w.window === focused);
+    return match ?? this.windows.values().next().value ?? null;
+  }
 
-  const sendCommand = (command: MenuCommand) => someWindow().document.command(command);
+  private someWindow(): AppWindow {
+    return this.focusedWindow() ?? this.createWindow();
+  }
 
-  /** A file handed to the app: the page may now read it by path, and opens it as any file (unsaved changes first). */
-  const openFile = (path: string) => {
-    handlers.allow(path);
-    const target = someWindow();
+  private bringToFront(target: AppWindow): void {
     if (target.window.isMinimized()) target.window.restore();
     target.window.focus();
-    target.document.open(path);
-  };
+  }
 
-  function rebuildMenu(recent: readonly RecentFile[]): void {
+  /** A file handed to the app: the page may now read it by path, and opens it as any file (unsaved changes first). */
+  private openFile(path: string): void {
+    this.handlers.allow(path);
+    const target = this.someWindow();
+    this.bringToFront(target);
+    target.document.open(path);
+  }
+
+  private rebuildMenu(recent: readonly RecentFile[]): void {
     const template = buildMenuTemplate({
       platform: process.platform,
-      isDev,
-      strings,
+      isDev: !app.isPackaged,
+      strings: this.strings,
       recent,
-      command: sendCommand,
-      openRecent: openFile,
+      command: (command: MenuCommand) => this.someWindow().document.command(command),
+      openRecent: (path) => this.openFile(path),
       clearRecent: () => {
         app.clearRecentDocuments();
-        void recentFiles.clear();
+        void this.recentFiles.clear();
       },
     });
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   }
 
-  function createWindow(): AppWindow {
+  private createWindow(): AppWindow {
     const window = new BrowserWindow({
       width: 1440,
       height: 900,
       minWidth: 960,
       minHeight: 600,
       show: false,
-      title: strings.appName,
-      webPreferences: secureWebPreferences(paths.preload),
+      title: this.strings.appName,
+      webPreferences: secureWebPreferences(this.paths.preload),
     });
     const contents = window.webContents;
     const id = contents.id;
-    const whenAlive = (send: () => void) => {
-      if (!contents.isDestroyed()) send();
-    };
     const document = new DocumentWindow({
       platform: process.platform,
-      strings,
+      strings: this.strings,
       setTitle: (title) => window.setTitle(title),
       setDocumentEdited: (edited) => window.setDocumentEdited(edited),
       setRepresentedFilename: (path) => window.setRepresentedFilename(path),
       askToSave: (options) => dialog.showMessageBox(window, options).then((r) => r.response),
-      requestSave: () => whenAlive(() => contents.send(SAVE_BEFORE_CLOSE)),
-      sendCommand: (command) => whenAlive(() => contents.send(MENU_COMMAND, command)),
-      sendOpenFile: (path) => whenAlive(() => contents.send(OPEN_FILE, path)),
+      requestSave: () => sendEvent(contents, 'onSaveBeforeClose'),
+      sendCommand: (command) => sendEvent(contents, 'onMenuCommand', command),
+      sendOpenFile: (path) => sendEvent(contents, 'onOpenFile', path),
       close: () => window.close(),
       closeCancelled: () => {
-        quitting = false;
+        this.quitting = false;
       },
     });
     const entry: AppWindow = { window, document };
-    windows.set(id, entry);
+    this.windows.set(id, entry);
 
     // The title is main's (document name and dirty marker), not the page's <title>.
     window.on('page-title-updated', (event) => event.preventDefault());
     window.on('close', (event) => document.handleClose(event));
     window.on('closed', () => {
-      windows.delete(id);
-      supervisor.removeClient(id);
-      if (quitting && windows.size === 0) app.quit();
+      this.windows.delete(id);
+      this.supervisor.removeClient(id);
+      if (this.quitting && this.windows.size === 0) app.quit();
     });
     window.once('ready-to-show', () => window.show());
+    this.followPage(window, document);
+    window.loadFile(this.paths.rendererIndex).catch((e: unknown) => log(`could not load ${this.paths.rendererIndex}: ${e instanceof Error ? e.message : String(e)}`));
+    return entry;
+  }
+
+  /** The page's life: once loaded it talks to the engine; a crashed page is reloaded, but not over and over. */
+  private followPage(window: BrowserWindow, document: DocumentWindow): void {
+    const contents = window.webContents;
+    const id = contents.id;
     contents.on('did-start-loading', () => document.pageLoading());
     contents.on('did-finish-load', () => {
-      supervisor.addClient({
+      this.supervisor.addClient({
         id,
         sendPort: (port) => contents.postMessage(ENGINE_PORT, null, [port]),
-        sendStatus: (status) => whenAlive(() => contents.send(HOST_STATUS, status)),
+        sendStatus: (status) => sendEvent(contents, 'onHostStatus', status),
       });
       setTimeout(() => document.pageSpoke(), PAGE_READY_FALLBACK_MS);
     });
@@ -169,71 +259,13 @@ function runApp(): void {
       lastReload = Date.now();
       if (!window.isDestroyed()) window.reload();
     });
-    window.loadFile(paths.rendererIndex).catch((e: unknown) => log(`could not load ${paths.rendererIndex}: ${e instanceof Error ? e.message : String(e)}`));
-    return entry;
   }
+}
 
-  const handlers = registerIpcHandlers<WebContents, BrowserWindow>(ipcMain, {
-    appUrl: paths.rendererUrl,
-    windowOf: (sender) => windows.get(sender.id) ?? null,
-    dialogs: {
-      showOpenDialog: (parent, options) => dialog.showOpenDialog(parent, options),
-      showSaveDialog: (parent, options) => dialog.showSaveDialog(parent, options),
-    },
-    recent: recentFiles,
-    defaultFolder: () => app.getPath('documents'),
-    get strings() {
-      return strings;
-    },
-    log,
-  });
-
-  // A second launch (a file double-clicked while the app runs) lands here instead.
-  app.on('second-instance', (_event, argv, workingDirectory) => {
-    const file = graphFileFromArgv(argv, workingDirectory, app.isPackaged);
-    if (file !== null) openFile(file);
-    else {
-      const target = someWindow();
-      if (target.window.isMinimized()) target.window.restore();
-      target.window.focus();
-    }
-  });
-
-  // macOS hands files over with 'open-file', possibly before the app is ready.
-  app.on('open-file', (event, path) => {
-    event.preventDefault();
-    if (ready) openFile(path);
-    else fileToOpen = path;
-  });
-
-  app.on('before-quit', () => {
-    quitting = true;
-  });
-  app.on('will-quit', () => supervisor.stop());
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin' || quitting) app.quit();
-  });
-  app.on('activate', () => {
-    if (ready && windows.size === 0) createWindow();
-  });
-
-  app
-    .whenReady()
-    .then(() => {
-      strings = stringsFor(app.getLocale());
-      app.setAboutPanelOptions({ applicationName: strings.appName, applicationVersion: app.getVersion() });
-      installContentSecurityPolicy(session.defaultSession);
-      denyAllPermissions(session.defaultSession, log);
-      rebuildMenu([]);
-      void recentFiles.list().then(rebuildMenu);
-      ready = true;
-      supervisor.start();
-      createWindow();
-      if (fileToOpen !== null) openFile(fileToOpen);
-      fileToOpen = null;
-    })
-    .catch((e: unknown) => {
-      log(`could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      app.exit(1);
-    });
+// Started last: a class can be used only below its declaration.
+if (!app.requestSingleInstanceLock()) {
+  // Another instance is running; it opens our file (see 'second-instance') and we are done.
+  app.quit();
+} else {
+  runApp();
 }

@@ -9,16 +9,13 @@
  * Nothing here touches the document: a crash of the host never costs the user their graph.
  */
 import { EngineClient } from '../../engine/protocol/client.ts';
-import type { HostState } from '../../engine/protocol/messages.ts';
+import { HostEvent, type HostEventOf } from '../../engine/protocol/messages.ts';
 import type { DesktopApi } from '../platform/desktop-api.ts';
 import { type EnginePortSource, messagePortTransport, type PortTransport } from './message-port-transport.ts';
 import { openWebSocketTransport, type WebSocketFactory } from './websocket-transport.ts';
 
-export interface HostInfo {
-  readonly state: HostState;
-  readonly pid: number | null;
-  readonly message: string | null;
-}
+/** The host's last `host.status`, without the envelope. */
+export type HostInfo = Readonly<Pick<HostEventOf<'host.status'>, 'state' | 'pid' | 'message'>>;
 
 /** 'open': a transport to the host is up; 'closed': none, and one is being re-established. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -146,6 +143,12 @@ export class BrowserEngineConnection extends ObservableConnection {
 
 type DesktopHostEvents = Pick<DesktopApi, 'onHostStatus'>;
 
+/** Main's report of the host is the engine protocol's `host.status` event; anything else is dropped. */
+function hostStatusOf(payload: unknown): HostInfo | null {
+  const parsed = HostEvent.safeParse(payload);
+  return parsed.success && parsed.data.type === 'host.status' ? parsed.data : null;
+}
+
 export class DesktopEngineConnection extends ObservableConnection {
   private transport: PortTransport | null = null;
   private unsubscribe: (() => void)[] = [];
@@ -161,7 +164,9 @@ export class DesktopEngineConnection extends ObservableConnection {
     if (this.unsubscribe.length > 0) return;
     this.unsubscribe = [
       this.ports.onPort((port) => this.attach(port)),
-      this.api.onHostStatus((status) => {
+      this.api.onHostStatus((payload) => {
+        const status = hostStatusOf(payload);
+        if (status === null) return;
         this.update({ host: { state: status.state, pid: status.pid, message: status.message } });
         if (status.state !== 'ready' && status.state !== 'starting') this.detach(status.message ?? status.state);
       }),

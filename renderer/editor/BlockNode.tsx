@@ -5,6 +5,8 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useContext } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isHighlighted } from '../shell/app-store.ts';
+import { useApp } from '../shell/context.tsx';
 import { portKey } from './connection-hints.ts';
 import type { BlockFlowNode, PortView } from './flow-model.ts';
 import { ConnectionHintsContext } from './hints-context.ts';
@@ -15,6 +17,7 @@ const SHOWN_DIAGNOSTICS = 3;
 function PortHandle({ nodeId, port, side }: { nodeId: string; port: PortView; side: 'source' | 'target' }) {
   const { t } = useTranslation('editor');
   const hints = useContext(ConnectionHintsContext);
+  const highlighted = useApp((s) => isHighlighted(s.highlights, { kind: 'port', blockId: nodeId, port: port.name }));
   let hint = '';
   let reason: string | undefined;
   if (hints) {
@@ -26,7 +29,7 @@ function PortHandle({ nodeId, port, side }: { nodeId: string; port: PortView; si
       if (verdict && !verdict.ok) reason = t('connect.refused', { reason: verdict.reason });
     }
   }
-  const classes = ['port-handle', `kind-${port.kind}`, port.severity ? `port-${port.severity}` : '', hint].filter(Boolean).join(' ');
+  const classes = ['port-handle', `kind-${port.kind}`, port.severity ? `port-${port.severity}` : '', hint, highlighted ? 'is-highlighted' : ''].filter(Boolean).join(' ');
   return (
     <div className={`port-row port-${side === 'target' ? 'in' : 'out'}${port.severity ? ` port-row-${port.severity}` : ''}`} title={reason ?? `${port.label} · ${t(`kind.${port.kind}`)}`}>
       <Handle type={side} position={side === 'target' ? Position.Left : Position.Right} id={port.name} className={classes} data-kind={port.kind} />
@@ -37,7 +40,8 @@ function PortHandle({ nodeId, port, side }: { nodeId: string; port: PortView; si
 
 function BlockNodeView({ data, selected }: NodeProps<BlockFlowNode>) {
   const { t } = useTranslation('editor');
-  const classes = ['block-node', `category-${data.category ?? 'unknown'}`, data.severity ? `has-${data.severity}` : '', selected ? 'is-selected' : '']
+  const highlighted = useApp((s) => isHighlighted(s.highlights, { kind: 'block', blockId: data.nodeId }));
+  const classes = ['block-node', `category-${data.category ?? 'unknown'}`, data.severity ? `has-${data.severity}` : '', selected ? 'is-selected' : '', highlighted ? 'is-highlighted' : '']
     .filter(Boolean)
     .join(' ');
   const shown = data.diagnostics.slice(0, SHOWN_DIAGNOSTICS);

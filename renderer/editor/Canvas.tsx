@@ -29,6 +29,7 @@ import { type ConnectionHints, connectionHints, verdictFor } from './connection-
 import { type BlockFlowNode, toFlowEdges } from './flow-model.ts';
 import { ConnectionHintsContext } from './hints-context.ts';
 import { useAnalysis } from './use-analysis.ts';
+import { useFocusView } from './use-focus-view.ts';
 import { type Measured, useFlowNodes } from './use-flow-nodes.ts';
 
 const NODE_TYPES = { block: BlockNode };
@@ -60,6 +61,7 @@ export function Canvas() {
   const loads = useDocument((s) => s.loads);
   const language = useLanguage();
   const analysis = useAnalysis();
+  useFocusView();
   const [measured, setMeasured] = useState<Measured>({});
   const [hints, setHints] = useState<ConnectionHints | null>(null);
   const hintsRef = useRef<ConnectionHints | null>(null);

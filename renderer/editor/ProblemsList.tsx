@@ -2,10 +2,10 @@
  * Every diagnostic of the graph, errors first. Clicking one selects the block (or connection) it
  * names and brings it into view.
  */
-import { useReactFlow } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
 import type { Diagnostic } from '../../engine/protocol/messages.ts';
 import { useEngine } from '../connection/context.tsx';
+import { useAppStore } from '../shell/context.tsx';
 import { useDocument, useDocumentStore } from '../store/context.tsx';
 import { ErrorIcon, WarningIcon } from '../ui/icons.tsx';
 import { codeTitle } from './type-text.ts';
@@ -15,7 +15,7 @@ const rank = (d: Diagnostic) => (d.severity === 'error' ? 0 : 1);
 export function ProblemsList() {
   const { t } = useTranslation('editor');
   const store = useDocumentStore();
-  const flow = useReactFlow();
+  const app = useAppStore();
   const { client } = useEngine();
   const diagnostics = useDocument((s) => s.diagnostics);
   const nodes = useDocument((s) => s.doc.nodes);
@@ -27,10 +27,10 @@ export function ProblemsList() {
     const edge = d.edgeId ? s.doc.edges.find((e) => e.id === d.edgeId) : undefined;
     if (d.nodeId && s.doc.nodes.some((n) => n.id === d.nodeId)) {
       s.select([d.nodeId]);
-      void flow.fitView({ nodes: [{ id: d.nodeId }], duration: 250, maxZoom: 1.2, padding: 0.6 });
+      app.getState().focusOn({ kind: 'block', blockId: d.nodeId });
     } else if (edge) {
       s.select([], [edge.id]);
-      void flow.fitView({ nodes: [{ id: edge.source }, { id: edge.target }], duration: 250, maxZoom: 1.2, padding: 0.4 });
+      app.getState().focusOn({ kind: 'edge', edgeId: edge.id });
     }
   };
 

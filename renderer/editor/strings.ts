@@ -86,6 +86,8 @@ const en = {
     cannotOpen: 'Cannot open as primitives: {{reason}}',
   },
   problems: {
+    title: 'Problems',
+    titleWithCount: 'Problems ({{count}})',
     empty: 'No problems found.',
     local: 'Checked in this window: the engine is not connected, so dataset checks are left out.',
     graph: 'Graph',
@@ -208,6 +210,8 @@ const zh: Strings = {
     cannotOpen: '无法展开为基本单元：{{reason}}',
   },
   problems: {
+    title: '问题',
+    titleWithCount: '问题（{{count}}）',
     empty: '没有发现问题。',
     local: '在本窗口内检查：引擎未连接，因此未检查与数据集的匹配。',
     graph: '图',

@@ -3,20 +3,13 @@
  * template) reads it through `readGraphText`, and every save or export writes the canonical text.
  */
 import { parseGraphText, serializeGraph, type DocumentError } from '../../engine/graph/document.ts';
-import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../engine/graph/schema.ts';
+import type { GraphDocument } from '../../engine/graph/schema.ts';
 
 export type ReadGraph = { ok: true; doc: GraphDocument } | { ok: false; errors: DocumentError[] };
 
 export function readGraphText(text: string): ReadGraph {
   const parsed = parseGraphText(text);
   return parsed.ok ? { ok: true, doc: parsed.graph } : { ok: false, errors: parsed.errors };
-}
-
-/** The name a new graph starts with (document data, like any name the user types). */
-export const NEW_GRAPH_NAME = 'Untitled';
-
-export function emptyGraph(): GraphDocument {
-  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name: NEW_GRAPH_NAME, nodes: [], edges: [] };
 }
 
 export type WrittenGraph = { ok: true; text: string } | { ok: false; message: string };

@@ -10,7 +10,8 @@ import type { DocumentError } from '../../engine/graph/document.ts';
 import type { GraphDocument } from '../../engine/graph/schema.ts';
 import type { EngineClient } from '../../engine/protocol/client.ts';
 import type { TemplateInfo } from '../../engine/protocol/index.ts';
-import { emptyGraph, readGraphText, writeGraphText } from './document-text.ts';
+import { emptyDocument } from '../store/document-store.ts';
+import { readGraphText, writeGraphText } from './document-text.ts';
 import { suggestedFileName } from './file-names.ts';
 import type { FileFailure, FileService, OpenedGraph, Outcome, RecentItem } from './file-service.ts';
 import { readTemplate } from './templates.ts';
@@ -160,7 +161,7 @@ export function createFileActions({ document, service, getClient, ui, t }: FileA
 
     newDocument: exclusive(async () => {
       if (!(await mayReplaceCurrent())) return false;
-      document.load(emptyGraph(), null, false);
+      document.load(emptyDocument(), null, false);
       return true;
     }),
 

@@ -2,8 +2,10 @@
  * File names the app suggests and accepts. Suggestions come from the graph's name and must be
  * valid on Windows, macOS and Linux alike, since a graph saved on one is opened on another.
  */
+import { FILE_EXTENSIONS } from '../platform/desktop-api.ts';
 
-export const GRAPH_EXTENSION = '.rnn.json';
+/** The same in the browser's workspace as on the desktop. */
+export const GRAPH_EXTENSION = `.${FILE_EXTENSIONS.graph}`;
 const FALLBACK_STEM = 'untitled';
 /** Room for the extension and a "(2)" a dialog may add, inside the usual 255-byte limit. */
 const MAX_STEM = 80;

@@ -2,8 +2,20 @@
  * The File menu's keyboard shortcuts in a browser. Inside Electron the native menu owns these
  * accelerators and sends `file.*` commands instead, so the page does not listen there.
  */
+import type { MenuCommand } from '../platform/desktop-api.ts';
 
 export type FileCommand = 'new' | 'open' | 'save' | 'saveAs' | 'import' | 'export' | 'templates';
+
+/** Every `file.*` command of the native menu; a new one does not compile until it is mapped here. */
+const FROM_MENU: { readonly [C in Extract<MenuCommand, `file.${string}`>]: FileCommand } = {
+  'file.new': 'new',
+  'file.open': 'open',
+  'file.save': 'save',
+  'file.saveAs': 'saveAs',
+  'file.import': 'import',
+  'file.export': 'export',
+  'file.templates': 'templates',
+};
 
 export interface KeyLike {
   readonly key: string;
@@ -46,14 +58,5 @@ export function shortcutLabel(command: FileCommand, mac: boolean): string | null
 
 /** The File menu command a native `file.*` menu command stands for; null for other commands. */
 export function fromMenuCommand(command: string): FileCommand | null {
-  const map: Record<string, FileCommand> = {
-    'file.new': 'new',
-    'file.open': 'open',
-    'file.save': 'save',
-    'file.saveAs': 'saveAs',
-    'file.import': 'import',
-    'file.export': 'export',
-    'file.templates': 'templates',
-  };
-  return Object.hasOwn(map, command) ? map[command] : null;
+  return Object.hasOwn(FROM_MENU, command) ? FROM_MENU[command as keyof typeof FROM_MENU] : null;
 }

@@ -46,10 +46,6 @@ const en = {
   },
   tabs: {
     label: 'Panels',
-    training: 'Training',
-    unrolled: 'Unrolled',
-    problems: 'Problems',
-    problemsCount: 'Problems ({{count}})',
     collapse: 'Hide panel',
     resize: 'Resize the panel (drag, or press the up and down arrows)',
     expand: 'Show panel',
@@ -134,10 +130,6 @@ const zh: Strings = {
   },
   tabs: {
     label: '面板',
-    training: '训练',
-    unrolled: '展开图',
-    problems: '问题',
-    problemsCount: '问题（{{count}}）',
     collapse: '收起面板',
     resize: '调整面板高度（拖动，或按上下方向键）',
     expand: '展开面板',

@@ -8,7 +8,7 @@ import { applyPatches, type Draft, enablePatches, produce, produceWithPatches } 
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { expandNode, type WeightPiece } from '../../engine/blocks/expand.ts';
 import { getBlock } from '../../engine/blocks/registry.ts';
-import type { GraphDocument } from '../../engine/graph/schema.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../engine/graph/schema.ts';
 import type { Diagnostic } from '../../engine/protocol/messages.ts';
 import { checkConnection, type ConnectionRequest } from './connection-rules.ts';
 import { PatchHistory } from './history.ts';
@@ -73,13 +73,11 @@ export interface DocumentStoreOptions {
 
 export type DocumentStore = StoreApi<DocumentState>;
 
-export const emptyDocument = (name = 'Untitled'): GraphDocument => ({
-  format: 'rnn-studio.graph',
-  version: 1,
-  name,
-  nodes: [],
-  edges: [],
-});
+/** The name a new graph starts with (document data, like any name the user types). */
+export const NEW_GRAPH_NAME = 'Untitled';
+
+/** What File ▸ New gives, and what a store starts with when given nothing. */
+export const emptyDocument = (name = NEW_GRAPH_NAME): GraphDocument => ({ format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes: [], edges: [] });
 
 const EMPTY_SELECTION: Selection = { nodes: [], edges: [] };
 

@@ -9,13 +9,14 @@ import type { Result } from '../../engine/protocol/messages.ts';
 import { useDocumentStore } from '../store/context.tsx';
 import { Button } from '../ui/Button.tsx';
 import { attentionCells, exampleSource, sourceParam } from './decode-source.ts';
-import { runSession } from './run-session.ts';
+import { useRunSession } from './run-session-context.tsx';
 
 const randomSeed = () => Math.floor(Math.random() * 2 ** 31);
 
 export function DecodeBox() {
   const { t } = useTranslation('training');
   const documents = useDocumentStore();
+  const runSession = useRunSession();
   const [source, setSource] = useState(() => exampleSource(documents.getState().doc.dataset, randomSeed()));
   const [busy, setBusy] = useState(false);
   const [decoded, setDecoded] = useState<Result<'decode'> | null>(null);

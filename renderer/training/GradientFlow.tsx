@@ -10,8 +10,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useDocument } from '../store/context.tsx';
 import { buildGradientFlow, type FlowChart, formatFactor, type GradientSnapshot, pickSnapshot, summarizeFlow } from './gradient-flow.ts';
-import { isActive, type RunStore } from './run-store.ts';
-import { runSession } from './run-session.ts';
+import { isActive, type RunPhase } from './run-store.ts';
 import { formatLoss } from './run-text.ts';
 import { useRun } from './use-run.ts';
 
@@ -79,17 +78,17 @@ function useGradientPlot(host: HTMLDivElement | null, legendSlot: HTMLDivElement
 type EmptyReason = 'off' | 'ready' | 'waiting' | 'none';
 
 /** Why there is nothing to draw: the setting is off, on but no run measured yet, a run is on its way, or it ended without any. */
-function emptyReason(measures: boolean, phase: ReturnType<RunStore['getState']>['phase'], settingOn: boolean): EmptyReason {
+function emptyReason(measures: boolean, phase: RunPhase, settingOn: boolean): EmptyReason {
   if (measures && isActive(phase)) return 'waiting';
   if (measures && phase === 'ended') return 'none';
   return settingOn ? 'ready' : 'off';
 }
 
-export function GradientFlow({ store = runSession.store }: { readonly store?: RunStore }) {
+export function GradientFlow() {
   const { t } = useTranslation('training');
-  const history = useRun((s) => s.gradientHistory, store);
-  const measures = useRun((s) => s.measuresGradients, store);
-  const phase = useRun((s) => s.phase, store);
+  const history = useRun((s) => s.gradientHistory);
+  const measures = useRun((s) => s.measuresGradients);
+  const phase = useRun((s) => s.phase);
   const settingOn = useDocument((s) => (s.doc.training?.gradientNormsOverTime ?? false) !== false);
   const [pinned, setPinned] = useState<number | null>(null);
   const [host, setHost] = useState<HTMLDivElement | null>(null);

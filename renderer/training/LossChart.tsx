@@ -14,8 +14,7 @@ import { useStore } from 'zustand';
 import { buildChartSeries } from './chart-data.ts';
 import { recordChartDraw, recordPointsArrived } from './chart-probe.ts';
 import { formatLoss } from './run-text.ts';
-import { runSession } from './run-session.ts';
-import type { RunStore } from './run-store.ts';
+import { useRunSession } from './run-session-context.tsx';
 
 /** Step numbers are whole: ticks every 1, 2, 5, 10, 20, 50, … steps, never 2.5. */
 const STEP_INCREMENTS = Array.from({ length: 27 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
@@ -28,7 +27,8 @@ const MIN_HEIGHT = 60;
 /** The log-scale choice outlives the window, like the language. */
 const LOG_SCALE_KEY = 'rnn-studio.lossChart.logScale';
 
-export function LossChart({ store = runSession.store }: { readonly store?: RunStore }) {
+export function LossChart() {
+  const store = useRunSession().store;
   const { t } = useTranslation('training');
   const [log, setLog] = useState(() => globalThis.localStorage?.getItem(LOG_SCALE_KEY) === 'true');
   const containerRef = useRef<HTMLDivElement>(null);

@@ -10,7 +10,7 @@ import { Button } from '../ui/Button.tsx';
 import { useToasts } from '../ui/toasts.tsx';
 import { canDecode } from './decode-source.ts';
 import { DecodeBox } from './DecodeBox.tsx';
-import { runSession } from './run-session.ts';
+import { useRunSession } from './run-session-context.tsx';
 import { saveModelText } from './save-model.ts';
 import { useRun } from './use-run.ts';
 
@@ -38,6 +38,7 @@ export function ModelSection() {
 }
 
 function ExportButton() {
+  const runSession = useRunSession();
   const { t } = useTranslation('training');
   const toasts = useToasts();
   const [busy, setBusy] = useState(false);
@@ -65,6 +66,7 @@ function ExportButton() {
 }
 
 function SampleBox() {
+  const runSession = useRunSession();
   const { t } = useTranslation('training');
   const [prime, setPrime] = useState('');
   const [temperature, setTemperature] = useState('0.7');

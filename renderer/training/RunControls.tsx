@@ -12,14 +12,15 @@ import { useEngine } from '../connection/context.tsx';
 import { useDocument, useDocumentStore } from '../store/context.tsx';
 import { Button } from '../ui/Button.tsx';
 import { useToasts } from '../ui/toasts.tsx';
-import { runSession } from './run-session.ts';
+import type { RunSession } from './run-session.ts';
+import { useRunSession } from './run-session-context.tsx';
 import { isActive } from './run-store.ts';
 import { useLanguage } from '../ui/use-language.ts';
 import { bestText, endText, executorStatusText, executorSummaryText, failureText, formatLoss, formatSpeed, type Translate } from './run-text.ts';
 import { useRun } from './use-run.ts';
 
 /** Starts a run of the open document; what went wrong goes to a toast as well as the panel. */
-export async function startTraining(doc: Parameters<typeof runSession.start>[0], path: string | null, fail: (message: string) => void, t: Translate): Promise<void> {
+export async function startTraining(runSession: RunSession, doc: Parameters<RunSession['start']>[0], path: string | null, fail: (message: string) => void, t: Translate): Promise<void> {
   const reply = await runSession.start(doc, path);
   if (!reply.ok) {
     const failure = runSession.store.getState().failure;
@@ -81,6 +82,7 @@ function ExecutorAvailability({ client }: { readonly client: EngineClient }) {
 export function RunControls() {
   const { t } = useTranslation('training');
   const { client } = useEngine();
+  const runSession = useRunSession();
   const toasts = useToasts();
   const store = useDocumentStore();
   const hasDataset = useDocument((s) => s.doc.dataset !== undefined);
@@ -91,7 +93,7 @@ export function RunControls() {
   const showError = (message: string) => toasts.show({ kind: 'error', message });
   const start = () => {
     const { doc, path } = store.getState();
-    void startTraining(doc, path, showError, t);
+    void startTraining(runSession, doc, path, showError, t);
   };
   const request = (call: () => Promise<Parsed<unknown>>, failKey: string) => () => {
     void call().then((r) => {

@@ -3,7 +3,7 @@
  * status, and the loss or gradients-over-time chart) in the middle, the trained model and the
  * epochs on the right.
  *
- * The run lives in `runSession`, outside React: it keeps streaming while this tab is hidden.
+ * The run lives in the window's run session, outside this tab: it keeps streaming while the tab is hidden.
  */
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,7 +15,7 @@ import { EpochTable } from './EpochTable.tsx';
 import { ModelSection } from './ModelSection.tsx';
 import { RunCharts } from './RunCharts.tsx';
 import { RunControls, startTraining } from './RunControls.tsx';
-import { runSession } from './run-session.ts';
+import { useRunSession } from './run-session-context.tsx';
 import { isActive } from './run-store.ts';
 import { SettingsSection } from './SettingsSection.tsx';
 import './training.css';
@@ -26,8 +26,9 @@ import './training.css';
  */
 export function useRunSessionConnection(): void {
   const { client, host } = useEngine();
-  useEffect(() => runSession.attach(client), [client]);
-  useEffect(() => runSession.hostStatus(host.state, host.pid, host.message), [host.state, host.pid, host.message]);
+  const runSession = useRunSession();
+  useEffect(() => runSession.attach(client), [runSession, client]);
+  useEffect(() => runSession.hostStatus(host.state, host.pid, host.message), [runSession, host.state, host.pid, host.message]);
 }
 
 /**
@@ -49,6 +50,7 @@ function useTrainDiagnostics(): void {
 function useTrainMenuCommands(): void {
   const { t } = useTranslation('training');
   const store = useDocumentStore();
+  const runSession = useRunSession();
   const toasts = useToasts();
   useEffect(() => {
     const desktop = window.rnnStudio;
@@ -57,14 +59,14 @@ function useTrainMenuCommands(): void {
       const phase = runSession.store.getState().phase;
       if (command === 'train.start' && !isActive(phase)) {
         const { doc, path } = store.getState();
-        void startTraining(doc, path, (message) => toasts.show({ kind: 'error', message }), t);
+        void startTraining(runSession, doc, path, (message) => toasts.show({ kind: 'error', message }), t);
       } else if (command === 'train.stop' && (phase === 'running' || phase === 'paused')) {
         void runSession.stop().then((r) => {
           if (!r.ok) toasts.show({ kind: 'error', message: t('error.stopFailed', { message: r.error.message }) });
         });
       }
     });
-  }, [store, toasts, t]);
+  }, [store, runSession, toasts, t]);
 }
 
 export function TrainingPanel() {

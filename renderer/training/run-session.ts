@@ -1,7 +1,8 @@
 /**
- * The one training run of this window: its store, the engine connection that feeds it, and the
- * requests the user's buttons send. It lives outside React so a run keeps streaming into the
- * store while the Training tab is hidden or unmounted, and so the menu can start or stop a run.
+ * The one training run of a window: its store, the engine connection that feeds it, and the
+ * requests the user's buttons send. It lives outside the components (the app root makes it and
+ * provides it, see run-session-context.tsx) so a run keeps streaming into the store while the
+ * Training tab is hidden or unmounted, and so the menu can start or stop a run.
  */
 import type { EngineClient } from '../../engine/protocol/client.ts';
 import type { Parsed } from '../../engine/protocol/index.ts';
@@ -119,6 +120,3 @@ export class RunSession {
     return this.client.call(method, params);
   }
 }
-
-/** The window's run session. */
-export const runSession = new RunSession();

@@ -3,6 +3,7 @@ import { settingsText } from './settings-strings.ts';
 
 export const training = {
   en: {
+    title: 'Training',
     section: {
       dataset: 'Dataset',
       settings: 'Training settings',
@@ -198,6 +199,7 @@ export const training = {
     },
   },
   zh: {
+    title: '训练',
     section: {
       dataset: '数据集',
       settings: '训练设置',

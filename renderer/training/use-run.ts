@@ -4,11 +4,12 @@
  * needs to show the latest, not every one.
  */
 import { useCallback, useSyncExternalStore } from 'react';
-import { runSession } from './run-session.ts';
-import type { RunState, RunStore } from './run-store.ts';
+import { useRunSession } from './run-session-context.tsx';
+import type { RunState } from './run-store.ts';
 
 /** `selector` must return a value that stays the same (===) while the state does not change. */
-export function useRun<T>(selector: (s: RunState) => T, store: RunStore = runSession.store): T {
+export function useRun<T>(selector: (s: RunState) => T): T {
+  const store = useRunSession().store;
   const subscribe = useCallback(
     (notify: () => void) => {
       let frame = 0;

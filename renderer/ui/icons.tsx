@@ -62,3 +62,40 @@ export const WarningIcon = () => (
     <path d="M8 6.5v3M8 11.3h0" />
   </Icon>
 );
+
+/** A falling curve on axes: training and its loss. */
+export const TrainingIcon = () => (
+  <Icon size={14}>
+    <path d="M2.5 2.5v11h11" />
+    <path d="M4.5 4.5c1.5 4 3 6 8 6.5" />
+  </Icon>
+);
+
+/** The same cell repeated over time steps. */
+export const UnrolledIcon = () => (
+  <Icon size={14}>
+    <rect x="1.5" y="5.5" width="3.5" height="5" rx="1" />
+    <rect x="6.25" y="5.5" width="3.5" height="5" rx="1" />
+    <rect x="11" y="5.5" width="3.5" height="5" rx="1" />
+  </Icon>
+);
+
+/** Blocks to pick from. */
+export const PaletteIcon = () => (
+  <Icon size={14}>
+    <rect x="2" y="2" width="5" height="5" rx="1" />
+    <rect x="9" y="2" width="5" height="5" rx="1" />
+    <rect x="2" y="9" width="5" height="5" rx="1" />
+    <rect x="9" y="9" width="5" height="5" rx="1" />
+  </Icon>
+);
+
+/** Settings of the selected block. */
+export const InspectorIcon = () => (
+  <Icon size={14}>
+    <path d="M2.5 4.5h11M2.5 8h11M2.5 11.5h11" />
+    <circle cx="5.5" cy="4.5" r="1.25" />
+    <circle cx="10.5" cy="8" r="1.25" />
+    <circle cx="7" cy="11.5" r="1.25" />
+  </Icon>
+);

@@ -1,6 +1,7 @@
 /** Text of the Unrolled tab: the graph drawn as blocks × time steps. */
 export const unrolled = {
   en: {
+    title: 'Unrolled',
     steps: 'Time steps',
     stepsHelp: 'How many steps to unroll the network over (1–16). Training unrolls over the dataset’s full sequence length.',
     showBackward: 'Show backward',
@@ -27,6 +28,7 @@ export const unrolled = {
     legendGradient: 'gradient through time (t+1 → t)',
   },
   zh: {
+    title: '展开图',
     steps: '时间步',
     stepsHelp: '把网络沿时间展开多少步（1–16）。训练时按数据集的完整序列长度展开。',
     showBackward: '显示反向传播',

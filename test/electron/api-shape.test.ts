@@ -1,33 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  DESKTOP_API_FUNCTIONS,
-  ENGINE_PORT_MESSAGE,
-  MENU_COMMANDS,
-  type DesktopApi,
-  type HostStatus,
-  type MenuCommand,
-  type OpenedFile,
-  type RecentFile,
-  type Result,
-} from '../../electron/common/api.ts';
-import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS } from '../../electron/common/channels.ts';
+import { DESKTOP_API_FUNCTIONS, ENGINE_PORT_MESSAGE } from '../../electron/common/api.ts';
+import { EVENT_CHANNELS, INVOKE_CHANNELS, IPC, SEND_CHANNELS } from '../../electron/common/ipc.ts';
 import { createDesktopApi, type IpcListener, type PreloadIpc } from '../../electron/preload/desktop-api.ts';
 import * as rendererApi from '../../renderer/platform/desktop-api.ts';
-
-// ─── Type level: the preload's API and the renderer's expectation are the same shape ─────────
-
-/** true when A and B are assignable both ways, a compile error otherwise. */
-type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const same = <T extends true>(value: T) => value;
-
-same<Mutual<DesktopApi, rendererApi.DesktopApi>>(true);
-same<Mutual<keyof DesktopApi, keyof rendererApi.DesktopApi>>(true);
-same<Mutual<MenuCommand, rendererApi.MenuCommand>>(true);
-same<Mutual<OpenedFile, rendererApi.OpenedFile>>(true);
-same<Mutual<RecentFile, rendererApi.RecentFile>>(true);
-same<Mutual<Result<string>, rendererApi.Result<string>>>(true);
-same<Mutual<HostStatus, Parameters<Parameters<rendererApi.DesktopApi['onHostStatus']>[0]>[0]>>(true);
 
 /** An ipcRenderer stand-in that records what the API does with it. */
 function recordingIpc() {
@@ -60,10 +36,13 @@ describe('the desktop API shape', () => {
     for (const name of DESKTOP_API_FUNCTIONS) assert.equal(typeof api[name], 'function', name);
   });
 
-  it('uses the renderer’s engine-port message and menu commands', () => {
-    assert.equal(ENGINE_PORT_MESSAGE, rendererApi.ENGINE_PORT_MESSAGE);
-    const fromRenderer: readonly rendererApi.MenuCommand[] = MENU_COMMANDS;
-    assert.equal(new Set(fromRenderer).size, MENU_COMMANDS.length);
+  it('is what the renderer reads, not a copy of it', () => {
+    assert.equal(rendererApi.ENGINE_PORT_MESSAGE, ENGINE_PORT_MESSAGE);
+  });
+
+  it('has one function per message of the IPC table, each of the kind the table says', () => {
+    assert.deepEqual([...DESKTOP_API_FUNCTIONS].sort(), Object.keys(IPC).sort());
+    for (const [name, message] of Object.entries(IPC)) assert.equal(message.kind === 'event', name.startsWith('on'), name);
   });
 
   it('has one distinct channel per message', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HostStatus } from '../../electron/common/api.ts';
-import { CONNECT_MESSAGE, EngineSupervisor, type EngineClient, type EngineProcess } from '../../electron/main/engine-supervisor.ts';
+import { PROTOCOL_VERSION } from '../../engine/protocol/messages.ts';
+import { CONNECT_MESSAGE, EngineSupervisor, type EngineClient, type EngineProcess, type HostStatus } from '../../electron/main/engine-supervisor.ts';
 import { mainStrings } from '../../electron/main/strings.ts';
 
 /** A MessagePortMain stand-in: which channel, which end. */
@@ -112,13 +112,13 @@ describe('engine supervisor', () => {
     assert.deepEqual(early.states, ['starting', 'starting']);
     assert.deepEqual(early.ports, [], 'no port before the host is up');
     s.last().spawn();
-    assert.deepEqual(early.statuses.at(-1), { state: 'ready', pid: 1000, message: null });
+    assert.deepEqual(early.statuses.at(-1), { type: 'host.status', state: 'ready', pid: 1000, protocol: PROTOCOL_VERSION, message: null });
     assert.deepEqual(early.ports, [{ channel: 1, end: 2 }]);
     assert.deepEqual(s.last().posted, [{ message: CONNECT_MESSAGE, transfer: [{ channel: 1, end: 1 }] }]);
 
     const late = new FakeWindow(2);
     s.supervisor.addClient(late);
-    assert.deepEqual(late.statuses, [{ state: 'ready', pid: 1000, message: null }]);
+    assert.deepEqual(late.statuses, [{ type: 'host.status', state: 'ready', pid: 1000, protocol: PROTOCOL_VERSION, message: null }]);
     assert.deepEqual(late.ports, [{ channel: 2, end: 2 }]);
     // A reload of the same window: a fresh channel.
     s.supervisor.addClient(late);
@@ -149,8 +149,8 @@ describe('engine supervisor', () => {
     assert.equal(s.processes.length, 2);
     assert.equal(a.states.at(-1), 'starting');
     s.last().spawn();
-    assert.deepEqual(a.statuses.at(-1), { state: 'ready', pid: 1001, message: null });
-    assert.deepEqual(b.statuses.at(-1), { state: 'ready', pid: 1001, message: null });
+    assert.deepEqual(a.statuses.at(-1), { type: 'host.status', state: 'ready', pid: 1001, protocol: PROTOCOL_VERSION, message: null });
+    assert.deepEqual(b.statuses.at(-1), { type: 'host.status', state: 'ready', pid: 1001, protocol: PROTOCOL_VERSION, message: null });
     const newPorts = [a.ports.at(-1), b.ports.at(-1)];
     for (const port of newPorts) assert.ok(port && !oldPorts.some((old) => old.channel === port.channel), 'a new channel');
     assert.equal(s.last().posted.length, 2, 'the new host gets one port per window');

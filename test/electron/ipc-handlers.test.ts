@@ -8,15 +8,14 @@ import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { OpenedFile, Result } from '../../electron/common/api.ts';
 import {
   CLOSE_WINDOW,
-  INVOKE_CHANNELS,
   OPEN_GRAPH_DIALOG,
   OPEN_GRAPH_PATH,
   RECENT_FILES,
   SAVE_GRAPH,
   SAVE_TEXT_DIALOG,
-  SEND_CHANNELS,
   SET_DOCUMENT_STATE,
 } from '../../electron/common/channels.ts';
+import { INVOKE_CHANNELS, SEND_CHANNELS } from '../../electron/common/ipc.ts';
 import { registerIpcHandlers, type IpcEvent, type IpcMainLike } from '../../electron/main/ipc-handlers.ts';
 import { RecentFiles } from '../../electron/main/recent-files.ts';
 import { mainStrings } from '../../electron/main/strings.ts';

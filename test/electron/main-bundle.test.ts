@@ -9,15 +9,15 @@ import { compileFunction } from 'node:vm';
 import {
   ENGINE_PORT,
   HOST_STATUS,
-  INVOKE_CHANNELS,
   MENU_COMMAND,
   OPEN_FILE,
   OPEN_GRAPH_DIALOG,
   OPEN_GRAPH_PATH,
   SAVE_BEFORE_CLOSE,
-  SEND_CHANNELS,
   SET_DOCUMENT_STATE,
 } from '../../electron/common/channels.ts';
+import { INVOKE_CHANNELS, SEND_CHANNELS } from '../../electron/common/ipc.ts';
+import { PROTOCOL_VERSION } from '../../engine/protocol/messages.ts';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/security.ts';
 import { buildElectronBundles } from './helpers/bundles.ts';
 import { fakeElectron, fakeEvent, type FakeElectronOptions } from './helpers/fake-electron.ts';
@@ -129,7 +129,7 @@ describe('dist/electron/main.cjs with a fake Electron', () => {
     contents.emit('did-finish-load');
     fork.child.pid = 777;
     fork.child.emit('spawn');
-    assert.deepEqual(contents.sent.filter((m) => m.channel === HOST_STATUS).at(-1)?.args, [{ state: 'ready', pid: 777, message: null }]);
+    assert.deepEqual(contents.sent.filter((m) => m.channel === HOST_STATUS).at(-1)?.args, [{ type: 'host.status', state: 'ready', pid: 777, protocol: PROTOCOL_VERSION, message: null }]);
     assert.equal(fork.child.posted.length, 1);
     assert.deepEqual(fork.child.posted[0].message, { type: 'connect' });
     const [port1] = fork.child.posted[0].transfer as { channel: number; end: number }[];

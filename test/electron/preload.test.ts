@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HostStatus, MenuCommand } from '../../electron/common/api.ts';
+import type { MenuCommand } from '../../electron/common/api.ts';
 import {
   CLOSE_WINDOW,
   HOST_STATUS,
@@ -93,6 +93,18 @@ describe('preload API', () => {
     assert.deepEqual(await api.recentFiles(), [{ path: '/a.rnn.json', name: 'a.rnn.json' }]);
   });
 
+  it('parses main’s replies: one not of the promised shape is a failure, not a value', async () => {
+    const ipc = new FakeIpcRenderer();
+    const api = createDesktopApi(ipc);
+    ipc.reply = () => Promise.resolve({ ok: true, value: { path: '/x.rnn.json' } });
+    const noText = await api.openGraphPath('/x.rnn.json');
+    assert.ok(!noText.ok && noText.error.code === 'ipc' && noText.error.message.includes('not of the promised shape'), JSON.stringify(noText));
+    ipc.reply = () => Promise.resolve('yes');
+    assert.equal((await api.saveTextDialog('t', 'a', 'json')).ok, false);
+    ipc.reply = () => Promise.resolve([{ path: '/a.rnn.json' }]);
+    assert.deepEqual(await api.recentFiles(), []);
+  });
+
   it('hands listeners the payload only, never the IPC event, and returns only an unsubscribe function', () => {
     const ipc = new FakeIpcRenderer();
     const api = createDesktopApi(ipc);
@@ -106,7 +118,7 @@ describe('preload API', () => {
       assert.notEqual(off, ipc);
       assert.equal(off.length, 0);
     }
-    const status: HostStatus = { state: 'crashed', pid: null, message: 'exit code 3' };
+    const status = { type: 'host.status', state: 'crashed', pid: null, protocol: 1, message: 'exit code 3' };
     ipc.emit(MENU_COMMAND, 'file.save');
     ipc.emit(HOST_STATUS, status);
     ipc.emit(OPEN_FILE, '/home/ada/adding.rnn.json');
@@ -121,20 +133,14 @@ describe('preload API', () => {
     const ipc = new FakeIpcRenderer();
     const api = createDesktopApi(ipc);
     const commands: MenuCommand[] = [];
-    const statuses: HostStatus[] = [];
     const paths: string[] = [];
     api.onMenuCommand((c) => commands.push(c));
-    api.onHostStatus((s) => statuses.push(s));
     api.onOpenFile((p) => paths.push(p));
     ipc.emit(MENU_COMMAND, 'file.format-disk');
     ipc.emit(MENU_COMMAND, { command: 'file.save' });
-    ipc.emit(HOST_STATUS, { state: 'exploded', pid: 1, message: null });
-    ipc.emit(HOST_STATUS, { state: 'ready', pid: '12', message: null });
-    ipc.emit(HOST_STATUS, { state: 'ready', pid: 12, message: null, extra: 'x' });
     for (const notAPath of [42, null, undefined, '', ['/a.rnn.json'], { path: '/a.rnn.json' }]) ipc.emit(OPEN_FILE, notAPath);
     ipc.emit(OPEN_FILE, 'C:\\graphs\\kept.rnn.json');
     assert.deepEqual(commands, []);
-    assert.deepEqual(statuses, [{ state: 'ready', pid: 12, message: null }]);
     assert.deepEqual(paths, ['C:\\graphs\\kept.rnn.json'], 'only path strings reach the page');
   });
 

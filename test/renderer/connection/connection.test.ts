@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { MessageChannel } from 'node:worker_threads';
 import { WebSocket, WebSocketServer } from 'ws';
+import { type HostState, PROTOCOL_VERSION } from '../../../engine/protocol/messages.ts';
 import { BrowserEngineConnection, DesktopEngineConnection, type EngineSnapshot, reconnectDelay } from '../../../renderer/connection/connection.ts';
 import type { EnginePortSource, PortLike } from '../../../renderer/connection/message-port-transport.ts';
 import { engineSocketUrl, type WebSocketLike } from '../../../renderer/connection/websocket-transport.ts';
@@ -137,7 +138,7 @@ describe('browser connection (WebSocket)', () => {
 
 describe('desktop connection (MessagePort)', () => {
   function fakeDesktop() {
-    let statusListener: ((s: { state: 'starting' | 'ready' | 'crashed' | 'restarting' | 'stopped'; pid: number | null; message: string | null }) => void) | null = null;
+    let statusListener: ((payload: unknown) => void) | null = null;
     let portListener: ((port: MessagePort) => void) | null = null;
     const api = {
       onHostStatus(l: NonNullable<typeof statusListener>) {
@@ -154,7 +155,9 @@ describe('desktop connection (MessagePort)', () => {
     return {
       api,
       ports,
-      status: (state: 'starting' | 'ready' | 'crashed' | 'restarting' | 'stopped', pid: number | null, message: string | null = null) => statusListener?.({ state, pid, message }),
+      status: (state: HostState, pid: number | null, message: string | null = null) => statusListener?.({ type: 'host.status', state, pid, protocol: PROTOCOL_VERSION, message }),
+      /** What main sends, unread by the preload. */
+      raw: (payload: unknown) => statusListener?.(payload),
       /** A new host behind a new channel: returns the host's end. */
       newHost() {
         const channel = new MessageChannel();
@@ -211,5 +214,23 @@ describe('desktop connection (MessagePort)', () => {
     assert.equal((await client!.call('templates.list', {})).ok, true);
     desktop.status('crashed', null, 'gone');
     assert.equal(connection.getSnapshot().client, null, 'status reports are followed again after the restart');
+  });
+
+  it('follows only what parses as the engine’s host.status event', () => {
+    const desktop = fakeDesktop();
+    const connection = new DesktopEngineConnection(desktop.api, desktop.ports);
+    cleanup.push(() => connection.stop());
+    connection.start();
+    desktop.status('ready', 12);
+    for (const bad of [
+      { type: 'host.status', state: 'exploded', pid: 1, protocol: PROTOCOL_VERSION, message: null },
+      { type: 'host.status', state: 'crashed', pid: '12', protocol: PROTOCOL_VERSION, message: null },
+      { type: 'host.status', state: 'crashed', pid: null, protocol: PROTOCOL_VERSION, message: null, extra: 'x' },
+      { state: 'crashed', pid: null, message: null },
+      'crashed',
+      null,
+    ])
+      desktop.raw(bad);
+    assert.deepEqual(connection.getSnapshot().host, { state: 'ready', pid: 12, message: null });
   });
 });

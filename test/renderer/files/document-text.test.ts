@@ -5,7 +5,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { emptyGraph, readGraphText, showDocumentErrors, writeGraphText } from '../../../renderer/files/document-text.ts';
+import { emptyDocument } from '../../../renderer/store/document-store.ts';
+import { readGraphText, showDocumentErrors, writeGraphText } from '../../../renderer/files/document-text.ts';
 import type { GraphDocument } from '../../../engine/graph/schema.ts';
 import { TEMPLATES_DIR } from './fake-host.ts';
 
@@ -80,7 +81,7 @@ describe('the text that is written', () => {
   }
 
   it('writes a new graph that opens again', () => {
-    const written = writeGraphText(emptyGraph());
+    const written = writeGraphText(emptyDocument());
     assert.ok(written.ok);
     const read = readGraphText(written.text);
     assert.ok(read.ok);
@@ -88,7 +89,7 @@ describe('the text that is written', () => {
   });
 
   it('reports a document the schema refuses instead of throwing', () => {
-    const broken = { ...emptyGraph(), nodes: [{ id: 'a', type: 'input', params: {}, position: { x: Number.NaN, y: 0 } }] } as GraphDocument;
+    const broken = { ...emptyDocument(), nodes: [{ id: 'a', type: 'input', params: {}, position: { x: Number.NaN, y: 0 } }] } as GraphDocument;
     const written = writeGraphText(broken);
     assert.equal(written.ok, false);
     assert.match(written.ok ? '' : written.message, /nodes/);

@@ -1,16 +1,15 @@
 /**
- * The bottom tabs: Training, Unrolled, Problems. Panels stay mounted while hidden, so a chart or
- * an unrolled view keeps its state when the user looks at another tab.
+ * The bottom area: a tab per registered bottom panel, in their order. Panels stay mounted while
+ * hidden, so a chart or an unrolled view keeps its state when the user looks at another tab.
+ * Which tab is open, and whether the area is collapsed, is the app store's.
  */
 import { type KeyboardEvent, type PointerEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TrainingPanel } from '../training/TrainingPanel.tsx';
-import { UnrolledView } from '../unrolled/UnrolledView.tsx';
-import { useDocument } from '../store/context.tsx';
 import { ChevronDownIcon } from '../ui/icons.tsx';
-import { ProblemsList } from './ProblemsList.tsx';
+import { isHighlighted } from './app-store.ts';
+import { useApp, useAppStore, usePanels } from './context.tsx';
+import type { PanelContribution, PanelId } from './panel-registry.ts';
 
-const TABS = ['training', 'unrolled', 'problems'] as const;
 const HEIGHT_KEY = 'rnn-studio.bottom-panel-height';
 const MIN_HEIGHT = 160;
 /** The canvas keeps at least this much of the window. */
@@ -22,12 +21,29 @@ function storedHeight(): number {
   const stored = Number(globalThis.localStorage?.getItem(HEIGHT_KEY));
   return clampHeight(Number.isFinite(stored) && stored > 0 ? stored : Math.max(340, window.innerHeight * 0.4));
 }
-type Tab = (typeof TABS)[number];
+
+/** A panel's tab: its icon, its title (with its count, when it has one), and a dot while the count is above zero. */
+function TabLabel({ panel }: { panel: PanelContribution<PanelId> }) {
+  const { t } = useTranslation();
+  const counted = panel.useCount?.() ?? null;
+  const count = counted !== null && counted.count > 0 ? counted : null;
+  const Icon = panel.icon;
+  return (
+    <>
+      <Icon />
+      {count && panel.titleWithCount ? t(panel.titleWithCount.key, { ns: panel.titleWithCount.ns, count: count.count }) : t(panel.title.key, { ns: panel.title.ns })}
+      {count && <span className={`tab-badge${count.alert ? ' has-errors' : ''}`} aria-hidden="true" />}
+    </>
+  );
+}
 
 export function BottomPanel() {
   const { t } = useTranslation('app');
-  const [tab, setTab] = useState<Tab>('training');
-  const [collapsed, setCollapsed] = useState(false);
+  const panels = usePanels().inArea('bottom');
+  const appStore = useAppStore();
+  const tab = useApp((s) => s.areas.bottom.active);
+  const collapsed = useApp((s) => s.areas.bottom.collapsed);
+  const highlights = useApp((s) => s.highlights);
   const [height, setHeight] = useState(storedHeight);
 
   const resizeTo = (h: number) => {
@@ -61,19 +77,15 @@ export function BottomPanel() {
     e.preventDefault();
     resizeTo(height + step);
   };
-  const problems = useDocument((s) => s.diagnostics.length);
-  const errors = useDocument((s) => s.diagnostics.some((d) => d.severity === 'error'));
-
-  const choose = (next: Tab) => {
-    setTab(next);
-    setCollapsed(false);
-  };
+  const choose = (next: PanelId) => appStore.getState().openPanel(next);
+  const setCollapsed = (next: boolean) => appStore.getState().setCollapsed('bottom', next);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
     if (step === 0) return;
     e.preventDefault();
-    const next = TABS[(TABS.indexOf(tab) + step + TABS.length) % TABS.length];
+    const at = panels.findIndex((p) => p.id === tab);
+    const next = panels[(at + step + panels.length) % panels.length].id;
     choose(next);
     document.getElementById(`tab-${next}`)?.focus();
   };
@@ -96,21 +108,20 @@ export function BottomPanel() {
       )}
       <div className="tab-bar">
         <div role="tablist" aria-label={t('tabs.label')} className="tabs" onKeyDown={onKeyDown}>
-          {TABS.map((id) => (
+          {panels.map((panel) => (
             <button
-              key={id}
-              id={`tab-${id}`}
+              key={panel.id}
+              id={`tab-${panel.id}`}
               type="button"
               role="tab"
-              data-testid={`tab-${id}`}
-              aria-selected={tab === id}
-              aria-controls={`panel-${id}`}
-              tabIndex={tab === id ? 0 : -1}
-              className={`tab${tab === id ? ' is-active' : ''}`}
-              onClick={() => choose(id)}
+              data-testid={`tab-${panel.id}`}
+              aria-selected={tab === panel.id}
+              aria-controls={`panel-${panel.id}`}
+              tabIndex={tab === panel.id ? 0 : -1}
+              className={`tab${tab === panel.id ? ' is-active' : ''}${isHighlighted(highlights, { kind: 'panel', panel: panel.id }) ? ' is-highlighted' : ''}`}
+              onClick={() => choose(panel.id)}
             >
-              {id === 'problems' && problems > 0 ? t('tabs.problemsCount', { count: problems }) : t(`tabs.${id}`)}
-              {id === 'problems' && problems > 0 && <span className={`tab-badge${errors ? ' has-errors' : ''}`} aria-hidden="true" />}
+              <TabLabel panel={panel} />
             </button>
           ))}
         </div>
@@ -125,9 +136,9 @@ export function BottomPanel() {
           <ChevronDownIcon />
         </button>
       </div>
-      {TABS.map((id) => (
-        <div key={id} id={`panel-${id}`} role="tabpanel" aria-labelledby={`tab-${id}`} className="tab-panel" hidden={collapsed || tab !== id}>
-          {id === 'training' ? <TrainingPanel /> : id === 'unrolled' ? <UnrolledView /> : <ProblemsList />}
+      {panels.map((panel) => (
+        <div key={panel.id} id={`panel-${panel.id}`} role="tabpanel" aria-labelledby={`tab-${panel.id}`} className="tab-panel" hidden={collapsed || tab !== panel.id}>
+          {panel.render()}
         </div>
       ))}
     </section>
