@@ -1,8 +1,41 @@
-// Runs every test file under test/ with Node's own test runner, TypeScript loaded by tsx.
+// Runs the test files under test/ with Node's own test runner, TypeScript loaded by tsx.
 // (Node 20's `--test` does not expand globs itself.)
+//
+//   node scripts/run-tests.mjs [--tier all|fast|slow|e2e] [--durations] [path-substring …]
+//
+// Tiers: `e2e` drives the built app in Chromium; `slow` trains real networks, spawns the CLI or
+// loads a whole linter, seconds per test; `fast` is every other file; `all` (the default, what
+// `npm test` runs) is every file. Substrings narrow the tier to the files whose path contains one
+// of them. `--durations` prints each file's wall time, slowest first: a file that takes seconds
+// belongs in SLOW below.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const E2E = ['test/e2e/'];
+
+/** Path prefixes of the slow tier, each measured at several seconds (most at tens) on a 2-core machine. */
+const SLOW = [
+  'test/engine/behaviour/', // trains networks until they show what the lecture notes predict
+  'test/engine/trainer/training.test.ts', // full training runs on ONNX Runtime
+  'test/engine/cli/cli.test.ts', // spawns the CLI for every command
+  'test/engine/model/import-weights-cli.test.ts', // spawns the CLI and PyTorch
+  'test/engine/model/pytorch-import.test.ts', // runs PyTorch
+  'test/engine/blocks/torch-parity.test.ts', // runs PyTorch
+  'test/engine/parity/', // runs TensorFlow.js
+  'test/engine/host/serve.test.ts', // starts the server and trains over a WebSocket
+  'test/engine/blocks/gradients.test.ts', // finite differences for every block case
+  'test/engine/blocks/executor-parity.test.ts', // every block case on ONNX Runtime and the reference
+  'test/lint/', // loads ESLint and typescript-eslint
+];
+
+const TIERS = {
+  all: () => true,
+  e2e: (file) => E2E.some((prefix) => file.startsWith(prefix)),
+  slow: (file) => SLOW.some((prefix) => file.startsWith(prefix)),
+  fast: (file) => !TIERS.e2e(file) && !TIERS.slow(file),
+};
 
 function findTests(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -12,9 +45,36 @@ function findTests(dir) {
   });
 }
 
-const filter = process.argv.slice(2);
-const files = findTests('test').filter((f) => filter.length === 0 || filter.some((s) => f.includes(s))).sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+function parseArgs(args) {
+  const options = { tier: 'all', durations: false, filter: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--durations') options.durations = true;
+    else if (arg === '--tier' || arg.startsWith('--tier=')) {
+      options.tier = arg === '--tier' ? args[++i] : arg.slice('--tier='.length);
+      if (!Object.hasOwn(TIERS, options.tier)) usage(`unknown tier "${options.tier}"`);
+    } else if (arg.startsWith('--')) usage(`unknown option "${arg}"`);
+    else options.filter.push(arg);
+  }
+  return options;
+}
+
+function usage(problem) {
+  console.error(`run-tests: ${problem}\nusage: node scripts/run-tests.mjs [--tier ${Object.keys(TIERS).join('|')}] [--durations] [path-substring …]`);
+  process.exit(2);
+}
+
+const { tier, durations, filter } = parseArgs(process.argv.slice(2));
+const files = findTests('test')
+  .map((file) => file.split('\\').join('/'))
+  .filter((file) => TIERS[tier](file) && (filter.length === 0 || filter.some((s) => file.includes(s))))
+  .sort();
+if (files.length === 0) usage(`no test file in tier "${tier}" matches ${filter.map((s) => `"${s}"`).join(' or ')}`);
+
+const durationReporter = fileURLToPath(new URL('./test-durations.mjs', import.meta.url));
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
+if (durations) reporters.push(`--test-reporter=${durationReporter}`, '--test-reporter-destination=stderr');
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporters, ...files], {
   stdio: 'inherit',
   env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
 });
