@@ -9,6 +9,7 @@
 // of them. `--durations` prints each file's wall time, slowest first: a file that takes seconds
 // belongs in SLOW below.
 import { readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -105,7 +106,10 @@ if (files.length === 0) usage(`no test file in tier "${tier}" matches ${filter.m
 const durationReporter = fileURLToPath(new URL('./test-durations.mjs', import.meta.url));
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
 if (durations) reporters.push(`--test-reporter=${durationReporter}`, '--test-reporter-destination=stderr');
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporters, ...files], {
+// Fast files are short and mostly start-up, so they run as many at once as there are cores;
+// the others keep Node's default (one core less), as they train with several threads each.
+const concurrency = tier === 'fast' ? [`--test-concurrency=${availableParallelism()}`] : [];
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...concurrency, ...reporters, ...files], {
   stdio: 'inherit',
   env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
 });

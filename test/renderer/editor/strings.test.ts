@@ -77,7 +77,7 @@ describe('strings: every key the code uses exists', () => {
     for (const k of ['sequence', 'vector', 'tokens', 'any', 'unknown']) assert.ok(e.has(`kind.${k}`), k);
     for (const s of ['starting', 'ready', 'crashed', 'restarting', 'stopped', 'disconnected', 'connecting']) assert.ok(a.has(`host.state.${s}`), s);
     const engineCodes = new Set(
-      ['engine/compiler/diagnostics.ts', 'renderer/store/connection-rules.ts'].flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/'([a-z]+(?:-[a-z]+)+)'/g)].map((m) => m[1])),
+      ['engine/graph/diagnostics.ts', 'renderer/store/connection-rules.ts'].flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/'([a-z]+(?:-[a-z]+)+)'/g)].map((m) => m[1])),
     );
     assert.ok(engineCodes.has('kind-mismatch') && engineCodes.has('self-connection'));
     assert.deepEqual([...engineCodes].filter((c) => !e.has(`codes.${c}`)), []);
