@@ -3,11 +3,10 @@
 //
 //   node scripts/run-tests.mjs [--tier all|fast|slow|e2e] [--durations] [path-substring …]
 //
-// Tiers: `e2e` drives the built app in Chromium; `slow` trains real networks, spawns the CLI or
-// loads a whole linter, seconds per test; `fast` is every other file; `all` (the default, what
-// `npm test` runs) is every file. Substrings narrow the tier to the files whose path contains one
-// of them. `--durations` prints each file's wall time, slowest first: a file that takes seconds
-// belongs in SLOW below.
+// Tiers: `e2e` drives the built app in Chromium; `slow` is the files in SLOW below, which train
+// networks, start other processes or run every block case; `fast` is every other file; `all` (the
+// default, what `npm test` runs) is every file. Substrings narrow the tier to the files whose path
+// contains one of them. `--durations` prints each file's wall time, slowest first, to keep SLOW true.
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +16,10 @@ import { fileURLToPath } from 'node:url';
 const E2E = ['test/e2e/'];
 
 /**
- * The slow tier: files that take seconds each. Measured with --durations on the 2-core build
- * machine, every file listed took 5 s or more of wall time (the lightest files take about 1 s, most
- * of it starting tsx). A file that grows that slow moves here, so that test:fast stays short.
+ * The slow tier: the files that take longest, chosen with --durations on the 2-core build machine
+ * while it was busy, when each of these took 5 s or more and every other file 1 to 3 s (idle, they
+ * take 1 to 80 s and the others about 1 s, most of it starting tsx). A file that grows as slow
+ * moves here, so that test:fast stays near a minute.
  */
 const SLOW = [
   'test/engine/behaviour/', // trains networks until they show what the lecture notes predict
