@@ -1,15 +1,40 @@
-// Layer rules from DESIGN.md §4: which top-level folder may import which.
+// Layer rules from DESIGN.md §4, generated from the table in lint/layers.js.
 // Do not relax these rules: the engine must stay runnable without Electron, React or a DOM,
 // and the renderer must stay runnable in a plain browser.
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import boundaries from 'eslint-plugin-boundaries';
+import { LAYERS } from './lint/layers.js';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'url', 'crypto', 'http', 'net', 'stream', 'util'];
+/** Every layer's folders, as boundaries elements whose type is the folder. */
+const elements = Object.values(LAYERS).flatMap((layer) => layer.folders.map((folder) => ({ type: folder, pattern: `${folder}/**`, partialMatch: false })));
 
-/** @param {string[]} patterns @param {string} message */
-const forbid = (patterns, message) => ({
-  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
+/**
+ * One allow-list per layer: a file there may import its own layer's folders, the folders in
+ * `mayImport`, the packages in `packages` and, where `node` is set, Node's built-in modules. Anything
+ * else (a local file in no layer included) is an error that names the layer and why.
+ */
+const layerRules = Object.entries(LAYERS).map(([name, layer]) => {
+  const allowed = [
+    { to: { element: { type: [...layer.folders, ...layer.mayImport] } } },
+    { to: { module: { origin: 'external', source: layer.packages } } },
+    ...(layer.node ? [{ to: { module: { origin: 'core' } } }] : []),
+  ];
+  const may = [...layer.folders, ...layer.mayImport, ...layer.packages, ...(layer.node ? ['Node built-ins'] : [])];
+  return {
+    files: layer.folders.map((folder) => `${folder}/**`),
+    rules: {
+      'boundaries/dependencies': ['error', {
+        default: 'disallow',
+        checkAllOrigins: true,
+        checkUnknownLocals: true,
+        policies: [{ allow: allowed }],
+        message: `Layer "${name}" may not import {{dependency.source}}: ${layer.why}. It may import only ${may.join(', ')} (lint/layers.js, DESIGN.md §4).`,
+      }],
+    },
+  };
 });
 
 export default tseslint.config(
@@ -29,22 +54,15 @@ export default tseslint.config(
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   {
-    files: ['engine/**'],
-    rules: forbid(['electron', 'electron/*', 'react', 'react-dom', 'react/*', '@xyflow/*', '**/renderer/**', '**/electron/**'],
-      'engine/ never imports electron, react, the DOM, renderer/ or electron/ (DESIGN.md §4).'),
+    files: ['engine/**', 'renderer/**', 'electron/**'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/root-path': fileURLToPath(new URL('.', import.meta.url)),
+      'boundaries/elements': elements,
+      'boundaries/dependency-nodes': ['import', 'dynamic-import', 'export'],
+    },
+    // A file in no layer (a new engine folder) must be added to lint/layers.js before it lints.
+    rules: { 'boundaries/no-unknown-files': 'error' },
   },
-  {
-    files: ['renderer/**'],
-    rules: forbid(['electron', 'electron/*', '**/electron/**', ...nodeBuiltins, 'onnxruntime-node', '**/engine/host/**', '**/engine/cli/**', '**/engine/executors/**', '**/engine/trainer/**'],
-      'renderer/ runs in a browser: it may import only engine\'s pure modules (schema, catalog, protocol types), never electron or Node (DESIGN.md §4).'),
-  },
-  {
-    files: ['electron/preload/**', 'electron/common/**'],
-    rules: forbid(['**/engine/**', '**/renderer/**', 'onnxruntime-node'],
-      'electron/preload and electron/common never import the engine or the renderer; only electron/main may import the engine (DESIGN.md §4).'),
-  },
-  {
-    files: ['electron/main/**'],
-    rules: forbid(['**/renderer/**', 'react', 'react-dom'], 'electron/main never imports the renderer (DESIGN.md §4).'),
-  },
+  ...layerRules,
 );

@@ -5,6 +5,7 @@ import { streamTypes } from '../trainer/batches.ts';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../graph/diagnostics.ts';
 import type { StreamTypes } from '../compiler/validate.ts';
 import { loadDataset, type Dataset } from '../datasets/index.ts';
+import { datasetFiles } from '../files/dataset-files.ts';
 import { describeJsonError, parseGraphText } from '../graph/document.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import { readModelText, type ModelFile } from '../model/file.ts';
@@ -43,7 +44,7 @@ export function readModel(path: string): ModelFile {
 /** The graph's dataset, generated; relative paths resolve against the graph file's folder. */
 export function datasetOf(graph: GraphDocument, path: string): Dataset | undefined {
   if (!graph.dataset) return undefined;
-  const loaded = loadDataset(graph.dataset, { baseDir: dirname(path) });
+  const loaded = loadDataset(graph.dataset, datasetFiles(dirname(path)));
   if (!loaded.ok) throw new UserError(`${path}: ${loaded.error}`);
   return loaded.value;
 }

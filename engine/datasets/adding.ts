@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Random } from './random.ts';
 import { samplesParam, seedParam, streamSizeCheck } from './params.ts';
-import type { Dataset, DatasetContext } from './types.ts';
+import type { Dataset } from './types.ts';
 
 export const addingParams = z
   .strictObject({
@@ -22,7 +22,7 @@ export type AddingParams = z.output<typeof addingParams>;
  *    (one uniform in [0, ⌊T/2⌋), one uniform in [⌊T/2⌋, T)), 0 elsewhere.
  * y: dense [N, 1]: the sum of the two marked values (as stored in float32).
  */
-export function generateAdding(params: AddingParams, _ctx: DatasetContext): Dataset {
+export function generateAdding(params: AddingParams): Dataset {
   const { length, samples } = params;
   const random = new Random(params.seed);
   const half = Math.floor(length / 2);

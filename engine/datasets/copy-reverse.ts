@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { Random } from './random.ts';
 import { samplesParam, seedParam, streamSizeCheck } from './params.ts';
-import type { Dataset, DatasetContext } from './types.ts';
+import type { Dataset } from './types.ts';
 
 /** The id of '<s>', which starts every decoderInput sequence. */
 export const START_TOKEN = 0;
@@ -35,7 +35,7 @@ export type CopyReverseParams = z.output<typeof copyReverseParams>;
  * decoderInput: tokens [N, T]: <s>, y_0, …, y_{T−2} (the target one step late).
  * All three have the vocabulary symbols + 1.
  */
-export function generateCopyReverse(params: CopyReverseParams, _ctx: DatasetContext): Dataset {
+export function generateCopyReverse(params: CopyReverseParams): Dataset {
   const { task, length: steps, symbols, samples } = params;
   const random = new Random(params.seed);
   const x = new Int32Array(samples * steps);

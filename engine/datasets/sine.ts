@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Random } from './random.ts';
 import { samplesParam, seedParam, streamSizeCheck } from './params.ts';
-import type { Dataset, DatasetContext } from './types.ts';
+import type { Dataset } from './types.ts';
 
 export const sineParams = z
   .strictObject({
@@ -23,7 +23,7 @@ export type SineParams = z.output<typeof sineParams>;
  * x: dense [N, T, 1]: series[n .. n+T); y: dense [N, 1]: series[n+T].
  * The series has N + T values; normalisation holds its raw min and max.
  */
-export function generateSine(params: SineParams, _ctx: DatasetContext): Dataset {
+export function generateSine(params: SineParams): Dataset {
   const { window, samples, period, noise } = params;
   const random = new Random(params.seed);
   const phase = 2 * Math.PI * random.uniform();

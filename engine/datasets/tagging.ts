@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import { Random } from './random.ts';
 import { samplesParam, seedParam, streamSizeCheck } from './params.ts';
-import type { Dataset, DatasetContext } from './types.ts';
+import type { Dataset } from './types.ts';
 
 /** Words per sentence (T). */
 export const SENTENCE_LENGTH = 10;
@@ -60,7 +60,7 @@ export type TaggingParams = z.output<typeof taggingParams>;
  * y: tokens [N, T], vocabulary TAGS.length: the tag of each word (0 O, 1 PER).
  * vocabulary: the words (TAGGING_WORDS); the tags' names are TAGS.
  */
-export function generateTagging(params: TaggingParams, _ctx: DatasetContext): Dataset {
+export function generateTagging(params: TaggingParams): Dataset {
   const { samples } = params;
   const steps = SENTENCE_LENGTH;
   const random = new Random(params.seed);

@@ -2,15 +2,10 @@
  * Character-level text from a UTF-8 file. Characters are Unicode code points (so Chinese text
  * and emoji are one symbol each), and Windows line ends are read as "\n".
  */
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { Random } from './random.ts';
 import { seedParam } from './params.ts';
 import { DatasetError, MAX_STREAM_VALUES, type Dataset, type DatasetContext } from './types.ts';
-
-/** Larger files are refused rather than read whole into memory. */
-export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
 
 export const textParams = z.strictObject({
   file: z.string().min(1).describe('UTF-8 text file, relative to the graph file (required).'),
@@ -28,29 +23,6 @@ export const textParams = z.strictObject({
 });
 export type TextParams = z.output<typeof textParams>;
 
-/** Reads the file as text; throws DatasetError('file', …) naming the resolved path. */
-function readText(path: string): string {
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new DatasetError('file', `"${path}" is not a file`);
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof DatasetError) throw error;
-    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-    throw new DatasetError('file', code === 'ENOENT' ? `file not found: "${path}"` : `cannot read "${path}" (${code || String(error)})`);
-  }
-  if (size > MAX_TEXT_BYTES) throw new DatasetError('file', `"${path}" is ${size} bytes, more than the limit of ${MAX_TEXT_BYTES}`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
-  } catch (error) {
-    if (error instanceof TypeError) throw new DatasetError('file', `"${path}" is not valid UTF-8 text`);
-    throw new DatasetError('file', `cannot read "${path}" (${String(error)})`);
-  }
-  return text.replace(/\r\n?/g, '\n');
-}
-
 /**
  * Example i covers characters [s, s + T] of the file for a start s = stride · k:
  * x: tokens [N, T]: chars[s .. s+T); y: tokens [N, T]: chars[s+1 .. s+T], the next character at
@@ -60,8 +32,8 @@ function readText(path: string): string {
 export function generateText(params: TextParams, ctx: DatasetContext): Dataset {
   const { steps, maxSamples } = params;
   const stride = params.stride ?? steps;
-  const path = resolve(ctx.baseDir, params.file);
-  const chars = Array.from(readText(path)); // iterates by code point, not UTF-16 unit
+  const { path, text } = ctx.readText(params.file);
+  const chars = Array.from(text.replace(/\r\n?/g, '\n')); // iterates by code point, not UTF-16 unit
   if (chars.length === 0) throw new DatasetError('file', `"${path}" is empty`);
   if (chars.length < steps + 1) {
     throw new DatasetError('steps', `"${path}" has ${chars.length} characters; one example needs steps + 1 = ${steps + 1}`);

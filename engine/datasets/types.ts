@@ -43,9 +43,16 @@ export interface Dataset {
   normalisation?: { min: number; max: number };
 }
 
-/** Where generators resolve relative paths (the directory of the graph file, or the CLI's cwd). */
+/**
+ * What generators read from outside. Datasets are pure code, so the caller opens the files:
+ * on Node, engine/files/dataset-files.ts resolves names against the graph file's folder.
+ */
 export interface DatasetContext {
-  baseDir: string;
+  /**
+   * The text of the file a dataset param names, and the path it was read from (for messages).
+   * Throws DatasetError('file', …) when the file is missing, too large or not UTF-8.
+   */
+  readText(file: string): { path: string; text: string };
 }
 
 /**

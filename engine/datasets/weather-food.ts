@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { Random } from './random.ts';
 import { samplesParam, seedParam, streamSizeCheck } from './params.ts';
-import type { Dataset, DatasetContext } from './types.ts';
+import type { Dataset } from './types.ts';
 
 export const DISHES = ['apple pie', 'burger', 'chicken'] as const;
 /** Input features: [sunny, rainy, yesterday is apple pie, … burger, … chicken]. */
@@ -30,7 +30,7 @@ export type WeatherFoodParams = z.output<typeof weatherFoodParams>;
  *    one-hot of yesterday's dish (zeros at later steps).
  * y: tokens [N, T], vocabulary 3: the dish made on each day.
  */
-export function generateWeatherFood(params: WeatherFoodParams, _ctx: DatasetContext): Dataset {
+export function generateWeatherFood(params: WeatherFoodParams): Dataset {
   const { steps, samples, rainProbability } = params;
   const random = new Random(params.seed);
   const x = new Float32Array(samples * steps * FEATURES);

@@ -6,6 +6,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Diagnostic as EngineDiagnostic } from '../graph/diagnostics.ts';
 import { analyzeGraph } from '../compiler/validate.ts';
 import { loadDataset, type Dataset } from '../datasets/index.ts';
+import { datasetFiles } from '../files/dataset-files.ts';
 import { parseGraph } from '../graph/document.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Diagnostic } from '../protocol/messages.ts';
@@ -33,7 +34,7 @@ export type DatasetLoad = { ok: true; dataset: Dataset | undefined } | { ok: fal
 /** The graph's dataset (undefined when it has none), or the reason it could not be built. */
 export function datasetOf(graph: GraphDocument, baseDir: string): DatasetLoad {
   if (!graph.dataset) return { ok: true, dataset: undefined };
-  const loaded = loadDataset(graph.dataset, { baseDir });
+  const loaded = loadDataset(graph.dataset, datasetFiles(baseDir));
   return loaded.ok ? { ok: true, dataset: loaded.value } : { ok: false, error: loaded.error };
 }
 

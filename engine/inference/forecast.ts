@@ -9,6 +9,7 @@
 import { sources } from '../blocks/roles.ts';
 import { compileGraph } from '../compiler/compile.ts';
 import { loadDataset, type Dataset } from '../datasets/index.ts';
+import { datasetFiles } from '../files/dataset-files.ts';
 import { type Executor, float32, type Tensor } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { ModelFile } from '../model/file.ts';
@@ -130,7 +131,7 @@ export function modelForecastSettings(model: ModelFile, baseDir: string): ModelF
   const stored = model.training?.normalisation;
   const spec = model.training?.dataset ?? model.graph.dataset;
   if (!spec) return { window: undefined, normalisation: stored, normalisationFrom: stored ? 'model' : 'none' };
-  const loaded = loadDataset(spec, { baseDir });
+  const loaded = loadDataset(spec, datasetFiles(baseDir));
   if (!loaded.ok) {
     if (stored) return { window: undefined, normalisation: stored, normalisationFrom: 'model' };
     throw new InputError(`the model file does not record its normalisation, and regenerating its dataset to find it failed: ${loaded.error}`);

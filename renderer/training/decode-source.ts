@@ -20,7 +20,7 @@ export function exampleSource(dataset: DatasetSpec | undefined, seed: number): s
   if (dataset?.type !== 'sequence-copy') return '';
   const params = copyReverseParams.safeParse(dataset.params);
   if (!params.success) return '';
-  const one = generateCopyReverse({ ...params.data, samples: 1, seed }, { baseDir: '' });
+  const one = generateCopyReverse({ ...params.data, samples: 1, seed });
   const vocabulary = one.vocabulary ?? [];
   return Array.from(one.x.data, (id) => vocabulary[id] ?? '').join('');
 }

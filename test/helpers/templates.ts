@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { compileGraph } from '../../engine/compiler/compile.ts';
 import { loadDataset, type Dataset } from '../../engine/datasets/index.ts';
+import { datasetFiles } from '../../engine/files/dataset-files.ts';
 import { type Executor, float32, type Outputs, runOnce, type Tensor } from '../../engine/executors/index.ts';
 import { parseGraphText } from '../../engine/graph/document.ts';
 import { resolveTraining, type GraphDocument, type ResolvedTraining } from '../../engine/graph/schema.ts';
@@ -32,7 +33,7 @@ export function loadTemplate(file: string): Template {
 /** The template's dataset with some params replaced (another seed, another length). */
 export function datasetOf(graph: GraphDocument, params: Readonly<Record<string, unknown>>): Dataset {
   assert.ok(graph.dataset, `graph '${graph.name}' has no dataset`);
-  const loaded = loadDataset({ type: graph.dataset.type, params: { ...graph.dataset.params, ...params } }, { baseDir: TEMPLATES_DIR });
+  const loaded = loadDataset({ type: graph.dataset.type, params: { ...graph.dataset.params, ...params } }, datasetFiles(TEMPLATES_DIR));
   if (!loaded.ok) assert.fail(loaded.error);
   return loaded.value;
 }

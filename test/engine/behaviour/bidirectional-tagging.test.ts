@@ -16,6 +16,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDataset, type Dataset } from '../../../engine/datasets/index.ts';
+import { datasetFiles } from '../../../engine/files/dataset-files.ts';
 import { AMBIGUOUS_WORDS, TAGGING_WORDS, TAGS } from '../../../engine/datasets/tagging.ts';
 import type { Executor } from '../../../engine/executors/index.ts';
 import type { TrainingSettings } from '../../../engine/graph/schema.ts';
@@ -88,7 +89,7 @@ describe('tagging names when the word that decides comes later ("teddy roosevelt
 
   before(async () => {
     const load = (params: Record<string, number>) => {
-      const loaded = loadDataset({ type: 'tagging', params }, { baseDir: '.' });
+      const loaded = loadDataset({ type: 'tagging', params }, datasetFiles('.'));
       if (!loaded.ok) throw new Error(loaded.error);
       return loaded.value;
     };

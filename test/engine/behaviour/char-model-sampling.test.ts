@@ -21,6 +21,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadDataset, Random, type Dataset } from '../../../engine/datasets/index.ts';
+import { datasetFiles } from '../../../engine/files/dataset-files.ts';
 import type { TrainingSettings } from '../../../engine/graph/schema.ts';
 import { sample } from '../../../engine/inference/sample.ts';
 import { graph } from '../../helpers/graphs.ts';
@@ -95,7 +96,7 @@ describe('a character-level GRU trained on a list of names samples new ones', ()
   let unigram: string[];
 
   before(async () => {
-    const loaded = loadDataset({ type: 'text', params: { file: 'data/names.txt', steps: 16, stride: 2, seed: 1 } }, { baseDir: TEMPLATES_DIR });
+    const loaded = loadDataset({ type: 'text', params: { file: 'data/names.txt', steps: 16, stride: 2, seed: 1 } }, datasetFiles(TEMPLATES_DIR));
     if (!loaded.ok) throw new Error(loaded.error);
     dataset = loaded.value;
     const vocabulary = dataset.vocabulary!;

@@ -16,6 +16,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDataset, type Dataset } from '../../../engine/datasets/index.ts';
+import { datasetFiles } from '../../../engine/files/dataset-files.ts';
 import type { TrainingSettings } from '../../../engine/graph/schema.ts';
 import { allFinite } from '../../helpers/templates.ts';
 import { graph } from '../../helpers/graphs.ts';
@@ -42,7 +43,7 @@ describe('a ReLU Elman network with U = I on the adding problem (T = 20), SGD at
   const runs: Record<'none' | 'clipNorm' | 'clipValue', Run | undefined> = { none: undefined, clipNorm: undefined, clipValue: undefined };
 
   before(async () => {
-    const loaded = loadDataset({ type: 'adding', params: { length: 20, samples: 1000, seed: 1 } }, { baseDir: '.' });
+    const loaded = loadDataset({ type: 'adding', params: { length: 20, samples: 1000, seed: 1 } }, datasetFiles('.'));
     if (!loaded.ok) throw new Error(loaded.error);
     dataset = loaded.value;
     runs.none = await trainRun(runtime.executor, doc, dataset, settings);

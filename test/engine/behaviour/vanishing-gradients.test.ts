@@ -19,6 +19,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDataset, type Dataset } from '../../../engine/datasets/index.ts';
+import { datasetFiles } from '../../../engine/files/dataset-files.ts';
 import type { TrainingSettings } from '../../../engine/graph/schema.ts';
 import type { StateGradNorms } from '../../../engine/trainer/train.ts';
 import { graph } from '../../helpers/graphs.ts';
@@ -65,7 +66,7 @@ describe(`the adding problem at T = ${STEPS}: Elman, LSTM and GRU with ${UNITS} 
   const measured = new Map<Cell, Measured>();
 
   before(async () => {
-    const loaded = loadDataset({ type: 'adding', params: { length: STEPS, samples: 2048, seed: 1 } }, { baseDir: '.' });
+    const loaded = loadDataset({ type: 'adding', params: { length: STEPS, samples: 2048, seed: 1 } }, datasetFiles('.'));
     if (!loaded.ok) throw new Error(loaded.error);
     dataset = loaded.value;
     for (const cell of CELLS) {

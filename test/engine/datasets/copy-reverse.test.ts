@@ -7,13 +7,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateGraph } from '../../../engine/compiler/compile.ts';
 import { type Dataset, loadDataset, parseDatasetSpec } from '../../../engine/datasets/index.ts';
+import { datasetFiles } from '../../../engine/files/dataset-files.ts';
 import { START_TOKEN } from '../../../engine/datasets/copy-reverse.ts';
 import { batchFeed, streamTypes } from '../../../engine/trainer/batches.ts';
 import { graph } from '../../helpers/graphs.ts';
 import { loadTemplate } from '../../helpers/templates.ts';
 
 function load(params: Record<string, unknown>): Dataset {
-  const r = loadDataset({ type: 'sequence-copy', params }, { baseDir: '.' });
+  const r = loadDataset({ type: 'sequence-copy', params }, datasetFiles('.'));
   if (!r.ok) assert.fail(r.error);
   return r.value;
 }
@@ -68,7 +69,7 @@ describe('sequence-copy', () => {
   });
 
   it('names the param that is out of range', () => {
-    const r = loadDataset({ type: 'sequence-copy', params: { symbols: 70, task: 'sort' } }, { baseDir: '.' });
+    const r = loadDataset({ type: 'sequence-copy', params: { symbols: 70, task: 'sort' } }, datasetFiles('.'));
     assert.ok(!r.ok);
     assert.match(r.error, /dataset\.params\.task: must be one of "copy", "reverse"/);
     assert.match(r.error, /dataset\.params\.symbols: must be ≤ 62/);

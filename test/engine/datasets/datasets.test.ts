@@ -15,19 +15,20 @@ import {
   type DatasetType,
   type Stream,
 } from '../../../engine/datasets/index.ts';
+import { datasetFiles } from '../../../engine/files/dataset-files.ts';
 
 const templatesData = fileURLToPath(new URL('../../../templates/data/', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'rnn-studio-datasets-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function load(spec: unknown, baseDir = scratch): Dataset {
-  const result = loadDataset(spec, { baseDir });
+  const result = loadDataset(spec, datasetFiles(baseDir));
   if (!result.ok) assert.fail(`expected ${JSON.stringify(spec)} to load, got: ${result.error}`);
   return result.value;
 }
 
 function loadError(spec: unknown, baseDir = scratch): string {
-  const result = loadDataset(spec, { baseDir });
+  const result = loadDataset(spec, datasetFiles(baseDir));
   assert.ok(!result.ok, `expected ${JSON.stringify(spec)} to fail`);
   return result.error;
 }

@@ -6,10 +6,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDataset, parseDatasetSpec, type Dataset } from '../../../engine/datasets/index.ts';
+import { datasetFiles } from '../../../engine/files/dataset-files.ts';
 import { AMBIGUOUS_WORDS, FILLERS, FIRST_NAMES, SENTENCE_LENGTH, SURNAMES, TAGGING_WORDS, TAGS } from '../../../engine/datasets/tagging.ts';
 
 function load(params: Record<string, unknown>): Dataset {
-  const result = loadDataset({ type: 'tagging', params }, { baseDir: '.' });
+  const result = loadDataset({ type: 'tagging', params }, datasetFiles('.'));
   if (!result.ok) assert.fail(result.error);
   return result.value;
 }
@@ -30,7 +31,7 @@ describe('tagging dataset', () => {
 
   test('parses with defaults: 2000 sentences, seed 1; refuses unknown params', () => {
     assert.deepEqual(parseDatasetSpec({ type: 'tagging' }), { ok: true, value: { type: 'tagging', params: { samples: 2000, seed: 1 } } });
-    const bad = loadDataset({ type: 'tagging', params: { steps: 12 } }, { baseDir: '.' });
+    const bad = loadDataset({ type: 'tagging', params: { steps: 12 } }, datasetFiles('.'));
     assert.ok(!bad.ok && bad.error.startsWith('dataset.params.steps: unknown parameter'), JSON.stringify(bad));
   });
 

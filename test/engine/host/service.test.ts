@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { z } from 'zod';
 import { compileGraph } from '../../../engine/compiler/compile.ts';
 import { loadDataset } from '../../../engine/datasets/index.ts';
+import { datasetFiles } from '../../../engine/files/dataset-files.ts';
 import { parseGraph } from '../../../engine/graph/document.ts';
 import { streamTypes } from '../../../engine/trainer/batches.ts';
 import { TEMPLATES_DIR } from '../../helpers/templates.ts';
@@ -72,7 +73,7 @@ describe('graph.compile', () => {
       const { unrolled } = await h.ok('graph.compile', { graph: json, documentPath: join(TEMPLATES_DIR, file), steps });
       const parsed = parseGraph(json);
       assert.ok(parsed.ok);
-      const dataset = loadDataset(parsed.graph.dataset, { baseDir: TEMPLATES_DIR });
+      const dataset = loadDataset(parsed.graph.dataset, datasetFiles(TEMPLATES_DIR));
       assert.ok(dataset.ok);
       const { train, weights } = compileGraph(parsed.graph, { steps, batch: 1, streams: streamTypes(dataset.value) });
 

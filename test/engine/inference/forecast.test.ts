@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadDataset, type Dataset } from '../../../engine/datasets/index.ts';
+import { datasetFiles } from '../../../engine/files/dataset-files.ts';
 import { ReferenceExecutor, chooseExecutor, type Executor } from '../../../engine/executors/index.ts';
 import { forecast, modelForecastSettings, type Normalisation } from '../../../engine/inference/forecast.ts';
 import { InputError } from '../../../engine/inference/predict.ts';
@@ -97,7 +98,7 @@ describe('forecast: a small Elman network trained on the sine dataset', () => {
   it('matches an independent float64 run of the same network over the sliding window', async () => {
     const H = 6;
     const doc = { ...windowModel(H, 'tanh'), dataset: { type: 'sine' as const, params: { window: 10, samples: 128, period: 20, noise: 0, seed: 3 } } };
-    const loaded = loadDataset(doc.dataset, { baseDir: '.' });
+    const loaded = loadDataset(doc.dataset, datasetFiles('.'));
     assert.ok(loaded.ok);
     const dataset: Dataset = loaded.value;
     const norm = dataset.normalisation!;
@@ -130,7 +131,7 @@ describe('forecast: a small Elman network trained on the sine dataset', () => {
 
 describe('the forecast settings a model file gives', () => {
   const spec = { type: 'sine' as const, params: { window: 7, samples: 64, period: 13, noise: 0.1, seed: 4 } };
-  const loaded = loadDataset(spec, { baseDir: '.' });
+  const loaded = loadDataset(spec, datasetFiles('.'));
   assert.ok(loaded.ok);
   const regenerated = loaded.value.normalisation!;
   const model = (training: Partial<NonNullable<ModelFile['training']>> | undefined, dataset?: typeof spec): ModelFile => ({

@@ -11,6 +11,7 @@ import type { PortType } from '../../../engine/blocks/types.ts';
 import { compileGraph } from '../../../engine/compiler/compile.ts';
 import { analyzeGraph, type StreamTypes } from '../../../engine/compiler/validate.ts';
 import { loadDataset, type Stream } from '../../../engine/datasets/index.ts';
+import { datasetFiles } from '../../../engine/files/dataset-files.ts';
 import { parseGraphText, serializeGraph } from '../../../engine/graph/document.ts';
 import { BLOCKS } from '../../../engine/blocks/registry.ts';
 import { checkWeightsAgainst, readModelText, weightsToMap, writeModel } from '../../../engine/model/file.ts';
@@ -85,7 +86,7 @@ describe('examples in the docs', () => {
     const parsed = parseGraphText(text);
     if (!parsed.ok) assert.fail(parsed.errors.map((e) => e.message).join('\n'));
     assert.equal(serializeGraph(parsed.graph), text, 'the example is in canonical form');
-    const data = loadDataset(parsed.graph.dataset, { baseDir: root });
+    const data = loadDataset(parsed.graph.dataset, datasetFiles(root));
     if (!data.ok) assert.fail(data.error);
     const streams: StreamTypes = { x: portOf(data.value.x), y: portOf(data.value.y) };
     assert.deepEqual(analyzeGraph(parsed.graph, streams).diagnostics, []);

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { loadDataset, streamShape, type Stream } from '../../../engine/datasets/index.ts';
+import { datasetFiles } from '../../../engine/files/dataset-files.ts';
 import { batchesOf, batchFeed, streamType, streamTypes } from '../../../engine/trainer/batches.ts';
 
 const N = 7;
@@ -74,7 +75,7 @@ describe('batchFeed: example-major rows to time-major feeds', () => {
   });
 
   test('a real dataset (weather-food, dense x and token y): batch column j holds example rows[j]', () => {
-    const loaded = loadDataset({ type: 'weather-food', params: { steps: 6, samples: 9, seed: 3 } }, { baseDir: fileURLToPath(new URL('.', import.meta.url)) });
+    const loaded = loadDataset({ type: 'weather-food', params: { steps: 6, samples: 9, seed: 3 } }, datasetFiles(fileURLToPath(new URL('.', import.meta.url))));
     if (!loaded.ok) assert.fail(loaded.error);
     const d = loaded.value;
     assert.deepEqual(streamShape(d.x, d.size, d.steps), [9, 6, 5]);
