@@ -3,52 +3,14 @@
  * the UI language) and its params through SchemaForm. Every change goes to `store.setDataset`, so
  * it is undoable and saved with the graph.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EngineClient } from '../../engine/protocol/client.ts';
-import type { DatasetInfo } from '../../engine/protocol/messages.ts';
 import { useEngine } from '../connection/context.tsx';
+import { useHostConstant } from '../connection/use-host-constant.ts';
 import { SchemaForm } from '../forms/SchemaForm.tsx';
 import { useDocument, useDocumentStore } from '../store/context.tsx';
 import { useLanguage } from '../ui/use-language.ts';
 import { datasetHelpKeys, datasetLabelKey } from './training-form.ts';
-
-type DatasetList =
-  | { readonly status: 'unavailable' }
-  | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly datasets: readonly DatasetInfo[] }
-  | { readonly status: 'failed'; readonly message: string };
-
-/** One request per connection: the host's dataset kinds do not change while it runs. */
-const lists = new WeakMap<EngineClient, Promise<DatasetList>>();
-
-function fetchList(client: EngineClient): Promise<DatasetList> {
-  let list = lists.get(client);
-  if (!list) {
-    list = client.call('datasets.list', {}).then((r) => {
-      if (!r.ok) lists.delete(client); // try again on the next mount
-      return r.ok ? { status: 'ready', datasets: r.value.datasets } : { status: 'failed', message: r.error.message };
-    });
-    lists.set(client, list);
-  }
-  return list;
-}
-
-function useDatasetList(client: EngineClient | null): DatasetList {
-  const [loaded, setLoaded] = useState<{ client: EngineClient; list: DatasetList } | null>(null);
-  useEffect(() => {
-    if (!client) return;
-    let live = true;
-    void fetchList(client).then((list) => {
-      if (live) setLoaded({ client, list });
-    });
-    return () => {
-      live = false;
-    };
-  }, [client]);
-  if (!client) return { status: 'unavailable' };
-  return loaded?.client === client ? loaded.list : { status: 'loading' };
-}
 
 export function DatasetSection() {
   const { t, i18n } = useTranslation('training');
@@ -56,8 +18,8 @@ export function DatasetSection() {
   const { client } = useEngine();
   const store = useDocumentStore();
   const dataset = useDocument((s) => s.doc.dataset);
-  const list = useDatasetList(client);
-  const known = list.status === 'ready' ? list.datasets : [];
+  const list = useHostConstant(client, 'datasets.list');
+  const known = list.status === 'ready' ? list.value.datasets : [];
   const info = known.find((d) => d.type === dataset?.type);
   const unknownType = dataset !== undefined && list.status === 'ready' && !info ? dataset.type : null;
   const params = useMemo(() => dataset?.params ?? {}, [dataset]);

@@ -4,11 +4,11 @@
  * one is not, beside the executors the engine's machine can and cannot run (and why not). A
  * refused start shows its reason here and as a toast.
  */
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/protocol/client.ts';
-import type { ExecutorStatus, Parsed } from '../../engine/protocol/index.ts';
+import type { Parsed } from '../../engine/protocol/index.ts';
 import { useEngine } from '../connection/context.tsx';
+import { useHostConstant } from '../connection/use-host-constant.ts';
 import { useDocument, useDocumentStore } from '../store/context.tsx';
 import { Button } from '../ui/Button.tsx';
 import { useToasts } from '../ui/toasts.tsx';
@@ -28,48 +28,18 @@ export async function startTraining(runSession: RunSession, doc: Parameters<RunS
   }
 }
 
-type ExecutorList =
-  | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly executors: readonly ExecutorStatus[] }
-  | { readonly status: 'failed'; readonly message: string };
-
-/** One request per connection: what can run on the engine's machine does not change while it runs. */
-const executorLists = new WeakMap<EngineClient, Promise<ExecutorList>>();
-
-function fetchExecutors(client: EngineClient): Promise<ExecutorList> {
-  let list = executorLists.get(client);
-  if (!list) {
-    list = client.call('executors.list', {}).then((r) => {
-      if (!r.ok) executorLists.delete(client); // try again on the next mount
-      return r.ok ? { status: 'ready', executors: r.value.executors } : { status: 'failed', message: r.error.message };
-    });
-    executorLists.set(client, list);
-  }
-  return list;
-}
-
 /** Every executor the engine knows: whether it can run on the engine's machine, and why not. */
 function ExecutorAvailability({ client }: { readonly client: EngineClient }) {
   const { t } = useTranslation('training');
   const language = useLanguage();
-  const [loaded, setLoaded] = useState<{ client: EngineClient; list: ExecutorList } | null>(null);
-  useEffect(() => {
-    let live = true;
-    void fetchExecutors(client).then((list) => {
-      if (live) setLoaded({ client, list });
-    });
-    return () => {
-      live = false;
-    };
-  }, [client]);
-  const list: ExecutorList = loaded?.client === client ? loaded.list : { status: 'loading' };
-  if (list.status === 'loading') return <p className="run-executors muted">{t('executors.loading')}</p>;
+  const list = useHostConstant(client, 'executors.list');
+  if (list.status === 'loading' || list.status === 'unavailable') return <p className="run-executors muted">{t('executors.loading')}</p>;
   if (list.status === 'failed') return <p className="run-executors field-error">{t('executors.failed', { message: list.message })}</p>;
   return (
     <details className="run-executors" data-testid="train-executors">
-      <summary>{executorSummaryText(t, list.executors)}</summary>
+      <summary>{executorSummaryText(t, list.value.executors)}</summary>
       <ul>
-        {list.executors.map((s) => (
+        {list.value.executors.map((s) => (
           <li key={s.id} className={s.available ? undefined : 'muted'} data-testid={`train-executor-${s.id}`} data-available={s.available} title={s.description[language]}>
             {executorStatusText(t, s, language)}
           </li>
