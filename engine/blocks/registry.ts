@@ -6,6 +6,7 @@ import { ctrnn } from './ctrnn.ts';
 import { dropout } from './dropout.ts';
 import { elman } from './elman.ts';
 import { gru } from './gru.ts';
+import { minimalGatedUnit } from './minimal-gated-unit.ts';
 import { jordan } from './jordan.ts';
 import { activation, denseBlock, lastStep } from './layers.ts';
 import { lstm } from './lstm.ts';
@@ -19,7 +20,7 @@ import type { z } from 'zod';
 /** The blocks with their literal types and params types, from which the types below are derived. */
 const TYPED = [
   input, embedding,
-  elman, jordan, lstm, gru, peepholeLstm, ctrnn, bidirectional,
+  elman, jordan, lstm, gru, minimalGatedUnit, peepholeLstm, ctrnn, bidirectional,
   denseBlock, activation, dropout, lastStep, repeatVector, attention,
   output,
   delay, linear, add, multiply, concat, tanh, sigmoid, relu, oneMinus, scale, constantScale, rateScale, firstStep,

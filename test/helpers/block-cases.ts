@@ -385,7 +385,13 @@ export function sequenceToSequenceCases(): BlockCase[] {
   ];
 }
 
-export const BLOCK_CASES: readonly BlockCase[] = [...recurrentCases(), ...layerCases(), ...primitiveCases(), ...sequenceToSequenceCases()];
+export const BLOCK_CASES: readonly BlockCase[] = [
+  ...recurrentCases(),
+  ...layerCases(),
+  ...primitiveCases(),
+  ...sequenceToSequenceCases(),
+  ...[true, false].map((returnSequences) => ({ name: `minimalGatedUnit {"units":4,"returnSequences":${returnSequences}}`, ...around('minimalGatedUnit', { units: 4, returnSequences }, lossAt(returnSequences ? 0 : 1)) })),
+];
 
 /** Block types in the registry that no case is about (a new block must add its case). */
 export const blocksWithoutCase = (): string[] => BLOCKS.map((b) => b.type).filter((type) => !BLOCK_CASES.some((c) => c.block === type));

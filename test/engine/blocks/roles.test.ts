@@ -38,6 +38,7 @@ function streamRead(node: BlockNode): SourceStream | undefined {
     case 'jordan':
     case 'lstm':
     case 'gru':
+    case 'minimalGatedUnit':
     case 'peepholeLstm':
     case 'ctrnn':
     case 'bidirectional':
