@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { FileMatcher } from 'app-builder-lib/out/fileMatcher.js';
 import { validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger } from 'builder-util';
@@ -25,6 +26,8 @@ const config = z
     files: z.array(z.string()),
     extraResources: z.array(z.object({ from: z.string(), to: z.string() })),
     asarUnpack: z.array(z.string()),
+    beforePack: z.string(),
+    electronFuses: z.record(z.string(), z.boolean()),
     artifactName: z.string(),
     win: PlatformConfig,
     mac: PlatformConfig,
@@ -97,6 +100,21 @@ describe('electron-builder.json', () => {
     assert.ok(native.some((f) => f.endsWith('.node')), 'onnxruntime-node ships .node files');
     for (const file of native) assert.ok(matches(config.asarUnpack, file), file);
     assert.ok(!matches(config.asarUnpack, 'node_modules/onnxruntime-node/dist/index.js'), 'only the native part is unpacked');
+  });
+
+  it('records the hashes of the unpacked files before packing, into a file app.asar carries', async () => {
+    assert.ok(existsSync(join(root, config.beforePack)), config.beforePack);
+    const hook: unknown = await import(pathToFileURL(join(root, config.beforePack)).href);
+    assert.equal(typeof (hook as { default?: unknown }).default, 'function');
+    assert.ok(matches(config.files, RUNTIME_FILES.nativeHashes));
+    assert.ok(!matches(config.asarUnpack, RUNTIME_FILES.nativeHashes), 'the record is inside app.asar, under its integrity check');
+  });
+
+  it('flips the fuses: app code only from an integrity-checked asar, and no extra file:// privileges', () => {
+    assert.equal(config.electronFuses.enableEmbeddedAsarIntegrityValidation, true);
+    assert.equal(config.electronFuses.onlyLoadAppFromAsar, true);
+    assert.equal(config.electronFuses.grantFileProtocolExtraPrivileges, false);
+    assert.equal(config.electronFuses.runAsNode, false);
   });
 
   it('packs onnxruntime-node’s binaries for the OS being built only, and leaves out tools the app never loads', () => {
