@@ -6,12 +6,12 @@
 import type { CustomScheme } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative } from 'node:path';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME } from '../common/app-origin.ts';
 import { CONTENT_SECURITY_POLICY } from './security.ts';
 
-export const APP_SCHEME = 'app';
-const APP_HOST = 'studio';
+export { APP_SCHEME };
 /** The one page the app shows, and the only sender IPC trusts. */
-export const APP_PAGE_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
+export const APP_PAGE_URL = `${APP_ORIGIN}/index.html`;
 
 /**
  * Registered before the app is ready. `standard` gives the scheme origins and relative URLs,
@@ -88,7 +88,8 @@ const answer = (status: number, headers: Record<string, string> = {}, body: Buff
 
 /**
  * protocol.handle's handler for app://: files of `rendererDir` with their content type and the
- * Content-Security-Policy (session.webRequest does not see custom schemes, so the header is set here).
+ * Content-Security-Policy, set here rather than left to session.webRequest, which is not
+ * documented to see the responses of custom schemes.
  */
 export function serveRenderer(rendererDir: string, log: (message: string) => void): (request: { readonly url: string; readonly method: string }) => Promise<Response> {
   return async ({ url, method }) => {

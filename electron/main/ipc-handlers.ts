@@ -39,7 +39,7 @@ export interface IpcTarget<W> {
 }
 
 export interface IpcHandlerDeps<S, W> {
-  /** The app page's file:// URL, the only sender answered. */
+  /** The app page's URL (app://studio/index.html), the only sender answered. */
   readonly appUrl: string;
   readonly platform?: NodeJS.Platform;
   /** The window a sender belongs to; null when it has none (it is refused). */
