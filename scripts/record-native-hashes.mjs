@@ -3,11 +3,13 @@
 // dist/electron/native-hashes.json. That file is packed inside app.asar, so asar integrity covers
 // the record, and main compares the unpacked files with it before it starts the engine host
 // (electron/main/native-files.ts).
-// electron-builder runs this as its beforePack hook (electron-builder.json), before it copies the
-// app's files, so the record is packed with them; by hand: node scripts/record-native-hashes.mjs [--project <dir>]
+// electron-builder runs `beforePack` below before it copies the app's files, so the record is
+// packed with them, and `afterPack` once app.asar.unpacked is written, to fail the build if what
+// ships outside the archive is not exactly what was recorded (before macOS signing rewrites the
+// binaries). By hand: node scripts/record-native-hashes.mjs [--project <dir>]
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,10 +30,10 @@ function sha256(file) {
 
 /** Every regular file under `dir`, as paths relative to `projectDir` with '/' between folders. */
 async function filesUnder(projectDir, dir) {
-  const entries = await readdir(join(projectDir, dir), { withFileTypes: true });
+  const entries = await readdir(dir === '' ? projectDir : join(projectDir, dir), { withFileTypes: true });
   const nested = await Promise.all(
     entries.map((entry) => {
-      const path = `${dir}/${entry.name}`;
+      const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory()) return filesUnder(projectDir, path);
       if (entry.isFile()) return [path];
       throw new Error(`${path} is neither a file nor a folder; the app would ship it unchecked`);
@@ -49,9 +51,26 @@ export async function recordNativeHashes(projectDir) {
   return { record, count: files.length };
 }
 
-/** electron-builder's beforePack hook. */
-export default async function beforePack(context) {
+/** Throws unless the files under `unpackedDir` are exactly those recorded in the project, with the same hashes. */
+export async function verifyUnpacked(projectDir, unpackedDir) {
+  const { files: recorded } = JSON.parse(await readFile(join(projectDir, RECORD), 'utf8'));
+  const shipped = await filesUnder(unpackedDir, '');
+  const wrong = [];
+  for (const file of shipped) {
+    if (!Object.hasOwn(recorded, file)) wrong.push(`${file} is not recorded`);
+    else if ((await sha256(join(unpackedDir, file))) !== recorded[file]) wrong.push(`${file} differs from the recorded file`);
+  }
+  if (wrong.length > 0) throw new Error(`${unpackedDir} is not what ${RECORD} records, and RNN Studio would refuse to start its engine:\n  ${wrong.join('\n  ')}`);
+  return { count: shipped.length };
+}
+
+/** electron-builder's hooks. */
+export async function beforePack(context) {
   await recordNativeHashes(context.packager.projectDir);
+}
+
+export async function afterPack(context) {
+  await verifyUnpacked(context.packager.projectDir, join(context.packager.getResourcesDir(context.appOutDir), 'app.asar.unpacked'));
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -48,6 +48,9 @@ export function contentTypeOf(path: string): string {
   return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
 
+/** Names Windows takes for a device in any folder (CON, NUL.js, COM1 …); the build makes none. */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
+
 function isAppOrigin(url: URL): boolean {
   return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST && url.username === '' && url.password === '';
 }
@@ -56,7 +59,7 @@ function isAppOrigin(url: URL): boolean {
  * The file under `rendererDir` that an app:// URL names, or null when the URL is not the app's
  * origin or its path could lead elsewhere. The parser has resolved plain and %2e dot segments;
  * what is left is refused segment by segment (an encoded separator, a dot segment, a NUL, a drive
- * or stream colon), and the joined path is checked once more to lie inside the folder.
+ * or stream colon, a Windows device name), and the joined path is checked once more to lie inside the folder.
  */
 export function rendererFileOf(url: string, rendererDir: string): string | null {
   let parsed: URL;
@@ -74,7 +77,7 @@ export function rendererFileOf(url: string, rendererDir: string): string | null 
     } catch {
       return null;
     }
-    if (segment === '' || segment === '.' || segment === '..' || /[/\\:\0]/.test(segment)) return null;
+    if (segment === '' || segment === '.' || segment === '..' || /[/\\:\0]/.test(segment) || WINDOWS_DEVICE.test(segment)) return null;
     segments.push(segment);
   }
   if (segments.length === 0) return null;

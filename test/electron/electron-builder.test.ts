@@ -26,7 +26,9 @@ const config = z
     files: z.array(z.string()),
     extraResources: z.array(z.object({ from: z.string(), to: z.string() })),
     asarUnpack: z.array(z.string()),
+    asar: z.object({ smartUnpack: z.boolean() }),
     beforePack: z.string(),
+    afterPack: z.string(),
     electronFuses: z.record(z.string(), z.boolean()),
     artifactName: z.string(),
     win: PlatformConfig,
@@ -100,12 +102,17 @@ describe('electron-builder.json', () => {
     assert.ok(native.some((f) => f.endsWith('.node')), 'onnxruntime-node ships .node files');
     for (const file of native) assert.ok(matches(config.asarUnpack, file), file);
     assert.ok(!matches(config.asarUnpack, 'node_modules/onnxruntime-node/dist/index.js'), 'only the native part is unpacked');
+    // Smart unpacking would take the whole module of any native file, its JavaScript included, out of the archive.
+    assert.equal(config.asar.smartUnpack, false);
   });
 
-  it('records the hashes of the unpacked files before packing, into a file app.asar carries', async () => {
-    assert.ok(existsSync(join(root, config.beforePack)), config.beforePack);
-    const hook: unknown = await import(pathToFileURL(join(root, config.beforePack)).href);
-    assert.equal(typeof (hook as { default?: unknown }).default, 'function');
+  it('records the hashes of the unpacked files before packing, into a file app.asar carries, and checks them after', async () => {
+    for (const [name, file] of [['beforePack', config.beforePack], ['afterPack', config.afterPack]] as const) {
+      assert.ok(existsSync(join(root, file)), file);
+      const hooks: unknown = await import(pathToFileURL(join(root, file)).href);
+      // electron-builder takes the export named after the hook.
+      assert.equal(typeof (hooks as Record<string, unknown>)[name], 'function', name);
+    }
     assert.ok(matches(config.files, RUNTIME_FILES.nativeHashes));
     assert.ok(!matches(config.asarUnpack, RUNTIME_FILES.nativeHashes), 'the record is inside app.asar, under its integrity check');
   });

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { checkNativeFiles, describeNativeProblems, type NativeFileProblem } from '../../electron/main/native-files.ts';
 import { RUNTIME_FILES } from '../../electron/main/paths.ts';
 import { mainStrings } from '../../electron/main/strings.ts';
@@ -99,6 +100,18 @@ describe('the hashes of the unpacked ONNX Runtime files', () => {
     writeFileSync(join(`${changed}.unpacked`, BIN, 'linux/x64/libonnxruntime.so.1'), 'changed');
     assert.deepEqual(await check(changed, { isPackaged: false }), []);
     assert.deepEqual(await check(changed, { platform: 'darwin', arch: 'arm64' }), []);
+  });
+
+  it('are checked against what electron-builder wrote outside app.asar when packaging ends', async () => {
+    const hooks = (await import(pathToFileURL(join(repoRoot, 'scripts', 'record-native-hashes.mjs')).href)) as { afterPack: (context: unknown) => Promise<void> };
+    const packed = (appPath: string) => ({ appOutDir: dirname(appPath), packager: { projectDir: project, getResourcesDir: (appOutDir: string) => appOutDir } });
+    await hooks.afterPack(packed(installed('linux')));
+    const planted = installed('win32');
+    writeFileSync(join(`${planted}.unpacked`, 'node_modules', 'onnxruntime-node', 'package.json'), '{}');
+    await assert.rejects(hooks.afterPack(packed(planted)), /node_modules\/onnxruntime-node\/package\.json is not recorded/);
+    const changed = installed('linux');
+    writeFileSync(join(`${changed}.unpacked`, BIN, 'linux/arm64/onnxruntime_binding.node'), 'changed');
+    await assert.rejects(hooks.afterPack(packed(changed)), /linux\/arm64\/onnxruntime_binding\.node differs/);
   });
 
   it('are described by path in the user’s language', () => {
