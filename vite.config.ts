@@ -1,5 +1,5 @@
-// Builds the renderer (renderer/ → dist/renderer). `base: './'` so the same build loads from
-// file:// inside Electron and from `rnn-studio serve` in a browser.
+// Builds the renderer (renderer/ → dist/renderer). `base: './'` (relative URLs) so the same build
+// loads from app://studio/ inside Electron and from `rnn-studio serve` in a browser.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 

@@ -39,7 +39,7 @@ export interface IpcTarget<W> {
 }
 
 export interface IpcHandlerDeps<S, W> {
-  /** The app page's file:// URL, the only sender answered. */
+  /** The app page's URL (app://studio/index.html), the only sender answered. */
   readonly appUrl: string;
   readonly platform?: NodeJS.Platform;
   /** The window a sender belongs to; null when it has none (it is refused). */
@@ -93,7 +93,7 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
 
   /** The sender's window, or null (logged) when the sender is not the app's own page. */
   const targetOf = (channel: string, event: IpcEvent<S>): IpcTarget<W> | null => {
-    if (!isTrustedSender(event.senderFrame, deps.appUrl, platform)) {
+    if (!isTrustedSender(event.senderFrame, deps.appUrl)) {
       const from = event.senderFrame === null ? 'a frame that no longer exists' : event.senderFrame.parent !== null ? `a subframe (${event.senderFrame.url})` : event.senderFrame.url;
       deps.log(`refused ${channel} from ${from}`);
       return null;

@@ -4,16 +4,19 @@
  * to this one, which take their Electron pieces as arguments and are tested without Electron;
  * this file only connects them to the real thing. Bundled to dist/electron/main.cjs.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, session, shell, utilityProcess, type MessagePortMain, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, protocol, session, shell, utilityProcess, type MessagePortMain, type WebContents } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENGINE_PORT } from '../common/channels.ts';
 import { type EventName, IPC, type MenuCommand, type PayloadOf, type RecentFile } from '../common/ipc.ts';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol.ts';
 import { graphFileFromArgv } from './command-line.ts';
 import { DocumentWindow } from './document-window.ts';
 import { EngineSupervisor } from './engine-supervisor.ts';
+import { externalLinkPrompt } from './external-links.ts';
 import { type IpcHandlers, registerIpcHandlers } from './ipc-handlers.ts';
 import { buildMenuTemplate } from './menu.ts';
+import { checkNativeFiles, describeNativeProblems, type NativeFileProblem } from './native-files.ts';
 import { type AppPaths, appPaths } from './paths.ts';
 import { RecentFiles } from './recent-files.ts';
 import { denyAllPermissions, guardWebContents, installContentSecurityPolicy, secureWebPreferences } from './security.ts';
@@ -33,6 +36,8 @@ interface AppWindow {
 
 app.setName('RNN Studio');
 if (process.platform === 'win32') app.setAppUserModelId('org.rnnstudio.app');
+// Schemes get their privileges only before the app is ready.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 /** The phases of a run: the services first, then the app's events, then, once Electron is ready, the first window. */
 function runApp(): void {
@@ -65,7 +70,12 @@ class Studio {
   constructor(private readonly paths: AppPaths) {
     // Every WebContents, whatever creates it, is kept on the app's page.
     app.on('web-contents-created', (_event, contents) => {
-      guardWebContents(contents, { appUrl: paths.rendererUrl, openExternal: (url) => shell.openExternal(url), log });
+      guardWebContents(contents, {
+        appUrl: paths.rendererUrl,
+        openExternal: (url) => shell.openExternal(url),
+        confirmExternal: (url) => this.confirmExternal(contents, url),
+        log,
+      });
     });
     this.recentFiles = new RecentFiles({
       file: join(app.getPath('userData'), 'recent-files.json'),
@@ -107,15 +117,42 @@ class Studio {
   ready(): void {
     this.strings = stringsFor(app.getLocale());
     app.setAboutPanelOptions({ applicationName: this.strings.appName, applicationVersion: app.getVersion() });
+    protocol.handle(APP_SCHEME, serveRenderer(this.paths.rendererDir, log));
     installContentSecurityPolicy(session.defaultSession);
     denyAllPermissions(session.defaultSession, log);
     this.rebuildMenu([]);
     void this.recentFiles.list().then((files) => this.rebuildMenu(files));
     this.isReady = true;
-    this.supervisor.start();
+    void this.startEngine();
     this.createWindow();
     if (this.fileToOpen !== null) this.openFile(this.fileToOpen);
     this.fileToOpen = null;
+  }
+
+  /**
+   * The engine host loads the ONNX Runtime files left outside app.asar; it starts only when they
+   * are the ones packaged (native-files.ts). Otherwise the user is told which files differ, and the app quits.
+   */
+  private async startEngine(): Promise<void> {
+    const problems = await checkNativeFiles({ isPackaged: app.isPackaged, platform: process.platform, arch: process.arch, appPath: app.getAppPath() }).catch(
+      (e: unknown): NativeFileProblem[] => [{ kind: 'unreadable', file: `${app.getAppPath()}.unpacked`, reason: e instanceof Error ? e.message : String(e) }],
+    );
+    if (problems.length === 0) {
+      this.supervisor.start();
+      return;
+    }
+    const { title, message } = describeNativeProblems(problems, this.strings);
+    log(`${title}: ${message}`);
+    dialog.showErrorBox(title, message);
+    app.quit();
+  }
+
+  /** The native question before a link that is not the documentation opens in the browser. */
+  private async confirmExternal(contents: WebContents, url: string): Promise<boolean> {
+    const parent = BrowserWindow.fromWebContents(contents);
+    const box = externalLinkPrompt(url, this.strings);
+    const { response } = await (parent === null ? dialog.showMessageBox(box) : dialog.showMessageBox(parent, box));
+    return response === 0;
   }
 
   private createSupervisor(): EngineSupervisor<MessagePortMain> {
@@ -235,7 +272,7 @@ class Studio {
     });
     window.once('ready-to-show', () => window.show());
     this.followPage(window, document);
-    window.loadFile(this.paths.rendererIndex).catch((e: unknown) => log(`could not load ${this.paths.rendererIndex}: ${e instanceof Error ? e.message : String(e)}`));
+    window.loadURL(this.paths.rendererUrl).catch((e: unknown) => log(`could not load ${this.paths.rendererUrl}: ${e instanceof Error ? e.message : String(e)}`));
     return entry;
   }
 

@@ -3,8 +3,8 @@
  * folder (or app.asar once packaged), which electron-builder.json's `files` packs; the templates
  * are copied beside app.asar as `extraResources` so the engine host can read them as plain files.
  */
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { APP_PAGE_URL } from './app-protocol.ts';
 
 /** Paths relative to the app folder, for the loader here and for the packaging test. */
 export const RUNTIME_FILES = {
@@ -12,6 +12,8 @@ export const RUNTIME_FILES = {
   rendererIndex: 'dist/renderer/index.html',
   preload: 'dist/electron/preload.cjs',
   engineHost: 'dist/electron/engine-host.cjs',
+  /** Written when packaging (scripts/record-native-hashes.mjs): the hashes of the files left outside app.asar. */
+  nativeHashes: 'dist/electron/native-hashes.json',
 } as const;
 
 export interface AppLocation {
@@ -23,8 +25,9 @@ export interface AppLocation {
 }
 
 export interface AppPaths {
-  readonly rendererIndex: string;
-  /** The page's file:// URL: the only page the app shows, and the only sender IPC trusts. */
+  /** The folder app:// serves. */
+  readonly rendererDir: string;
+  /** The page's app:// URL: the only page the app shows, and the only sender IPC trusts. */
   readonly rendererUrl: string;
   readonly preload: string;
   readonly engineHost: string;
@@ -32,10 +35,9 @@ export interface AppPaths {
 }
 
 export function appPaths(location: AppLocation): AppPaths {
-  const rendererIndex = join(location.appPath, RUNTIME_FILES.rendererIndex);
   return {
-    rendererIndex,
-    rendererUrl: pathToFileURL(rendererIndex).href,
+    rendererDir: dirname(join(location.appPath, RUNTIME_FILES.rendererIndex)),
+    rendererUrl: APP_PAGE_URL,
     preload: join(location.appPath, RUNTIME_FILES.preload),
     engineHost: join(location.appPath, RUNTIME_FILES.engineHost),
     templates: location.isPackaged ? join(location.resourcesPath, 'templates') : join(location.appPath, 'templates'),

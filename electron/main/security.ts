@@ -1,11 +1,11 @@
 /**
  * The window's security settings, after Electron's security checklist: an isolated, sandboxed
- * renderer without Node; one page (the app's own index.html) that may not navigate away, open
+ * renderer without Node; one page (app://studio/index.html) that may not navigate away, open
  * windows or embed webviews; a strict Content-Security-Policy header; every permission request
  * refused; and IPC answered only for the app's own top-level page.
  */
 import type { WebPreferences } from 'electron';
-import { fileURLToPath } from 'node:url';
+import { openExternalLink } from './external-links.ts';
 
 /**
  * The policy of the <meta> in renderer/index.html (a test keeps them equal), plus
@@ -33,30 +33,17 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
-function filePathOf(url: string): string | null {
+/**
+ * Whether `url` is the app's own page (app://studio/index.html; query and fragment aside): same
+ * scheme, host and path, and no user name or port that could make another origin look alike.
+ */
+export function isAppPage(url: string, appUrl: string): boolean {
   try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'file:' ? fileURLToPath(parsed) : null;
+    const page = new URL(url);
+    const app = new URL(appUrl);
+    return page.protocol === app.protocol && page.username === '' && page.password === '' && page.host === app.host && page.pathname === app.pathname;
   } catch {
-    return null;
-  }
-}
-
-/** Whether `url` is the app's own page (query and fragment aside). */
-export function isAppPage(url: string, appUrl: string, platform: NodeJS.Platform = process.platform): boolean {
-  const path = filePathOf(url);
-  const app = filePathOf(appUrl);
-  if (path === null || app === null) return false;
-  return platform === 'win32' || platform === 'darwin' ? path.toLowerCase() === app.toLowerCase() : path === app;
-}
-
-/** An http(s) URL to show in the system browser, or null for anything else (file:, javascript:, custom schemes …). */
-export function externalLink(url: string): string | null {
-  try {
-    const parsed = new URL(url);
-    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.hostname !== '' ? parsed.href : null;
-  } catch {
-    return null;
+    return false;
   }
 }
 
@@ -66,8 +53,8 @@ export interface SenderFrame {
 }
 
 /** Only the app's own page, in the top frame, may use IPC. */
-export function isTrustedSender(senderFrame: SenderFrame | null, appUrl: string, platform: NodeJS.Platform = process.platform): boolean {
-  return senderFrame !== null && senderFrame.parent === null && isAppPage(senderFrame.url, appUrl, platform);
+export function isTrustedSender(senderFrame: SenderFrame | null, appUrl: string): boolean {
+  return senderFrame !== null && senderFrame.parent === null && isAppPage(senderFrame.url, appUrl);
 }
 
 export interface HeadersDetails {
@@ -118,23 +105,20 @@ export interface GuardedContents {
 
 export interface GuardOptions {
   readonly appUrl: string;
-  /** shell.openExternal; called only with http(s) URLs. */
+  /** shell.openExternal; called only with http(s) URLs that are the documentation or that the user confirmed. */
   readonly openExternal: (url: string) => Promise<void>;
+  /** Asks the user whether to open a link that is not the documentation (external-links.ts). */
+  readonly confirmExternal: (url: string) => Promise<boolean>;
   readonly log: (message: string) => void;
 }
 
 /**
- * No new windows (an http(s) link opens in the system browser instead), no navigation or redirect
- * away from the app's page (a followed http(s) link goes to the browser too), no <webview>.
+ * No new windows (a link opens in the system browser instead, by the rules of external-links.ts),
+ * no navigation or redirect away from the app's page (a followed link goes the same way), no <webview>.
  */
 export function guardWebContents(contents: GuardedContents, options: GuardOptions): void {
   const openOutside = (url: string, why: string) => {
-    const link = externalLink(url);
-    if (link === null) {
-      options.log(`blocked ${why} to ${url}`);
-      return;
-    }
-    options.openExternal(link).catch((e: unknown) => options.log(`could not open ${link} in the browser: ${e instanceof Error ? e.message : String(e)}`));
+    void openExternalLink(url, why, { openExternal: options.openExternal, confirm: options.confirmExternal, log: options.log });
   };
   contents.setWindowOpenHandler(({ url }) => {
     openOutside(url, 'a new window');

@@ -6,6 +6,7 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { ENGINE_PORT_MESSAGE } from '../common/api.ts';
+import { APP_ORIGIN } from '../common/app-origin.ts';
 import { ENGINE_PORT } from '../common/channels.ts';
 import { createDesktopApi } from './desktop-api.ts';
 
@@ -14,8 +15,8 @@ declare const window: { postMessage(message: string, targetOrigin: string, trans
 
 contextBridge.exposeInMainWorld('rnnStudio', createDesktopApi(ipcRenderer));
 
-// Only main can send on this channel. The target origin is '*' because a file:// page has an
-// opaque origin; the message goes to this same window and nowhere else.
+// Only main can send on this channel. The port goes to this same window, and only while it
+// shows a page of the app's origin.
 ipcRenderer.on(ENGINE_PORT, (event) => {
-  window.postMessage(ENGINE_PORT_MESSAGE, '*', event.ports);
+  window.postMessage(ENGINE_PORT_MESSAGE, APP_ORIGIN, event.ports);
 });

@@ -94,7 +94,7 @@ describe('scripts/build-electron.mjs', () => {
 
     const ports = [{ port: 'the engine' }];
     for (const listener of listeners.get(ENGINE_PORT) ?? []) listener({ ports, sender: 'ipc' });
-    assert.deepEqual(posted, [{ message: ENGINE_PORT_MESSAGE, origin: '*', transfer: ports }]);
+    assert.deepEqual(posted, [{ message: ENGINE_PORT_MESSAGE, origin: 'app://studio', transfer: ports }], 'only to the app’s own page');
 
     const commands: unknown[] = [];
     (exposed[0].api.onMenuCommand as (l: (c: unknown) => void) => () => void)((c) => commands.push(c));

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { FileMatcher } from 'app-builder-lib/out/fileMatcher.js';
 import { validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger } from 'builder-util';
@@ -25,6 +26,10 @@ const config = z
     files: z.array(z.string()),
     extraResources: z.array(z.object({ from: z.string(), to: z.string() })),
     asarUnpack: z.array(z.string()),
+    asar: z.object({ smartUnpack: z.boolean() }),
+    beforePack: z.string(),
+    afterPack: z.string(),
+    electronFuses: z.record(z.string(), z.boolean()),
     artifactName: z.string(),
     win: PlatformConfig,
     mac: PlatformConfig,
@@ -97,6 +102,26 @@ describe('electron-builder.json', () => {
     assert.ok(native.some((f) => f.endsWith('.node')), 'onnxruntime-node ships .node files');
     for (const file of native) assert.ok(matches(config.asarUnpack, file), file);
     assert.ok(!matches(config.asarUnpack, 'node_modules/onnxruntime-node/dist/index.js'), 'only the native part is unpacked');
+    // Smart unpacking would take the whole module of any native file, its JavaScript included, out of the archive.
+    assert.equal(config.asar.smartUnpack, false);
+  });
+
+  it('records the hashes of the unpacked files before packing, into a file app.asar carries, and checks them after', async () => {
+    for (const [name, file] of [['beforePack', config.beforePack], ['afterPack', config.afterPack]] as const) {
+      assert.ok(existsSync(join(root, file)), file);
+      const hooks: unknown = await import(pathToFileURL(join(root, file)).href);
+      // electron-builder takes the export named after the hook.
+      assert.equal(typeof (hooks as Record<string, unknown>)[name], 'function', name);
+    }
+    assert.ok(matches(config.files, RUNTIME_FILES.nativeHashes));
+    assert.ok(!matches(config.asarUnpack, RUNTIME_FILES.nativeHashes), 'the record is inside app.asar, under its integrity check');
+  });
+
+  it('flips the fuses: app code only from an integrity-checked asar, and no extra file:// privileges', () => {
+    assert.equal(config.electronFuses.enableEmbeddedAsarIntegrityValidation, true);
+    assert.equal(config.electronFuses.onlyLoadAppFromAsar, true);
+    assert.equal(config.electronFuses.grantFileProtocolExtraPrivileges, false);
+    assert.equal(config.electronFuses.runAsNode, false);
   });
 
   it('packs onnxruntime-node’s binaries for the OS being built only, and leaves out tools the app never loads', () => {

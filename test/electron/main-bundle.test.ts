@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { compileFunction } from 'node:vm';
 import {
   ENGINE_PORT,
@@ -18,6 +18,8 @@ import {
 } from '../../electron/common/channels.ts';
 import { INVOKE_CHANNELS, SEND_CHANNELS } from '../../electron/common/ipc.ts';
 import { PROTOCOL_VERSION } from '../../engine/protocol/messages.ts';
+import { DOCUMENTATION_LINKS } from '../../electron/main/external-links.ts';
+import { RUNTIME_FILES } from '../../electron/main/paths.ts';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/security.ts';
 import { buildElectronBundles } from './helpers/bundles.ts';
 import { fakeElectron, fakeEvent, type FakeElectronOptions } from './helpers/fake-electron.ts';
@@ -28,7 +30,7 @@ type Started = Awaited<ReturnType<typeof startMain>>;
 
 /** What a page's message to main looks like when it comes from the app's own page in `win`. */
 function fromPage(win: Started['record']['windows'][number]) {
-  return { sender: win.webContents, senderFrame: { url: pathToFileURL(win.loaded ?? '').href, parent: null } };
+  return { sender: win.webContents, senderFrame: { url: win.loaded ?? '', parent: null } };
 }
 
 /** The page tells main its document state, as it does once it is up: main then delivers what waited. */
@@ -40,6 +42,12 @@ const openFilesSent = (win: Started['record']['windows'][number]) => win.webCont
 
 let outDir = '';
 let scratch = '';
+/** The record of the fake Electron the latest startMain made, for hooks that run before it returns. */
+let latestRecord: ReturnType<typeof fakeElectron>['record'] | null = null;
+const fakeRecord = () => {
+  assert.ok(latestRecord);
+  return latestRecord;
+};
 /** Apps started by a test, quit afterwards so no restart timer outlives it. */
 const running: { emit(event: string): boolean }[] = [];
 afterEach(() => {
@@ -68,6 +76,7 @@ async function startMain(
   writeFileSync(join(appPath, 'dist', 'electron', 'engine-host.cjs'), '');
   hooks.prepare?.(appPath);
   const fake = fakeElectron({ appPath, userData: join(appPath, 'user-data'), documents: join(appPath, 'Documents'), ...options });
+  latestRecord = fake.record;
   const realRequire = createRequire(import.meta.url);
   const requireWithFakeElectron = (id: string): unknown => (id === 'electron' ? fake.electron : realRequire(id));
   const file = join(outDir, 'main.cjs');
@@ -104,7 +113,7 @@ describe('dist/electron/main.cjs with a fake Electron', () => {
     assert.equal(prefs.sandbox, true);
     assert.equal(prefs.nodeIntegration, false);
     assert.equal(prefs.preload, join(appPath, 'dist', 'electron', 'preload.cjs'));
-    assert.equal(win.loaded, join(appPath, 'dist', 'renderer', 'index.html'));
+    assert.equal(win.loaded, 'app://studio/index.html');
     assert.equal(win.title, 'Untitled — RNN Studio');
     assert.ok(win.webContents.windowOpenHandler, 'window.open is handled');
     assert.deepEqual(win.webContents.windowOpenHandler?.({ url: 'https://example.com' }), { action: 'deny' });
@@ -115,6 +124,75 @@ describe('dist/electron/main.cjs with a fake Electron', () => {
     const answers: { responseHeaders?: Record<string, string[]> }[] = [];
     (record.headersListener as (d: unknown, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void)({ url: 'file:///x', responseHeaders: {} }, (r) => answers.push(r));
     assert.deepEqual(answers[0].responseHeaders?.['Content-Security-Policy'], [CONTENT_SECURITY_POLICY]);
+  });
+
+  it('serves the page from app://studio, a privileged scheme registered before the app is ready', async () => {
+    let registeredBeforeReady: unknown[] = [];
+    const main = await startMain(
+      {},
+      {
+        prepare: (appPath) => {
+          mkdirSync(join(appPath, 'dist', 'renderer'), { recursive: true });
+          writeFileSync(join(appPath, 'dist', 'renderer', 'index.html'), '<!doctype html>');
+          writeFileSync(join(appPath, 'dist', 'secret.txt'), 'secret');
+        },
+        beforeReady: () => {
+          registeredBeforeReady = [...fakeRecord().privilegedSchemes];
+        },
+      },
+    );
+    assert.deepEqual(registeredBeforeReady.map((s) => (s as { scheme: string }).scheme), ['app']);
+    assert.equal(main.record.privilegedSchemes[0].privileges?.standard, true);
+    assert.equal(main.record.privilegedSchemes[0].privileges?.secure, true);
+    const serve = main.record.protocolHandlers.get('app');
+    assert.ok(serve, 'app:// is handled');
+    const page = await serve({ url: 'app://studio/index.html', method: 'GET' });
+    assert.equal(page.status, 200);
+    assert.equal(await page.text(), '<!doctype html>');
+    assert.equal(page.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
+    const escape = await serve({ url: 'app://studio/..%2fsecret.txt', method: 'GET' });
+    assert.notEqual(escape.status, 200);
+    assert.equal(main.record.windows[0].loaded, 'app://studio/index.html');
+  });
+
+  it('opens the documentation in the browser, asks first for any other link, and never opens other schemes', async () => {
+    const declined = await startMain({ messageBoxResponse: 1 });
+    const contents = declined.record.windows[0].webContents;
+    contents.windowOpenHandler?.({ url: DOCUMENTATION_LINKS[0] });
+    contents.windowOpenHandler?.({ url: 'https://allowed@evil.com/' });
+    contents.windowOpenHandler?.({ url: 'file:///etc/passwd' });
+    await settle();
+    assert.deepEqual(declined.record.openedExternally, [DOCUMENTATION_LINKS[0]]);
+    assert.equal(declined.record.messageBoxes.length, 1);
+    assert.match(JSON.stringify(declined.record.messageBoxes[0]), /https:\/\/allowed@evil\.com\//);
+    const accepted = await startMain({ messageBoxResponse: 0 });
+    accepted.record.windows[0].webContents.windowOpenHandler?.({ url: 'https://example.com/x' });
+    await settle();
+    assert.deepEqual(accepted.record.openedExternally, ['https://example.com/x']);
+  });
+
+  it('packaged: starts the engine only when the unpacked ONNX Runtime files match the hashes recorded in the asar', async () => {
+    const binding = `node_modules/onnxruntime-node/bin/napi-v6/${process.platform}/${process.arch}/onnxruntime_binding.node`;
+    const packaged = (bytes: string) => (appPath: string) => {
+      mkdirSync(join(`${appPath}.unpacked`, dirname(binding)), { recursive: true });
+      writeFileSync(join(`${appPath}.unpacked`, binding), bytes);
+      const files = { [binding]: createHash('sha256').update('the binding').digest('hex') };
+      writeFileSync(join(appPath, RUNTIME_FILES.nativeHashes), JSON.stringify({ format: 'rnn-studio-native-hashes', version: 1, files }));
+    };
+    // Electron's process.resourcesPath, which main reads for the templates of a packaged app.
+    Object.defineProperty(process, 'resourcesPath', { value: scratch, configurable: true });
+    try {
+      const intact = await startMain({ isPackaged: true }, { prepare: packaged('the binding') });
+      await waitFor(() => (intact.record.forks.length > 0 ? true : undefined));
+      assert.deepEqual(intact.record.errorBoxes, []);
+      const changed = await startMain({ isPackaged: true }, { prepare: packaged('the bindinG') });
+      await waitFor(() => (changed.record.errorBoxes.length > 0 ? true : undefined));
+      assert.equal(changed.record.forks.length, 0, 'no engine host');
+      assert.ok(changed.record.errorBoxes[0].content.includes(binding), changed.record.errorBoxes[0].content);
+      assert.equal(changed.record.quits, 1);
+    } finally {
+      Reflect.deleteProperty(process, 'resourcesPath');
+    }
   });
 
   it('starts the engine host as a utility process and hands each loaded page a port', async () => {
@@ -148,7 +226,7 @@ describe('dist/electron/main.cjs with a fake Electron', () => {
   it('asks before closing a window with unsaved changes, and Save goes to the page', async () => {
     const { record } = await startMain({ messageBoxResponse: 0 });
     const win = record.windows[0];
-    const appUrl = pathToFileURL(join(record.windows[0].loaded ?? '')).href;
+    const appUrl = record.windows[0].loaded ?? '';
     const setState = record.listeners.get(SET_DOCUMENT_STATE);
     assert.ok(setState);
     setState({ sender: win.webContents, senderFrame: { url: appUrl, parent: null } }, { title: 'adding', path: null, dirty: true });

@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { APP_PAGE_URL } from '../../electron/main/app-protocol.ts';
+import { DOCUMENTATION_LINKS } from '../../electron/main/external-links.ts';
 import { appPaths, RUNTIME_FILES } from '../../electron/main/paths.ts';
 import {
   CONTENT_SECURITY_POLICY,
   denyAllPermissions,
-  externalLink,
   guardWebContents,
   installContentSecurityPolicy,
   isAppPage,
@@ -17,9 +18,11 @@ import {
   type HeadersDetails,
   type NavigationEvent,
 } from '../../electron/main/security.ts';
+import { settle } from './helpers/fakes.ts';
 
 const appDir = join('/', 'opt', 'RNN Studio', 'resources', 'app.asar');
-const appUrl = pathToFileURL(join(appDir, 'dist', 'renderer', 'index.html')).href;
+const appUrl = APP_PAGE_URL;
+const builtPage = pathToFileURL(join(appDir, 'dist', 'renderer', 'index.html')).href;
 
 describe('web preferences', () => {
   it('isolate and sandbox the page, without Node, with the preload', () => {
@@ -90,33 +93,37 @@ describe('permissions', () => {
 
 describe('the app page and links', () => {
   it('recognises the app page, ignoring query and fragment, and nothing else', () => {
-    assert.equal(isAppPage(appUrl, appUrl, 'linux'), true);
-    assert.equal(isAppPage(`${appUrl}?token=1#/x`, appUrl, 'linux'), true);
-    assert.equal(isAppPage(pathToFileURL(join(appDir, 'dist', 'renderer', 'other.html')).href, appUrl, 'linux'), false);
-    assert.equal(isAppPage(pathToFileURL('/etc/passwd').href, appUrl, 'linux'), false);
-    assert.equal(isAppPage('https://example.com/dist/renderer/index.html', appUrl, 'linux'), false);
-    assert.equal(isAppPage('not a url', appUrl, 'linux'), false);
-    assert.equal(isAppPage(appUrl.toUpperCase().replace('FILE:', 'file:'), appUrl, 'linux'), false);
-  });
-
-  it('opens only http(s) links outside', () => {
-    assert.equal(externalLink('https://onnxruntime.ai/docs/'), 'https://onnxruntime.ai/docs/');
-    assert.equal(externalLink('http://example.com'), 'http://example.com/');
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'ms-msdt:/id', 'data:text/html,hi', 'https://', 'nonsense']) {
-      assert.equal(externalLink(url), null, url);
+    assert.equal(isAppPage(appUrl, appUrl), true);
+    assert.equal(isAppPage(`${appUrl}?token=1#/x`, appUrl), true);
+    for (const url of [
+      'app://studio/other.html',
+      'app://studio/',
+      'app://evil/index.html',
+      'app://studio.evil.com/index.html',
+      'app://user@studio/index.html',
+      'app://studio:1234/index.html',
+      builtPage,
+      pathToFileURL('/etc/passwd').href,
+      'https://studio/index.html',
+      'https://example.com/dist/renderer/index.html',
+      'not a url',
+    ]) {
+      assert.equal(isAppPage(url, appUrl), false, url);
     }
   });
 
   it('trusts IPC only from the app page’s top frame', () => {
-    assert.equal(isTrustedSender({ url: appUrl, parent: null }, appUrl, 'linux'), true);
-    assert.equal(isTrustedSender(null, appUrl, 'linux'), false);
-    assert.equal(isTrustedSender({ url: appUrl, parent: {} }, appUrl, 'linux'), false);
-    assert.equal(isTrustedSender({ url: 'https://evil.example/', parent: null }, appUrl, 'linux'), false);
+    assert.equal(isTrustedSender({ url: appUrl, parent: null }, appUrl), true);
+    assert.equal(isTrustedSender(null, appUrl), false);
+    assert.equal(isTrustedSender({ url: appUrl, parent: {} }, appUrl), false);
+    assert.equal(isTrustedSender({ url: 'https://evil.example/', parent: null }, appUrl), false);
+    assert.equal(isTrustedSender({ url: builtPage, parent: null }, appUrl), false, 'the built file itself, loaded from file://');
   });
 
   it('points at the built files inside the app, and templates beside app.asar once packaged', () => {
     const packaged = appPaths({ appPath: appDir, isPackaged: true, resourcesPath: join('/', 'opt', 'RNN Studio', 'resources') });
     assert.equal(packaged.rendererUrl, appUrl);
+    assert.equal(packaged.rendererDir, join(appDir, 'dist', 'renderer'));
     assert.equal(packaged.preload, join(appDir, RUNTIME_FILES.preload));
     assert.equal(packaged.engineHost, join(appDir, RUNTIME_FILES.engineHost));
     assert.equal(packaged.templates, join('/', 'opt', 'RNN Studio', 'resources', 'templates'));
@@ -146,24 +153,38 @@ const navigation = (url: string) => {
 };
 
 describe('navigation guard', () => {
-  function setup() {
+  function setup(answer = true) {
     const { contents, handlers } = fakeContents();
     const opened: string[] = [];
+    const asked: string[] = [];
     const logs: string[] = [];
-    guardWebContents(contents, { appUrl, openExternal: (url) => (opened.push(url), Promise.resolve()), log: (m) => logs.push(m) });
-    return { handlers, opened, logs };
+    guardWebContents(contents, {
+      appUrl,
+      openExternal: (url) => (opened.push(url), Promise.resolve()),
+      confirmExternal: (url) => (asked.push(url), Promise.resolve(answer)),
+      log: (m) => logs.push(m),
+    });
+    return { handlers, opened, asked, logs };
   }
 
-  it('denies every new window; http(s) links go to the system browser, other schemes nowhere', () => {
+  it('denies every new window; the documentation opens in the system browser, other http(s) links after a yes, other schemes nowhere', async () => {
     const s = setup();
+    assert.deepEqual(s.handlers.open?.({ url: DOCUMENTATION_LINKS[0] }), { action: 'deny' });
     assert.deepEqual(s.handlers.open?.({ url: 'https://github.com/' }), { action: 'deny' });
     assert.deepEqual(s.handlers.open?.({ url: 'file:///etc/passwd' }), { action: 'deny' });
     assert.deepEqual(s.handlers.open?.({ url: 'javascript:alert(1)' }), { action: 'deny' });
-    assert.deepEqual(s.opened, ['https://github.com/']);
+    await settle();
+    assert.deepEqual(s.asked, ['https://github.com/']);
+    assert.deepEqual(s.opened, [DOCUMENTATION_LINKS[0], 'https://github.com/']);
     assert.equal(s.logs.length, 2);
+    const declined = setup(false);
+    declined.handlers.open?.({ url: 'https://github.com/' });
+    await settle();
+    assert.deepEqual(declined.asked, ['https://github.com/']);
+    assert.deepEqual(declined.opened, []);
   });
 
-  it('keeps the window on the app page', () => {
+  it('keeps the window on the app page', async () => {
     const s = setup();
     const reload = navigation(`${appUrl}#/`);
     s.handlers.navigate?.(reload);
@@ -171,13 +192,18 @@ describe('navigation guard', () => {
     const away = navigation('https://example.com/');
     s.handlers.navigate?.(away);
     assert.equal(away.prevented, true);
+    await settle();
+    assert.deepEqual(s.asked, ['https://example.com/']);
     assert.deepEqual(s.opened, ['https://example.com/']);
-    const local = navigation(pathToFileURL('/home/u/evil.html').href);
-    s.handlers.navigate?.(local);
-    assert.equal(local.prevented, true);
+    for (const url of [pathToFileURL('/home/u/evil.html').href, builtPage, 'app://studio/other.html', 'app://evil/index.html']) {
+      const local = navigation(url);
+      s.handlers.navigate?.(local);
+      assert.equal(local.prevented, true, url);
+    }
     const redirect = navigation('https://example.com/');
     s.handlers.redirect?.(redirect);
     assert.equal(redirect.prevented, true);
+    await settle();
     assert.deepEqual(s.opened, ['https://example.com/'], 'redirects are not followed anywhere');
   });
 

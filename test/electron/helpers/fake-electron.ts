@@ -19,7 +19,11 @@ export interface FakeElectronOptions {
   readonly documents: string;
   readonly lock?: boolean;
   readonly messageBoxResponse?: number;
+  readonly isPackaged?: boolean;
 }
+
+/** What main's app:// handler gets of a request and gives back. */
+export type FakeProtocolHandler = (request: { url: string; method: string }) => Promise<Response>;
 
 let nextContentsId = 1;
 
@@ -55,12 +59,19 @@ export function fakeElectron(options: FakeElectronOptions) {
     permissionCheckHandler: null as unknown,
     quits: 0,
     messageBoxes: [] as unknown[],
+    errorBoxes: [] as { title: string; content: string }[],
     recentDocuments: [] as string[],
+    privilegedSchemes: [] as { scheme: string; privileges?: Record<string, boolean> }[],
+    protocolHandlers: new Map<string, FakeProtocolHandler>(),
+    openedExternally: [] as string[],
   };
 
   class FakeBrowserWindow extends EventEmitter {
     static getFocusedWindow(): FakeBrowserWindow | null {
       return record.windows.find((w) => !w.closed) ?? null;
+    }
+    static fromWebContents(contents: FakeWebContents): FakeBrowserWindow | null {
+      return record.windows.find((w) => w.webContents === contents) ?? null;
     }
     readonly webContents = new FakeWebContents();
     title = '';
@@ -72,8 +83,8 @@ export function fakeElectron(options: FakeElectronOptions) {
       record.windows.push(this);
       app.emit('web-contents-created', fakeEvent(), this.webContents);
     }
-    loadFile(path: string): Promise<void> {
-      this.loaded = path;
+    loadURL(url: string): Promise<void> {
+      this.loaded = url;
       return Promise.resolve();
     }
     setTitle(title: string): void {
@@ -128,7 +139,7 @@ export function fakeElectron(options: FakeElectronOptions) {
   }
 
   const app = Object.assign(new EventEmitter(), {
-    isPackaged: false,
+    isPackaged: options.isPackaged ?? false,
     setName: () => undefined,
     setAppUserModelId: () => undefined,
     requestSingleInstanceLock: () => options.lock ?? true,
@@ -150,6 +161,10 @@ export function fakeElectron(options: FakeElectronOptions) {
     app,
     BrowserWindow: FakeBrowserWindow,
     MessageChannelMain,
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: { scheme: string; privileges?: Record<string, boolean> }[]) => record.privilegedSchemes.push(...schemes),
+      handle: (scheme: string, handler: FakeProtocolHandler) => record.protocolHandlers.set(scheme, handler),
+    },
     utilityProcess: {
       fork: (modulePath: string, args: string[], forkOptions: Record<string, unknown>) => {
         const child = new FakeUtilityProcess();
@@ -175,12 +190,19 @@ export function fakeElectron(options: FakeElectronOptions) {
     dialog: {
       showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
       showSaveDialog: () => Promise.resolve({ canceled: true, filePath: '' }),
-      showMessageBox: (_window: unknown, box: unknown) => {
-        record.messageBoxes.push(box);
+      // Like Electron: (window, options) or (options).
+      showMessageBox: (windowOrBox: unknown, box?: unknown) => {
+        record.messageBoxes.push(box ?? windowOrBox);
         return Promise.resolve({ response: options.messageBoxResponse ?? 2, checkboxChecked: false });
       },
+      showErrorBox: (title: string, content: string) => record.errorBoxes.push({ title, content }),
     },
-    shell: { openExternal: () => Promise.resolve() },
+    shell: {
+      openExternal: (url: string) => {
+        record.openedExternally.push(url);
+        return Promise.resolve();
+      },
+    },
   };
   return { electron, record, app };
 }
