@@ -41,7 +41,11 @@ function realFolder(folder: string): string {
 export class PathPolicy {
   private readonly allowed: string[] = [];
 
-  constructor(roots: readonly string[]) {
+  /** `what` names the allowed folders to the user in refusals ("the graph file's folder"). */
+  constructor(
+    roots: readonly string[],
+    private readonly what: string = "the graph file's folder",
+  ) {
     this.allow(roots);
   }
 
@@ -107,9 +111,10 @@ export class PathPolicy {
     }
     const shown = resolve(baseDir, file);
     if (!this.contains(shown)) {
-      throw new PathRefused(`"${file}" is outside the folders the app may read (the graph file's folder and the workspace); '..' may not lead out of them`);
+      const why = this.contains(baseDir) ? "'..' may not lead out of them" : `the graph file's folder ${baseDir} is not one of them`;
+      throw new PathRefused(`"${file}" is outside the folders dataset files are read from (${this.what}); ${why}`);
     }
-    const notFound = new PathRefused(`file not found: "${shown}" (links that lead out of the graph file's folder or the workspace are not followed)`);
+    const notFound = new PathRefused(`file not found: "${shown}" (links that lead out of ${this.what} are not followed)`);
     let real: string;
     try {
       real = realpathSync(shown);

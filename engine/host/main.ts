@@ -53,7 +53,7 @@ function readOptions() {
   };
 }
 
-/** Temp files of saves killed mid-write, left in the folders the host works in; the log says how many went. */
+/** Temp files of saves killed mid-write, left in the folders the host works in (at start, and as the user chooses more); the log says how many went. */
 async function clearInterruptedSaves(folders: readonly string[]): Promise<void> {
   for (const folder of folders) {
     const removed = await removeInterruptedSaves(folder);
@@ -77,8 +77,10 @@ function startHost(): void {
       const port = e.ports[0];
       if (!port) {
         const chosen = ChosenFoldersMessage.safeParse(e.data);
-        if (chosen.success) service.allowFolders(chosen.data.folders);
-        else receiveFromParent(e.data);
+        if (chosen.success) {
+          service.allowFolders(chosen.data.folders);
+          void clearInterruptedSaves(chosen.data.folders);
+        } else receiveFromParent(e.data);
         return;
       }
       const peer = { post: (m: HostMessage) => port.postMessage(m) };

@@ -59,7 +59,10 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   const { emit } = options;
   const runs = new TrainingRuns(emit, options.executor ?? 'auto');
   const templates = createTemplates(options.templatesDir);
-  const paths = new PathPolicy([...(options.workspace === null ? [] : [options.workspace]), options.templatesDir, ...(options.chosenFolders ?? [])]);
+  const paths = new PathPolicy(
+    [...(options.workspace === null ? [] : [options.workspace]), options.templatesDir, ...(options.chosenFolders ?? [])],
+    'the workspace, the templates and the folders of files opened in the app',
+  );
   const workspace = createWorkspace(options.workspace);
   const placeOf = (documentPath: string | null): DatasetPlace => ({ baseDir: baseDirFor(documentPath, options.workspace), policy: paths });
   let datasets: DatasetInfo[] | null = null;
