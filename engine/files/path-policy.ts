@@ -32,14 +32,15 @@ const errnoOf = (e: unknown): string | undefined => (e instanceof Error && 'code
 /** The folder as it is on disk (a link to it resolved); as given when it does not exist yet. */
 function realFolder(folder: string): string {
   try {
-    return realpathSync(resolve(folder));
+    return realpathSync(folder);
   } catch {
-    return resolve(folder);
+    return folder;
   }
 }
 
 export class PathPolicy {
-  private readonly allowed: string[] = [];
+  /** Each allowed folder as given (resolved) and as it is on disk: paths are checked as written against either, and with links resolved against the real one. */
+  private readonly allowed: { given: string; real: string }[] = [];
 
   /** `what` names the allowed folders to the user in refusals ("the graph file's folder"). */
   constructor(
@@ -49,26 +50,22 @@ export class PathPolicy {
     this.allow(roots);
   }
 
-  /** The allowed folders, links resolved. */
-  get roots(): readonly string[] {
-    return this.allowed;
-  }
-
   /** Adds folders the user chose (a folder already allowed is not added twice). */
   allow(folders: readonly string[]): void {
     for (const folder of folders) {
-      const real = realFolder(folder);
-      if (!this.allowed.includes(real)) this.allowed.push(real);
+      const given = resolve(folder);
+      if (!this.allowed.some((a) => a.given === given)) this.allowed.push({ given, real: realFolder(given) });
     }
   }
 
   /** Whether `path` lies inside an allowed folder as written, before any link is resolved. */
   contains(path: string): boolean {
-    return this.allowed.some((root) => isWithin(root, resolve(path)));
+    const p = resolve(path);
+    return this.allowed.some((a) => isWithin(a.given, p) || isWithin(a.real, p));
   }
 
   private containsReal(real: string): boolean {
-    return this.allowed.some((root) => isWithin(root, real));
+    return this.allowed.some((a) => isWithin(a.real, real));
   }
 
   /**

@@ -18,7 +18,7 @@ export const MAX_WORKSPACE_FILE_BYTES = 64 * 1024 * 1024;
 const LIMIT_SHOWN = `${MAX_WORKSPACE_FILE_BYTES / (1024 * 1024)} MiB`;
 
 /** Device names Windows reserves whatever the extension (`con.rnn.json` opens the console there). */
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\.|$)/i;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³]) *(\.|$)/i;
 /**
  * Control characters, C0, DEL and C1, and the bidirectional controls (U+200E, U+200F,
  * U+202A–U+202E, U+2066–U+2069) that make `evil\u202Enosj.exe` show as `eviljson.exe`.

@@ -42,6 +42,12 @@ describe('dataset files, relative to the graph file', () => {
     assert.equal(datasetFiles(graphFolder).readText('inside-link.txt').text, 'my own words');
   });
 
+  it("reads them also when the graph file's folder is reached through a link (/tmp on macOS)", () => {
+    const linkedFolder = join(top, 'project-link');
+    symlinkSync(graphFolder, linkedFolder);
+    assert.equal(datasetFiles(linkedFolder).readText('data/diary.txt').text, 'my own words');
+  });
+
   it('refuses an absolute path, saying paths are relative to the graph file', () => {
     assert.match(refusal(join(outside, 'secret.txt')), /absolute path.*relative to the graph file's folder/);
   });

@@ -106,7 +106,7 @@ describe('files.write: size and names', () => {
   });
 
   it('refuses Windows reserved names with any extension and case', async () => {
-    for (const name of ['CON.json', 'nul.rnn.json', 'Com1.rnn-model.json', 'lpt9.json', 'aux.backup.json', 'PRN.json']) {
+    for (const name of ['CON.json', 'nul.rnn.json', 'Com1.rnn-model.json', 'lpt9.json', 'aux.backup.json', 'PRN.json', 'COM¹.json', 'con .json']) {
       const e = await h.fails('files.write', { name, text: '{}' });
       assert.equal(e.code, 'bad-message', name);
       assert.match(e.message, /reserved on Windows/, name);
