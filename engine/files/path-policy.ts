@@ -8,7 +8,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { lstat, realpath } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, win32 } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep, win32 } from 'node:path';
 
 /** A path the policy does not allow; the message names the path as the client gave it. */
 export class PathRefused extends Error {
@@ -68,6 +68,12 @@ export class PathPolicy {
     return this.allowed.some((a) => isWithin(a.real, real));
   }
 
+  /** Whether `real` (inside an allowed folder) is a hidden file or lies in a hidden folder below it (`.ssh/id_rsa` when the workspace is home). */
+  private isHidden(real: string): boolean {
+    const root = this.allowed.find((a) => isWithin(a.real, real));
+    return root !== undefined && relative(root.real, real).split(sep).some((part) => part.startsWith('.'));
+  }
+
   /**
    * The existing file or folder at `path` with every link resolved. Throws PathRefused when it
    * leads outside the allowed folders, and the file system's error (ENOENT, …) when it is not there.
@@ -119,6 +125,7 @@ export class PathPolicy {
       throw notFound;
     }
     if (!this.containsReal(real)) throw notFound;
+    if (this.isHidden(real)) throw new PathRefused(`"${file}" is a hidden file or lies in a hidden folder; dataset files are not read from those`);
     return { shown, real };
   }
 }

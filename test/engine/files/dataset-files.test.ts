@@ -17,6 +17,8 @@ const outside = join(top, 'outside');
 mkdirSync(join(graphFolder, 'data'), { recursive: true });
 mkdirSync(outside);
 writeFileSync(join(graphFolder, 'data', 'diary.txt'), 'my own words');
+mkdirSync(join(graphFolder, '.ssh'));
+writeFileSync(join(graphFolder, '.ssh', 'id_rsa'), 'a secret');
 writeFileSync(join(outside, 'secret.txt'), 'a secret');
 symlinkSync(join(outside, 'secret.txt'), join(graphFolder, 'secret-link.txt'));
 symlinkSync(join(outside, 'absent.txt'), join(graphFolder, 'absent-link.txt'));
@@ -64,6 +66,11 @@ describe('dataset files, relative to the graph file', () => {
     assert.doesNotMatch(linked, /outside[/\\]secret/, 'the link target is not shown');
     assert.equal(refusal('absent-link.txt'), linked.replace('secret-link.txt', 'absent-link.txt'));
     assert.equal(refusal('no-such-file.txt'), linked.replace('secret-link.txt', 'no-such-file.txt'));
+  });
+
+  it('refuses hidden files and folders inside the folder (a workspace that is a home folder)', () => {
+    assert.match(refusal('.ssh/id_rsa'), /hidden/);
+    assert.match(refusal('data/../.ssh/id_rsa'), /hidden/);
   });
 
   it('refuses a folder link on the way to the file', () => {
