@@ -27,11 +27,13 @@ const SLOW = [
   'test/lint/', // ESLint with typescript-eslint
   // The CLI, PyTorch, a server, esbuild or electron-builder in another process.
   'test/engine/cli/cli.test.ts',
+  'test/engine/cli/dataset-wall.test.ts',
   'test/engine/model/import-weights-cli.test.ts',
   'test/engine/model/pytorch-import.test.ts',
   'test/engine/blocks/torch-parity.test.ts',
   'test/engine/host/serve.test.ts',
   'test/engine/host/main.test.ts',
+  'test/engine/host/interrupted-saves.test.ts',
   'test/engine/host/supervisor.test.ts',
   'test/electron/build.test.ts',
   'test/electron/electron-builder.test.ts',

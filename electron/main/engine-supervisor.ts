@@ -95,6 +95,15 @@ export class EngineSupervisor<P> {
     this.clients.delete(id);
   }
 
+  /** Sends the running host a message on its parent port; nothing when none runs (the next one starts knowing it). */
+  tell(message: unknown): void {
+    try {
+      this.child?.postMessage(message, []);
+    } catch (e) {
+      this.log(`could not tell the engine host: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   /** The app is quitting: the host's exit is expected now. */
   stop(): void {
     this.stopping = true;

@@ -48,6 +48,8 @@ export interface IpcHandlerDeps<S, W> {
   readonly recent: RecentFiles;
   /** Where dialogs start before the user has picked a folder (the Documents folder). */
   defaultFolder(): string;
+  /** The user chose a file in `folder`: the engine may read dataset files there. */
+  folderChosen(folder: string): void;
   /** Read at each use: the language is known only once the app is ready. */
   readonly strings: MainStrings;
   readonly log: (message: string) => void;
@@ -83,6 +85,7 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
   const allow = (path: string) => {
     chosen.add(keyOf(path));
     lastFolder = dirname(resolve(path));
+    deps.folderChosen(lastFolder);
   };
   const allowed = async (path: string) => chosen.has(keyOf(path)) || (await deps.recent.includes(path));
   const remember = async (path: string) => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ENGINE_PORT } from '../common/channels.ts';
 import { type EventName, IPC, type MenuCommand, type PayloadOf, type RecentFile } from '../common/ipc.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol.ts';
+import { ChosenFolders } from './chosen-folders.ts';
 import { graphFileFromArgv } from './command-line.ts';
 import { DocumentWindow } from './document-window.ts';
 import { EngineSupervisor } from './engine-supervisor.ts';
@@ -64,6 +65,7 @@ class Studio {
   private isReady = false;
   private fileToOpen = graphFileFromArgv(process.argv, process.cwd(), app.isPackaged);
   private readonly recentFiles: RecentFiles;
+  private readonly chosenFolders = new ChosenFolders((message) => this.supervisor.tell(message));
   private readonly supervisor: EngineSupervisor<MessagePortMain>;
   private readonly handlers: IpcHandlers;
 
@@ -162,7 +164,8 @@ class Studio {
     return new EngineSupervisor<MessagePortMain>({
       fork: () => {
         if (!existsSync(paths.engineHost)) throw new Error(`${paths.engineHost} is missing (run npm run build)`);
-        return utilityProcess.fork(paths.engineHost, ['--workspace', app.getPath('documents'), '--templates', paths.templates], {
+        // No workspace: files go through native dialogs, and the host reads only the folders the user chose.
+        return utilityProcess.fork(paths.engineHost, [...this.chosenFolders.hostArgs(), '--templates', paths.templates], {
           serviceName: 'RNN Studio engine',
           stdio: 'inherit',
         });
@@ -186,6 +189,7 @@ class Studio {
       },
       recent: this.recentFiles,
       defaultFolder: () => app.getPath('documents'),
+      folderChosen: (folder) => this.chosenFolders.add(folder),
       get strings() {
         return strings();
       },

@@ -7,13 +7,18 @@ import type { Diagnostic as EngineDiagnostic } from '../graph/diagnostics.ts';
 import { analyzeGraph } from '../compiler/validate.ts';
 import { loadDataset, type Dataset } from '../datasets/index.ts';
 import { datasetFiles } from '../files/dataset-files.ts';
+import type { PathPolicy } from '../files/path-policy.ts';
 import { parseGraph } from '../graph/document.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Diagnostic } from '../protocol/messages.ts';
 import { streamTypes } from '../trainer/batches.ts';
 import { RequestError } from './errors.ts';
 
-/** Where a document's relative paths (a text dataset's file) resolve. */
+/**
+ * Where a document's relative paths (a text dataset's file) resolve: the document's folder, else
+ * the workspace. The folder is not trusted: the path policy the dataset reads through refuses
+ * anything outside the allowed folders, whatever documentPath a client sends.
+ */
 export function baseDirFor(documentPath: string | null, workspace: string | null): string {
   const root = workspace ?? process.cwd();
   if (documentPath === null) return root;
@@ -31,16 +36,22 @@ export function parseGraphParam(json: unknown): GraphDocument {
 
 export type DatasetLoad = { ok: true; dataset: Dataset | undefined } | { ok: false; error: string };
 
+/** Where a request's dataset files resolve (`baseDir`) and which folders they may be read from. */
+export interface DatasetPlace {
+  readonly baseDir: string;
+  readonly policy: PathPolicy;
+}
+
 /** The graph's dataset (undefined when it has none), or the reason it could not be built. */
-export function datasetOf(graph: GraphDocument, baseDir: string): DatasetLoad {
+export function datasetOf(graph: GraphDocument, place: DatasetPlace): DatasetLoad {
   if (!graph.dataset) return { ok: true, dataset: undefined };
-  const loaded = loadDataset(graph.dataset, datasetFiles(baseDir));
+  const loaded = loadDataset(graph.dataset, datasetFiles(place.baseDir, place.policy));
   return loaded.ok ? { ok: true, dataset: loaded.value } : { ok: false, error: loaded.error };
 }
 
 /** The dataset, or 'dataset' naming the field that is wrong. */
-export function requireDatasetOf(graph: GraphDocument, baseDir: string): Dataset | undefined {
-  const loaded = datasetOf(graph, baseDir);
+export function requireDatasetOf(graph: GraphDocument, place: DatasetPlace): Dataset | undefined {
+  const loaded = datasetOf(graph, place);
   if (!loaded.ok) throw new RequestError('dataset', loaded.error);
   return loaded.dataset;
 }
@@ -57,8 +68,8 @@ export function toProtocolDiagnostic(d: EngineDiagnostic): Diagnostic {
 }
 
 /** Every diagnostic of the graph; a dataset that cannot be built is one more (code 'dataset'). */
-export function diagnose(graph: GraphDocument, baseDir: string): { diagnostics: Diagnostic[]; dataset: Dataset | undefined } {
-  const loaded = datasetOf(graph, baseDir);
+export function diagnose(graph: GraphDocument, place: DatasetPlace): { diagnostics: Diagnostic[]; dataset: Dataset | undefined } {
+  const loaded = datasetOf(graph, place);
   const dataset = loaded.ok ? loaded.dataset : undefined;
   const diagnostics = analyzeGraph(graph, dataset ? streamTypes(dataset) : {}).diagnostics.map(toProtocolDiagnostic);
   if (!loaded.ok) diagnostics.unshift({ severity: 'error', code: 'dataset', message: loaded.error });

@@ -5,14 +5,17 @@
  * own location.
  *
  *   --workspace DIR   folder for files.* (RNN_STUDIO_WORKSPACE); none by default
+ *   --folder DIR      a folder the user chose (repeatable): dataset files may be read from it too
  *   --templates DIR   folder of *.rnn.json templates (RNN_STUDIO_TEMPLATES); default ./templates
  *   --executor NAME   auto or an executor id (engine/protocol/executors.ts; RNN_STUDIO_EXECUTOR); default auto
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { removeInterruptedSaves } from '../model/atomic.ts';
 import type { HostMessage } from '../protocol/messages.ts';
 import { EXECUTOR_CHOICES } from '../protocol/executors.ts';
+import { ChosenFoldersMessage } from './chosen-folders.ts';
 import { HostConnections } from './connections.ts';
 import { createEngineService } from './service.ts';
 
@@ -35,7 +38,7 @@ const ExecutorName = z.enum(EXECUTOR_CHOICES);
 function readOptions() {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { workspace: { type: 'string' }, templates: { type: 'string' }, executor: { type: 'string' } },
+    options: { workspace: { type: 'string' }, folder: { type: 'string', multiple: true }, templates: { type: 'string' }, executor: { type: 'string' } },
     strict: false,
   });
   const text = (v: string | boolean | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -44,9 +47,18 @@ function readOptions() {
   if (!executor.success) throw new Error(`--executor: expected one of ${EXECUTOR_CHOICES.join(', ')}`);
   return {
     workspace: workspace === undefined ? null : resolve(workspace),
+    chosenFolders: (values.folder ?? []).flatMap((f) => (typeof f === 'string' && f !== '' ? [resolve(f)] : [])),
     templatesDir: resolve(text(values.templates) ?? text(process.env.RNN_STUDIO_TEMPLATES) ?? 'templates'),
     executor: executor.data,
   };
+}
+
+/** Temp files of saves killed mid-write, left in the folders the host works in (at start, and as the user chooses more); the log says how many went. */
+async function clearInterruptedSaves(folders: readonly string[]): Promise<void> {
+  for (const folder of folders) {
+    const removed = await removeInterruptedSaves(folder);
+    if (removed > 0) process.stderr.write(`engine host: removed ${removed} temporary file${removed === 1 ? '' : 's'} left by interrupted saves in ${folder}\n`);
+  }
 }
 
 function startHost(): void {
@@ -54,6 +66,7 @@ function startHost(): void {
   const connections = new HostConnections();
   const service = createEngineService({ ...options, emit: connections.broadcast });
   connections.serve(service);
+  void clearInterruptedSaves([...(options.workspace === null ? [] : [options.workspace]), ...options.chosenFolders]);
 
   const parentPort = (process as NodeJS.Process & { parentPort?: ParentPortLike }).parentPort;
   if (parentPort) {
@@ -63,7 +76,11 @@ function startHost(): void {
     parentPort.on('message', (e) => {
       const port = e.ports[0];
       if (!port) {
-        receiveFromParent(e.data);
+        const chosen = ChosenFoldersMessage.safeParse(e.data);
+        if (chosen.success) {
+          service.allowFolders(chosen.data.folders);
+          void clearInterruptedSaves(chosen.data.folders);
+        } else receiveFromParent(e.data);
         return;
       }
       const peer = { post: (m: HostMessage) => port.postMessage(m) };

@@ -14,7 +14,8 @@ import { checkResult } from '../protocol/index.ts';
 import type { ClientMessage, DatasetInfo, Diagnostic, HostEvent, Method, Params, ProtocolError, Reply, Result } from '../protocol/messages.ts';
 import { streamTypes } from '../trainer/batches.ts';
 import { messageOf, RequestError } from './errors.ts';
-import { baseDirFor, diagnose, graphHasErrors, hasErrors, parseGraphParam, requireDatasetOf, toProtocolDiagnostic } from './graphs.ts';
+import { PathPolicy } from '../files/path-policy.ts';
+import { baseDirFor, type DatasetPlace, diagnose, graphHasErrors, hasErrors, parseGraphParam, requireDatasetOf, toProtocolDiagnostic } from './graphs.ts';
 import { createTemplates } from './templates.ts';
 import { TrainingRuns } from './training.ts';
 import { unrolledView } from './unrolled.ts';
@@ -23,6 +24,8 @@ import { createWorkspace } from './workspace.ts';
 export interface EngineServiceOptions {
   /** The folder `files.*` reads and writes; null: none (every `files.*` call is 'not-found'). */
   readonly workspace: string | null;
+  /** More folders dataset files may be read from: those the user chose in a native dialog (Electron). */
+  readonly chosenFolders?: readonly string[];
   /** Where `templates.*` finds `*.rnn.json`. */
   readonly templatesDir: string;
   /** Receives every event, to be sent to every connected client. */
@@ -34,6 +37,8 @@ export interface EngineServiceOptions {
 export interface EngineService {
   /** Answers one request; never rejects. */
   handle(message: ClientMessage): Promise<Reply>;
+  /** Lets dataset files be read from more folders the user chose (the folder of a file they opened). */
+  allowFolders(folders: readonly string[]): void;
   /** Stops a run in progress and releases executors. */
   dispose(): Promise<void>;
 }
@@ -54,8 +59,12 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   const { emit } = options;
   const runs = new TrainingRuns(emit, options.executor ?? 'auto');
   const templates = createTemplates(options.templatesDir);
+  const paths = new PathPolicy(
+    [...(options.workspace === null ? [] : [options.workspace]), options.templatesDir, ...(options.chosenFolders ?? [])],
+    'the workspace, the templates and the folders of files opened in the app',
+  );
   const workspace = createWorkspace(options.workspace);
-  const baseDir = (documentPath: string | null) => baseDirFor(documentPath, options.workspace);
+  const placeOf = (documentPath: string | null): DatasetPlace => ({ baseDir: baseDirFor(documentPath, options.workspace), policy: paths });
   let datasets: DatasetInfo[] | null = null;
 
   /** 'graph-has-errors', with the diagnostics sent as an event so the editor can pin them to nodes. */
@@ -71,11 +80,11 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
 
     'datasets.list': () => ({ datasets: (datasets ??= datasetInfos()) }),
 
-    'graph.validate': ({ graph, documentPath }) => ({ diagnostics: diagnose(parseGraphParam(graph), baseDir(documentPath)).diagnostics }),
+    'graph.validate': ({ graph, documentPath }) => ({ diagnostics: diagnose(parseGraphParam(graph), placeOf(documentPath)).diagnostics }),
 
     'graph.compile': ({ graph: json, documentPath, steps }) => {
       const graph = parseGraphParam(json);
-      const dataset = requireDatasetOf(graph, baseDir(documentPath));
+      const dataset = requireDatasetOf(graph, placeOf(documentPath));
       try {
         return { unrolled: unrolledView(graph, steps, dataset ? streamTypes(dataset) : {}) };
       } catch (e) {
@@ -86,7 +95,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
 
     'train.start': ({ graph: json, documentPath, executor }) => {
       const graph = parseGraphParam(json);
-      const { diagnostics, dataset } = diagnose(graph, baseDir(documentPath));
+      const { diagnostics, dataset } = diagnose(graph, placeOf(documentPath));
       if (hasErrors(diagnostics)) failWithDiagnostics('train', diagnostics);
       if (!dataset) throw new RequestError('dataset', 'the graph has no dataset to train on: choose one in the training settings');
       return runs.start({ graph, dataset, executor });
@@ -126,6 +135,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       const outcome = await invoke(message.method, message.params);
       return outcome.ok ? { type: 'reply', id: message.id, ok: true, result: outcome.result } : { type: 'reply', id: message.id, ok: false, error: outcome.error };
     },
+    allowFolders: (folders) => paths.allow(folders),
     dispose: () => runs.dispose(),
   };
 }

@@ -1,18 +1,30 @@
 /**
  * The workspace folder a browser client reads and writes through the host (it has no file system
  * of its own). Only plain file names directly inside the folder, with the app's extensions:
- * nothing reaches a parent folder, a subfolder or a hidden file.
+ * nothing reaches a parent folder, a subfolder or a hidden file, and the path policy keeps
+ * symbolic links from leading out (reads) or being written through (writes).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { PathPolicy, PathRefused } from '../files/path-policy.ts';
 import { saveFileAtomicAsync } from '../model/atomic.ts';
 import type { FileEntry } from '../protocol/messages.ts';
 import { messageOf, RequestError } from './errors.ts';
 
 export const WORKSPACE_EXTENSIONS = ['.rnn.json', '.rnn-model.json', '.json'] as const;
 
-/** Larger files are refused rather than sent whole over the connection. */
+/** Larger files are refused rather than sent whole over the connection, for reading and writing alike. */
 export const MAX_WORKSPACE_FILE_BYTES = 64 * 1024 * 1024;
+const LIMIT_SHOWN = `${MAX_WORKSPACE_FILE_BYTES / (1024 * 1024)} MiB`;
+
+/** Device names Windows reserves whatever the extension (`con.rnn.json` opens the console there). */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³]) *(\.|$)/i;
+/**
+ * Control characters, C0, DEL and C1, and the bidirectional controls (U+200E, U+200F,
+ * U+202A–U+202E, U+2066–U+2069) that make `evil\u202Enosj.exe` show as `eviljson.exe`.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Why `name` is not an acceptable workspace file name, or null when it is. */
 export function fileNameProblem(name: string): string | null {
@@ -20,8 +32,9 @@ export function fileNameProblem(name: string): string | null {
   if (/[/\\]/.test(name)) return 'it contains a path separator; only a plain file name inside the workspace is allowed';
   if (name === '.' || name === '..' || name.includes('..')) return "it contains '..'";
   if (name.startsWith('.')) return 'it starts with a dot (hidden files are not used)';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f<>:"|?*]/.test(name)) return 'it contains a character that file names cannot hold on every system (< > : " | ? * or a control character)';
+  if (CONTROL.test(name)) return 'it contains a control character (bidirectional text controls such as U+202E hide what a name really ends in)';
+  if (/[<>:"|?*]/.test(name)) return 'it contains a character that file names cannot hold on every system (< > : " | ? *)';
+  if (WINDOWS_RESERVED.test(name)) return 'CON, PRN, AUX, NUL, COM1–9 and LPT1–9 are reserved on Windows, whatever the extension';
   if (/[ .]$/.test(name)) return 'it ends in a space or a dot';
   if (!WORKSPACE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext))) return `it does not end in ${WORKSPACE_EXTENSIONS.join(', ')}`;
   return null;
@@ -38,6 +51,11 @@ const errnoOf = (e: unknown): string | undefined => (e instanceof Error && 'code
 /** `folder` null: a host without a workspace (Electron, which uses native dialogs); every call is 'not-found'. */
 export function createWorkspace(folder: string | null): Workspace {
   const root = folder === null ? null : resolve(folder);
+  const policy = new PathPolicy(root === null ? [] : [root]);
+  const refusedAsIo = (e: unknown): never => {
+    if (e instanceof PathRefused) throw new RequestError('io', e.message);
+    throw e;
+  };
   const rootOrFail = (): string => {
     if (root === null) throw new RequestError('not-found', 'this engine host has no workspace folder: files are opened and saved through the app');
     return root;
@@ -61,8 +79,9 @@ export function createWorkspace(folder: string | null): Workspace {
       const files: FileEntry[] = [];
       for (const name of names) {
         if (fileNameProblem(name) !== null) continue;
-        // A file removed between readdir and stat is simply no longer there.
-        const info = await stat(join(dir, name)).catch(() => null);
+        // A file removed between readdir and stat is simply no longer there; a link out is not offered.
+        const real = await policy.existing(join(dir, name)).catch(() => null);
+        const info = real === null ? null : await stat(real).catch(() => null);
         if (info?.isFile()) files.push({ name, size: info.size, modified: info.mtimeMs });
       }
       files.sort((a, b) => b.modified - a.modified || a.name.localeCompare(b.name));
@@ -72,12 +91,14 @@ export function createWorkspace(folder: string | null): Workspace {
     async read(name) {
       const path = pathOf(name);
       try {
-        const info = await stat(path);
+        const real = await policy.existing(path);
+        const info = await stat(real);
         if (!info.isFile()) throw new RequestError('io', `${name} is not a file`);
-        if (info.size > MAX_WORKSPACE_FILE_BYTES) throw new RequestError('io', `${name} is ${info.size} bytes, more than the ${MAX_WORKSPACE_FILE_BYTES} the app opens`);
-        return { text: await readFile(path, 'utf8'), documentPath: path };
+        if (info.size > MAX_WORKSPACE_FILE_BYTES) throw new RequestError('io', `${name} is ${info.size} bytes, more than the ${LIMIT_SHOWN} the app opens`);
+        return { text: await readFile(real, 'utf8'), documentPath: path };
       } catch (e) {
         if (e instanceof RequestError) throw e;
+        if (e instanceof PathRefused) throw new RequestError('io', e.message);
         if (errnoOf(e) === 'ENOENT') throw new RequestError('not-found', `${name}: no such file in the workspace ${rootOrFail()}`);
         throw new RequestError('io', `cannot read ${name}: ${messageOf(e)}`);
       }
@@ -85,15 +106,20 @@ export function createWorkspace(folder: string | null): Workspace {
 
     async write(name, text, overwrite) {
       const path = pathOf(name);
+      // A UTF-16 unit is at least one UTF-8 byte: the length alone refuses most oversized texts without counting.
+      if (text.length > MAX_WORKSPACE_FILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_WORKSPACE_FILE_BYTES) {
+        throw new RequestError('io', `${name} is not saved: it would be larger than ${LIMIT_SHOWN}, the most a workspace file may hold (the same limit files.read has)`);
+      }
+      const target = await policy.writable(path).catch(refusedAsIo);
       if (!overwrite) {
-        const exists = await stat(path).then(
+        const exists = await lstat(target).then(
           () => true,
           (e: unknown) => errnoOf(e) !== 'ENOENT',
         );
         if (exists) throw new RequestError('busy', `${name} already exists in the workspace; save with overwrite to replace it`);
       }
       try {
-        await saveFileAtomicAsync(path, text);
+        await saveFileAtomicAsync(target, text);
       } catch (e) {
         throw new RequestError('io', messageOf(e));
       }

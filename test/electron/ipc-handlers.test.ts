@@ -51,6 +51,7 @@ function setup(options: { maxOpenBytes?: number } = {}) {
   const saveAsked: SaveDialogOptions[] = [];
   const { document, record } = fakeDocumentWindow();
   const recent = new RecentFiles({ file: join(dir, 'user-data', 'recent-files.json'), log: (m) => logs.push(m) });
+  const chosenFolders: string[] = [];
   const access = registerIpcHandlers<string, string>(ipc, {
     appUrl,
     platform: 'linux',
@@ -69,6 +70,7 @@ function setup(options: { maxOpenBytes?: number } = {}) {
     },
     recent,
     defaultFolder: () => dir,
+    folderChosen: (folder) => chosenFolders.push(folder),
     strings: mainStrings.en,
     log: (m) => logs.push(m),
     ...(options.maxOpenBytes !== undefined ? { maxOpenBytes: options.maxOpenBytes } : {}),
@@ -81,7 +83,7 @@ function setup(options: { maxOpenBytes?: number } = {}) {
   };
   const invokeAs = (event: IpcEvent<string>, channel: string, ...args: unknown[]) => Promise.resolve(handlers.get(channel)?.(event, ...args));
   const send = (event: IpcEvent<string>, channel: string, ...args: unknown[]) => listeners.get(channel)?.(event, ...args);
-  return { dir, appUrl, handlers, listeners, logs, openAnswers, saveAnswers, openAsked, saveAsked, document, record, recent, access, trusted, invoke, invokeAs, send };
+  return { dir, appUrl, handlers, listeners, logs, chosenFolders, openAnswers, saveAnswers, openAsked, saveAsked, document, record, recent, access, trusted, invoke, invokeAs, send };
 }
 
 const tmpFilesIn = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.tmp'));
@@ -218,6 +220,25 @@ describe('IPC handlers: opening', () => {
     assert.equal(s.openAsked.length, 1);
     assert.deepEqual(await s.invoke(OPEN_GRAPH_PATH, file), { ok: true, value: { path: file, text: '{"handed":true}' } });
     assert.deepEqual(await s.invoke(RECENT_FILES), [{ path: file, name: 'from-finder.rnn.json' }]);
+  });
+});
+
+describe('IPC handlers: the folders the engine may read', () => {
+  it('only the folders of files the user opened, saved or handed to the app, never one a page names', async () => {
+    const s = setup();
+    const project = join(s.dir, 'project');
+    const elsewhere = join(s.dir, 'elsewhere');
+    mkdirSync(project);
+    mkdirSync(elsewhere);
+    writeFileSync(join(project, 'a.rnn.json'), '{}');
+    writeFileSync(join(elsewhere, 'b.rnn.json'), '{}');
+    await s.invoke(OPEN_GRAPH_PATH, join(elsewhere, 'b.rnn.json'));
+    assert.deepEqual(s.chosenFolders, [], 'a path the user never chose opens no folder');
+    s.openAnswers.push({ canceled: false, filePaths: [join(project, 'a.rnn.json')] });
+    await s.invoke(OPEN_GRAPH_DIALOG);
+    assert.deepEqual(s.chosenFolders, [project]);
+    s.access.allow(join(elsewhere, 'b.rnn.json'));
+    assert.deepEqual(s.chosenFolders, [project, elsewhere]);
   });
 });
 

@@ -200,7 +200,7 @@ describe('dist/electron/main.cjs with a fake Electron', () => {
     assert.equal(record.forks.length, 1);
     const fork = record.forks[0];
     assert.equal(fork.modulePath, join(appPath, 'dist', 'electron', 'engine-host.cjs'));
-    assert.deepEqual(fork.args, ['--workspace', join(appPath, 'Documents'), '--templates', join(appPath, 'templates')]);
+    assert.deepEqual(fork.args, ['--templates', join(appPath, 'templates')], 'no folder of the user is open to the engine before they choose one');
     assert.equal(fork.options.serviceName, 'RNN Studio engine');
 
     const contents = record.windows[0].webContents;
@@ -221,6 +221,26 @@ describe('dist/electron/main.cjs with a fake Electron', () => {
     fork.child.emit('exit', 9);
     const states = contents.sent.filter((m) => m.channel === HOST_STATUS).map((m) => (m.args[0] as { state: string }).state);
     assert.deepEqual(states.slice(-2), ['crashed', 'restarting']);
+  });
+
+  it("the engine may read the folder of a file handed to the app: the running host is told, a restarted one starts with it", async () => {
+    const main = await startMain();
+    const win = main.record.windows[0];
+    pageSpeaks(main, win);
+    const first = main.record.forks[0];
+    first.child.emit('spawn');
+    const folder = join(main.appPath, 'project');
+    mkdirSync(folder);
+    main.app.emit('open-file', fakeEvent(), join(folder, 'diary.rnn.json'));
+    assert.deepEqual(
+      first.child.posted.map((p) => p.message).filter((m) => (m as { type: string }).type === 'folders.chosen'),
+      [{ type: 'folders.chosen', folders: [folder] }],
+    );
+    first.child.emit('exit', 9);
+    await new Promise((r) => setTimeout(r, 700));
+    const second = main.record.forks[1];
+    assert.ok(second, 'the host was restarted');
+    assert.deepEqual(second.args, ['--folder', folder, '--templates', join(main.appPath, 'templates')]);
   });
 
   it('asks before closing a window with unsaved changes, and Save goes to the page', async () => {

@@ -376,7 +376,7 @@ describe('bad specs give errors that name the field', () => {
     { name: 'an extra key', spec: { type: 'adding', param: {} }, error: /^dataset\.param: unknown key/ },
     { name: 'text without a file', spec: { type: 'text', params: {} }, error: 'dataset.params.file: required' },
     { name: 'text with an empty file name', spec: { type: 'text', params: { file: '' } }, error: 'dataset.params.file: must not be empty' },
-    { name: 'a missing file', spec: { type: 'text', params: { file: 'nowhere/diary.txt' } }, error: `dataset.params.file: file not found: "${join(scratch, 'nowhere', 'diary.txt')}"` },
+    { name: 'a missing file', spec: { type: 'text', params: { file: 'nowhere/diary.txt' } }, error: `dataset.params.file: file not found: "${join(scratch, 'nowhere', 'diary.txt')}" (links that lead out of the graph file's folder are not followed)` },
     { name: 'an empty file', spec: { type: 'text', params: { file: 'empty.txt' } }, error: `dataset.params.file: "${join(scratch, 'empty.txt')}" is empty` },
     { name: 'a directory', spec: { type: 'text', params: { file: '.' } }, error: `dataset.params.file: "${scratch}" is not a file` },
     { name: 'text shorter than one example', spec: { type: 'text', params: { file: 'short.txt', steps: 8 } }, error: /^dataset\.params\.steps: ".*short\.txt" has 3 characters; one example needs steps \+ 1 = 9$/ },

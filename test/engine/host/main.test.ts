@@ -8,8 +8,12 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, fork } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HostMessage } from '../../../engine/protocol/index.ts';
 import { TEMPLATES_DIR } from '../../helpers/templates.ts';
+import { templateJson } from './harness.ts';
 
 interface Report {
   kind: 'started' | 'port' | 'parent';
@@ -86,5 +90,31 @@ describe('the engine host under Electron (parentPort and MessagePorts)', () => {
     assert.deepEqual(codes, { 1: false, 2: 'invalid-graph', 3: 'bad-message', 4: 'graph-has-errors' });
     assert.equal(eventTypes('a').filter((t) => t === 'diagnostics').length, 2);
     assert.equal(eventTypes('b').filter((t) => t === 'diagnostics').length, 1, 'b got no event after it closed');
+  });
+
+  it('a folder the user chose is opened to dataset files through the parent port only, never by a page', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'rnn-chosen-'));
+    try {
+      writeFileSync(join(folder, 'diary.txt'), 'a diary long enough to cut into training examples of the text. '.repeat(20));
+      const graph = templateJson('char-gru.rnn.json');
+      graph.dataset.params.file = 'diary.txt';
+      const validate = (id: number) => ({ type: 'request', id, method: 'graph.validate', params: { graph, documentPath: join(folder, 'g.rnn.json') } });
+      const datasetErrors = (id: number) => {
+        const reply = replies('c').find((r) => r.id === id);
+        assert.ok(reply?.type === 'reply' && reply.ok);
+        return (reply.result as { diagnostics: { code: string }[] }).diagnostics.filter((d) => d.code === 'dataset').length;
+      };
+      child.send({ kind: 'attach', port: 'c' });
+      child.send({ kind: 'to-port', port: 'c', message: { type: 'folders.chosen', folders: [folder] } });
+      child.send({ kind: 'to-port', port: 'c', message: validate(1) });
+      await until(() => replies('c').some((r) => r.id === 1), 'the first validation');
+      assert.equal(datasetErrors(1), 1, 'a page cannot open a folder');
+      child.send({ kind: 'to-parent', message: { type: 'folders.chosen', folders: [folder] } });
+      child.send({ kind: 'to-port', port: 'c', message: validate(2) });
+      await until(() => replies('c').some((r) => r.id === 2), 'the second validation');
+      assert.equal(datasetErrors(2), 0, 'main opened it');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -348,15 +348,17 @@ describe('saveFileAtomic', () => {
       assert.deepEqual(readdirSync(dir), []);
     });
 
-    it(`keeps a symbolic link a link, and the file's permissions (${name})`, { skip: !posix && 'POSIX links and modes' }, async () => {
+    it(`refuses to save through a symbolic link, and keeps the file's permissions (${name})`, { skip: !posix && 'POSIX links and modes' }, async () => {
       const dir = folder();
       const real = join(dir, 'real.json');
       writeFileSync(real, 'old');
       chmodSync(real, 0o640);
       const link = join(dir, 'link.json');
       symlinkSync(real, link);
-      await save(link, 'new');
+      await assert.rejects(save(link, 'new'), /link\.json is a symbolic link; files are saved only where they are, never through a link/);
       assert.ok(lstatSync(link).isSymbolicLink());
+      assert.equal(readFileSync(real, 'utf8'), 'old');
+      await save(real, 'new');
       assert.equal(readFileSync(real, 'utf8'), 'new');
       assert.equal(statSync(real).mode & 0o777, 0o640);
       assert.deepEqual(readdirSync(dir).sort(), ['link.json', 'real.json']);
