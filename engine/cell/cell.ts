@@ -149,6 +149,16 @@ export class CellBuilder {
   }
 
   /**
+   * Gives the data input `ref` another name, so that a later read of its old name makes a new
+   * input: prediction feeds each source block its own data where training feeds one stream.
+   */
+  renameInput(ref: CellRef, name: string): void {
+    const node = this.get(ref);
+    if (node.kind !== 'input') throw new Error(`cell node ${ref} is not a data input`);
+    this.nodes[ref] = { ...node, name };
+  }
+
+  /**
    * A z⁻¹ (or, running backward, a z⁺¹) whose input is connected later with `connectDelay` (it
    * usually closes a cycle). `init`, one value per sequence of `shape`, is where it starts instead
    * of zeros.

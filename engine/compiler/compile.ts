@@ -3,7 +3,7 @@
  * train-step IR (loss and the gradient of every weight, by reverse-mode AD). Both IRs are
  * verified before they leave.
  */
-import { isDelay, isOutput, type OutputBlock } from '../blocks/roles.ts';
+import { isDelay, isOutput, isSource, type OutputBlock, sourcePort } from '../blocks/roles.ts';
 import type { Initializer, LowerContext, PortType } from '../blocks/types.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import { differentiate } from '../ir/autodiff.ts';
@@ -29,7 +29,15 @@ export interface CompileOptions {
    * show vanishing and exploding gradients).
    */
   readonly stateGradients?: boolean;
+  /**
+   * Each source block reads its own data input, `sourceFeed(node id)`, instead of its stream:
+   * prediction is given data by input node, and two input blocks may read one stream.
+   */
+  readonly sourcesByNode?: boolean;
 }
+
+/** The data input a source block reads when compiled with `sourcesByNode`. */
+export const sourceFeed = (nodeId: string): string => `source:${nodeId}`;
 
 /** A trainable weight: IR param `<node>.<name>`, stored in model files by node id and name. */
 export interface WeightInfo {
@@ -84,7 +92,7 @@ export interface Lowered {
  * Lowers every block to the cell graph, for the train step (`training`) or for evaluation.
  * Throws CompileError when the analysis found errors.
  */
-export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: number, steps?: number, training = false): Lowered {
+export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: number, steps?: number, training = false, sourcesByNode = false): Lowered {
   if (hasErrors(analysis.diagnostics)) throw new CompileError(analysis.diagnostics);
   const cell = new CellBuilder(batch, steps, training);
   cell.targets = (block, size) => targetOf(doc, analysis, cell, block, size);
@@ -111,6 +119,7 @@ export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: numbe
         },
       };
       const outputs = cell.forBlock(id, () => info.block.lower(info.params, cx));
+      if (sourcesByNode && isSource(info.block)) cell.renameInput(outputs[sourcePort(info.block)], sourceFeed(id));
       made.set(id, outputs);
       if (outputs.loss !== undefined) losses.push(outputs.loss);
       if (isOutput(info.block) && outputs.prediction !== undefined) predictions.set(id, outputs.prediction);
@@ -171,13 +180,13 @@ const asCompileError = (e: unknown): unknown =>
  * recurrence (code 'time-direction').
  */
 export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled {
-  const { steps, batch, stateful = false } = opts;
+  const { steps, batch, stateful = false, sourcesByNode = false } = opts;
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch size must be a positive integer, got ${batch}`);
   const analysis = analyzeGraph(doc, opts.streams);
-  const trained = lowerToCell(doc, analysis, batch, steps, true);
+  const trained = lowerToCell(doc, analysis, batch, steps, true, sourcesByNode);
   // Dropout and teacher forcing exist only in the train step: the forward IR comes from a cell
   // lowered for evaluation, which has neither (and is the same cell when no block cares).
-  const evaluated = trained.modal ? lowerToCell(doc, analysis, batch, steps, false) : trained;
+  const evaluated = trained.modal ? lowerToCell(doc, analysis, batch, steps, false, sourcesByNode) : trained;
 
   const b = new IrBuilder();
   const fwd = unrollOutputs(evaluated, b, steps, stateful);
