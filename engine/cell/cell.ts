@@ -85,6 +85,12 @@ export class CellError extends Error {
   }
 }
 
+/**
+ * A block needs the number of steps of a cell built without it. Validation lowers without T and
+ * stops checking where this is thrown; compilation always knows T.
+ */
+export class StepsUnknownError extends CellError {}
+
 export class CellBuilder {
   readonly nodes: CellNode[] = [];
   readonly probes: CellProbe[] = [];
@@ -222,7 +228,7 @@ export class CellBuilder {
   /** Every step of the sequence `input` ([B, ...] per step) as one value [B, T, ...]. Throws CellError when T is not known. */
   allSteps(input: CellRef): CellRef {
     const x = this.stepValue(input, 'reading every step');
-    if (this.steps === undefined) throw new CellError('reading every step of a sequence needs the number of steps, and this cell graph was built without it', this.block);
+    if (this.steps === undefined) throw new StepsUnknownError('reading every step of a sequence needs the number of steps, and this cell graph was built without it', this.block);
     const [batch, ...rest] = x.shape;
     return this.push({ kind: 'allSteps', input, shape: [batch, this.steps, ...rest], dtype: x.dtype, domain: 'once' });
   }

@@ -51,15 +51,14 @@ export function firstJsonError(text: string): JsonSyntaxError | undefined {
   /** true: an object, false: an array; one entry per open bracket. */
   const open: boolean[] = [];
   let expect: Expect = 'value';
+  const at = (problem: string): JsonSyntaxError => ({ offset: scanner.getTokenOffset(), length: scanner.getTokenLength(), problem });
+  const afterValue = (): Expect => (open.length === 0 ? 'end' : 'commaOrClose');
   for (;;) {
     const token: number = scanner.scan();
-    const at = (problem: string): JsonSyntaxError => ({ offset: scanner.getTokenOffset(), length: scanner.getTokenLength(), problem });
     const scanError: number = scanner.getTokenError();
     if (scanError !== 0) return at(SCAN_PROBLEMS[scanError] ?? 'invalid token');
     if (token === Token.LineComment || token === Token.BlockComment) return at('comments are not allowed in JSON');
     if (token === Token.EOF) return expect === 'end' ? undefined : at('unexpected end of text');
-    const closes = (inObject: boolean) => token === (inObject ? Token.CloseBrace : Token.CloseBracket);
-    const afterValue = (): Expect => (open.length === 0 ? 'end' : 'commaOrClose');
     switch (expect) {
       case 'valueOrClose':
       case 'value':
@@ -90,7 +89,7 @@ export function firstJsonError(text: string): JsonSyntaxError | undefined {
       case 'commaOrClose': {
         const inObject = open[open.length - 1];
         if (token === Token.Comma) expect = inObject ? 'key' : 'value';
-        else if (closes(inObject)) {
+        else if (token === (inObject ? Token.CloseBrace : Token.CloseBracket)) {
           open.pop();
           expect = afterValue();
         } else return at(isScalar(token) || token === Token.OpenBrace || token === Token.OpenBracket ? 'expected a comma' : inObject ? 'expected }' : 'expected ]');

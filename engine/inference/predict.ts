@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { sources } from '../blocks/roles.ts';
-import { compileGraph, sourceFeed } from '../compiler/compile.ts';
+import { compileGraph } from '../compiler/compile.ts';
+import { sourceFeed } from '../compiler/lower.ts';
 import { type Executor, float32, runOnce, type Tensor, tensorOf } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Weights } from '../model/init.ts';

@@ -12,7 +12,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { lowerToCell } from '../../../engine/compiler/compile.ts';
+import { lowerToCell } from '../../../engine/compiler/lower.ts';
 import { CompileError } from '../../../engine/graph/diagnostics.ts';
 import { unrollCell } from '../../../engine/compiler/unroll.ts';
 import { analyzeGraph } from '../../../engine/compiler/validate.ts';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { blockNode, type BlockNode, decoderSource, isOutput, isOutputType, isSource, sourcePort, sources } from '../../../engine/blocks/roles.ts';
 import { BLOCKS, type BlockType } from '../../../engine/blocks/registry.ts';
 import { type AnyBlock, BlockIssue, DECODER_STREAM, type InferContext, type PortType, type SourceStream } from '../../../engine/blocks/types.ts';
-import { lowerToCell } from '../../../engine/compiler/compile.ts';
+import { lowerToCell } from '../../../engine/compiler/lower.ts';
 import { analyzeGraph } from '../../../engine/compiler/validate.ts';
 import { assertNever } from '../../../engine/ir/types.ts';
 import { BLOCK_CASES } from '../../helpers/block-cases.ts';
