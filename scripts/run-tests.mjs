@@ -32,6 +32,7 @@ const SLOW = [
   'test/engine/model/pytorch-import.test.ts',
   'test/engine/blocks/torch-parity.test.ts',
   'test/engine/host/serve.test.ts',
+  'test/engine/host/protocol-fuzz.test.ts', // a thousand hostile messages through the host's connections
   'test/engine/host/main.test.ts',
   'test/engine/host/supervisor.test.ts',
   'test/electron/build.test.ts',

@@ -10,7 +10,7 @@ import { BLOCKS } from '../../engine/blocks/registry.ts';
 
 const BLOCK_TYPES = BLOCKS.map((b) => b.type);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface Mutant {
   /** What was done, to reproduce a failure by reading it. */
@@ -27,12 +27,16 @@ export class Mutator {
     this.random = new Random(seed);
   }
 
-  private pick<T>(items: readonly T[]): T {
+  pick<T>(items: readonly T[]): T {
     return items[this.random.int(items.length)];
   }
 
+  int(n: number): number {
+    return this.random.int(n);
+  }
+
   /** A value of the wrong kind, or at the edge of the right one. */
-  private junk(): Json {
+  junk(): Json {
     const nested = (depth: number): Json => {
       let v: Json = 1;
       for (let i = 0; i < depth; i++) v = [v];
@@ -136,15 +140,20 @@ export class Mutator {
         edges.splice(i, 1);
         return `delete edge ${i}`;
       }
-      default: {
-        const places = this.places(doc);
-        const [parent, key] = this.pick(places);
-        const value = this.junk();
-        if (Array.isArray(parent)) parent[key as number] = value;
-        else parent[key as string] = value;
-        return `set ${String(key)} := junk`;
-      }
+      default:
+        return this.scramble(doc);
     }
+  }
+
+  /** Sets a value somewhere in `doc` (an object or array) to junk; says which. */
+  scramble(doc: Json): string {
+    const places = this.places(doc);
+    if (places.length === 0) return 'nothing to scramble';
+    const [parent, key] = this.pick(places);
+    const value = this.junk();
+    if (Array.isArray(parent)) parent[key as number] = value;
+    else parent[key as string] = value;
+    return `set ${String(key)} := junk`;
   }
 
   /** A mutant of the template `text`. */

@@ -79,6 +79,8 @@ describe('fuzzing validate and compile with mutated templates', () => {
     const exits = { 0: 0, 1: 0, 2: 0 } as Record<number, number>;
     const failures: string[] = [];
     let runs = 0;
+    let crashes = 0;
+    let disagreements = 0;
     for (let i = 0; i < CASES; i++) {
       const template = i % TEMPLATES.length;
       const mutant = mutator.mutate(texts[template]);
@@ -93,10 +95,14 @@ describe('fuzzing validate and compile with mutated templates', () => {
         exits[r.code] = (exits[r.code] ?? 0) + 1;
         const why = unclean(r, path);
         if (why) failures.push(`${where} ${name}: ${why}`);
+        if (r.crash !== undefined) crashes++;
       }
-      if (validated.code === 0 && compiled?.code !== 0) failures.push(`${where}: validates but does not compile: ${compiled?.stderr.trim()}`);
+      if (validated.code === 0 && compiled?.code !== 0) {
+        disagreements++;
+        failures.push(`${where}: validates but does not compile: ${compiled?.stderr.trim()}`);
+      }
     }
-    t.diagnostic(`runs: ${runs}; exit 0: ${exits[0]}, exit 1: ${exits[1]}, exit 2: ${exits[2]}; failures: ${failures.length}`);
+    t.diagnostic(`runs: ${runs}; exit 0: ${exits[0]}, exit 1: ${exits[1]}, exit 2: ${exits[2]}; crashes: ${crashes}; validated but did not compile: ${disagreements}; failures: ${failures.length}`);
     assert.deepEqual(failures.slice(0, 10), [], `seed ${SEED}: ${failures.length} of ${CASES} mutants failed`);
   });
 });
