@@ -85,12 +85,6 @@ export class CellError extends Error {
   }
 }
 
-/**
- * A block needs the number of steps of a cell built without it. Validation lowers without T and
- * stops checking where this is thrown; compilation always knows T.
- */
-export class StepsUnknownError extends CellError {}
-
 export class CellBuilder {
   readonly nodes: CellNode[] = [];
   readonly probes: CellProbe[] = [];
@@ -107,11 +101,14 @@ export class CellBuilder {
   /**
    * `steps`: the T the cell will be unrolled over, when known (allSteps and repeat need or check it).
    * `training`: lowered for the train step (dropout multiplies by masks); otherwise for evaluation.
+   * `stepsKnown`: false when `steps` stands in for a T not yet known (validation): blocks that need
+   * a T get it, and nothing is checked against it.
    */
   constructor(
     readonly batch: number,
     readonly steps?: number,
     readonly training = false,
+    readonly stepsKnown = true,
   ) {}
 
   /** Attributes every node created inside `f` to `block`. */
@@ -216,7 +213,7 @@ export class CellBuilder {
   repeat(input: CellRef, times = 0): CellRef {
     const x = this.get(input);
     if (x.domain !== 'once') throw new CellError('repeat needs one value per sequence, not a sequence', this.block);
-    if (times > 0 && this.steps !== undefined && times !== this.steps)
+    if (times > 0 && this.steps !== undefined && this.stepsKnown && times !== this.steps)
       throw new CellError(
         `repeats its input ${times} times, but the graph runs over ${this.steps} steps (the dataset's T, or the chunk of truncated BPTT); set steps to 0 (as many as the graph runs) or to ${this.steps}`,
         this.block,
@@ -228,7 +225,7 @@ export class CellBuilder {
   /** Every step of the sequence `input` ([B, ...] per step) as one value [B, T, ...]. Throws CellError when T is not known. */
   allSteps(input: CellRef): CellRef {
     const x = this.stepValue(input, 'reading every step');
-    if (this.steps === undefined) throw new StepsUnknownError('reading every step of a sequence needs the number of steps, and this cell graph was built without it', this.block);
+    if (this.steps === undefined) throw new CellError('reading every step of a sequence needs the number of steps, and this cell graph was built without it', this.block);
     const [batch, ...rest] = x.shape;
     return this.push({ kind: 'allSteps', input, shape: [batch, this.steps, ...rest], dtype: x.dtype, domain: 'once' });
   }

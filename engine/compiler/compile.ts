@@ -86,10 +86,10 @@ export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled
   const { steps, batch, stateful = false, sourcesByNode = false } = opts;
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch size must be a positive integer, got ${batch}`);
   const analysis = analyzeGraph(doc, opts.streams);
-  const trained = lowerToCell(doc, analysis, batch, steps, true, sourcesByNode);
+  const trained = lowerToCell(doc, analysis, batch, { steps, training: true, sourcesByNode });
   // Dropout and teacher forcing exist only in the train step: the forward IR comes from a cell
   // lowered for evaluation, which has neither (and is the same cell when no block cares).
-  const evaluated = trained.modal ? lowerToCell(doc, analysis, batch, steps, false, sourcesByNode) : trained;
+  const evaluated = trained.modal ? lowerToCell(doc, analysis, batch, { steps, sourcesByNode }) : trained;
 
   const b = new IrBuilder();
   const fwd = unrollOutputs(evaluated, b, steps, stateful);

@@ -114,7 +114,7 @@ function renumbered(n: CellNode, id: CellRef, to: (ref: CellRef) => CellRef): Ce
  */
 export function compileEncoderDecoder(doc: GraphDocument, o: EncoderDecoderOptions): EncoderDecoder {
   const analysis = analyzeGraph(doc);
-  const { cell, predictions } = lowerToCell(doc, analysis, o.batch, o.sourceSteps);
+  const { cell, predictions } = lowerToCell(doc, analysis, o.batch, { steps: o.sourceSteps });
   const { nodes } = cell;
   const decoderInput = nodes.find((n) => n.kind === 'input' && n.name === DECODER_STREAM);
   if (!decoderInput) refuse(undefined, `the graph has no input block reading the stream '${DECODER_STREAM}', so there is no decoder to feed its own predictions`, 'dataset-mismatch');

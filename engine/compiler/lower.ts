@@ -1,11 +1,12 @@
 /**
  * Lowering: every block of an analysed graph to the cell graph of primitives and delays. The
- * compiler lowers to unroll; validation lowers too (without T), so that a check made while
- * lowering, such as one data input read with two shapes, is a diagnostic before it is a compile error.
+ * compiler lowers to unroll; validation lowers too (with a stand-in T), so that a check made
+ * while lowering, such as one data input read with two shapes, is a diagnostic before it is a
+ * compile error.
  */
 import { isDelay, isOutput, isSource, type OutputBlock, sourcePort } from '../blocks/roles.ts';
 import type { LowerContext, PortType } from '../blocks/types.ts';
-import { CellBuilder, CellError, type CellGraph, type CellRef, StepsUnknownError } from '../cell/cell.ts';
+import { CellBuilder, CellError, type CellGraph, type CellRef } from '../cell/cell.ts';
 import { CompileError, hasErrors } from '../graph/diagnostics.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Analysis } from './validate.ts';
@@ -25,9 +26,21 @@ export interface Lowered {
  * Lowers every block to the cell graph, for the train step (`training`) or for evaluation.
  * Throws CompileError when the analysis found errors.
  */
-export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: number, steps?: number, training = false, sourcesByNode = false): Lowered {
+export interface LowerOptions {
+  /** The T the cell will be unrolled over, when known. */
+  readonly steps?: number;
+  /** false: `steps` stands in for a T not yet known (validation); nothing is checked against it. */
+  readonly stepsKnown?: boolean;
+  /** Lowered for the train step (dropout, teacher forcing); otherwise for evaluation. */
+  readonly training?: boolean;
+  /** Each source block reads `sourceFeed(its id)` instead of its stream. */
+  readonly sourcesByNode?: boolean;
+}
+
+export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: number, options: LowerOptions = {}): Lowered {
+  const { steps, stepsKnown = true, training = false, sourcesByNode = false } = options;
   if (hasErrors(analysis.diagnostics)) throw new CompileError(analysis.diagnostics);
-  const cell = new CellBuilder(batch, steps, training);
+  const cell = new CellBuilder(batch, steps, training, stepsKnown);
   cell.targets = (block, size) => targetOf(doc, analysis, cell, block, size);
   const made = new Map<string, Readonly<Record<string, CellRef>>>();
   const edgesInto = (id: string) => doc.edges.filter((e) => e.target === id);
@@ -104,7 +117,7 @@ function targetOf(doc: GraphDocument, analysis: Analysis, cell: CellBuilder, blo
   return cell.input(target.stream, [cell.batch, size], 'float32', true);
 }
 
-/** A CellError as the CompileError it means; StepsUnknownError (lowering without T, as validation does) passes through. */
+/** A CellError as the CompileError it means. */
 export const asCompileError = (e: unknown): unknown =>
-  e instanceof CellError && !(e instanceof StepsUnknownError) ? new CompileError([{ severity: 'error', code: e.code, nodeId: e.block, message: e.message }]) : e;
+  e instanceof CellError ? new CompileError([{ severity: 'error', code: e.code, nodeId: e.block, message: e.message }]) : e;
 

@@ -9,8 +9,8 @@ import { type AnyBlock, BlockIssue, type PortType, type SourceStream, type Targe
 import { formatPath } from '../graph/document.ts';
 import type { GraphDocument, GraphEdge } from '../graph/schema.ts';
 import { CompileError, type Diagnostic, hasErrors } from '../graph/diagnostics.ts';
-import { StepsUnknownError } from '../cell/cell.ts';
-import { lowerToCell } from './lower.ts';
+import { asCompileError, lowerToCell } from './lower.ts';
+import { checkLoops } from './unroll.ts';
 import { checkPort, describe, type GraphView, kindFix, sizeSource, type ValidNode } from './hints.ts';
 
 /**
@@ -67,18 +67,26 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
   return analysis;
 }
 
+/** The T validation lowers with: any would do, as nothing is checked against it. */
+const STAND_IN_STEPS = 2;
+
 /**
- * Phase 6: the graph lowers to a cell, for the train step and for evaluation, as compiling it
- * will. Lowering checks what only the cell shows (one data input read with two shapes, a delay
- * fed a value of another shape); its errors become diagnostics here, so that a graph that
- * validates compiles. Without T, checking stops at the first block that needs it.
+ * Phase 6: the graph lowers to a cell, for the train step and for evaluation, and its loops can
+ * be unrolled, as compiling it will need. Lowering checks what only the cell shows (one data
+ * input read with two shapes, a delay fed a value of another shape); its errors become
+ * diagnostics here, so that a graph that validates compiles. T is not known yet: a stand-in
+ * serves, and the checks against T (a repeat count) wait for compilation.
  */
 function checkLowering(doc: GraphDocument, analysis: Analysis): void {
+  const lower = (training: boolean) => lowerToCell(doc, analysis, 1, { steps: STAND_IN_STEPS, stepsKnown: false, training });
   try {
-    if (lowerToCell(doc, analysis, 1, undefined, true).modal) lowerToCell(doc, analysis, 1, undefined, false);
+    const trained = lower(true);
+    checkLoops(trained.cell);
+    if (trained.modal) checkLoops(lower(false).cell);
   } catch (e) {
-    if (e instanceof CompileError) analysis.diagnostics.push(...e.diagnostics);
-    else if (!(e instanceof StepsUnknownError)) throw e;
+    const error = asCompileError(e);
+    if (!(error instanceof CompileError)) throw error;
+    analysis.diagnostics.push(...error.diagnostics);
   }
 }
 

@@ -73,7 +73,7 @@ describe('block roles', () => {
     for (const c of BLOCK_CASES)
       for (const training of [true, false]) {
         const analysis = analyzeGraph(c.graph);
-        const { cell } = lowerToCell(c.graph, analysis, 2, c.steps, training);
+        const { cell } = lowerToCell(c.graph, analysis, 2, { steps: c.steps, training });
         // The cell makes one input per name: a second reader of a stream shares the first one's.
         const reads = (name: string) => cell.nodes.some((n) => n.kind === 'input' && n.name === name);
         const streamsRead = new Set<string>();
