@@ -99,3 +99,21 @@ export function duplicateToken(vocabulary: readonly string[]): { token: string; 
   }
   return undefined;
 }
+
+/**
+ * The first value of a dense stream of `d` that is not finite, named by stream, example, step
+ * and feature; undefined when every one is. The networks compute in float32, where a NaN or an
+ * infinity in the data turns every loss after it into NaN.
+ */
+export function nonFiniteValue(d: Pick<Dataset, 'steps' | 'x' | 'y' | 'decoderInput'>): string | undefined {
+  for (const [name, stream] of [['x', d.x], ['y', d.y], ['decoderInput', d.decoderInput]] as const) {
+    if (stream?.kind !== 'dense') continue;
+    const at = stream.data.findIndex((v) => !Number.isFinite(v));
+    if (at < 0) continue;
+    const f = at % stream.features;
+    const row = (at - f) / stream.features;
+    const where = stream.perStep ? `example ${Math.floor(row / d.steps)} step ${row % d.steps}` : `example ${row}`;
+    return `stream '${name}' ${where} feature ${f} is ${stream.data[at]}, not a finite number`;
+  }
+  return undefined;
+}
