@@ -61,7 +61,7 @@ export interface Compiled {
   readonly analysis: Analysis;
   readonly cell: CellGraph;
   readonly weights: readonly WeightInfo[];
-  /** Data the graphs read: 'x', 'y', and 'state:<delay>' when stateful. */
+  /** Data the graphs read: 'x', 'y', 'state:<delay>' when stateful, and 'source:<node>' in place of the streams with sourcesByNode. */
   readonly inputs: readonly DataInput[];
   /** Outputs: 'loss' (when the graph has an output block), 'out:<output node>' predictions, 'final:<delay>' (the state after the last step). */
   readonly forward: IrGraph;

@@ -22,10 +22,6 @@ export interface Lowered {
   readonly modal: boolean;
 }
 
-/**
- * Lowers every block to the cell graph, for the train step (`training`) or for evaluation.
- * Throws CompileError when the analysis found errors.
- */
 export interface LowerOptions {
   /** The T the cell will be unrolled over, when known. */
   readonly steps?: number;
@@ -37,6 +33,10 @@ export interface LowerOptions {
   readonly sourcesByNode?: boolean;
 }
 
+/**
+ * Lowers every block to the cell graph, for the train step (`training`) or for evaluation.
+ * Throws CompileError when the analysis found errors.
+ */
 export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: number, options: LowerOptions = {}): Lowered {
   const { steps, stepsKnown = true, training = false, sourcesByNode = false } = options;
   if (hasErrors(analysis.diagnostics)) throw new CompileError(analysis.diagnostics);
