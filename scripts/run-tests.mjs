@@ -28,10 +28,12 @@ const SLOW = [
   // The CLI, PyTorch, a server, esbuild or electron-builder in another process.
   'test/engine/cli/cli.test.ts',
   'test/engine/cli/dataset-wall.test.ts',
+  'test/engine/cli/fuzz.test.ts', // thousands of mutated graphs through validate and compile
   'test/engine/model/import-weights-cli.test.ts',
   'test/engine/model/pytorch-import.test.ts',
   'test/engine/blocks/torch-parity.test.ts',
   'test/engine/host/serve.test.ts',
+  'test/engine/host/protocol-fuzz.test.ts', // a thousand hostile messages through the host's connections
   'test/engine/host/main.test.ts',
   'test/engine/host/interrupted-saves.test.ts',
   'test/engine/host/supervisor.test.ts',

@@ -101,11 +101,14 @@ export class CellBuilder {
   /**
    * `steps`: the T the cell will be unrolled over, when known (allSteps and repeat need or check it).
    * `training`: lowered for the train step (dropout multiplies by masks); otherwise for evaluation.
+   * `stepsKnown`: false when `steps` stands in for a T not yet known (validation): blocks that need
+   * a T get it, and nothing is checked against it.
    */
   constructor(
     readonly batch: number,
     readonly steps?: number,
     readonly training = false,
+    readonly stepsKnown = true,
   ) {}
 
   /** Attributes every node created inside `f` to `block`. */
@@ -146,6 +149,16 @@ export class CellBuilder {
       return known.id;
     }
     return this.push({ kind: 'input', name, shape, dtype, domain: perStep ? 'step' : 'once' });
+  }
+
+  /**
+   * Gives the data input `ref` another name, so that a later read of its old name makes a new
+   * input: prediction feeds each source block its own data where training feeds one stream.
+   */
+  renameInput(ref: CellRef, name: string): void {
+    const node = this.get(ref);
+    if (node.kind !== 'input') throw new Error(`cell node ${ref} is not a data input`);
+    this.nodes[ref] = { ...node, name };
   }
 
   /**
@@ -200,7 +213,7 @@ export class CellBuilder {
   repeat(input: CellRef, times = 0): CellRef {
     const x = this.get(input);
     if (x.domain !== 'once') throw new CellError('repeat needs one value per sequence, not a sequence', this.block);
-    if (times > 0 && this.steps !== undefined && times !== this.steps)
+    if (times > 0 && this.steps !== undefined && this.stepsKnown && times !== this.steps)
       throw new CellError(
         `repeats its input ${times} times, but the graph runs over ${this.steps} steps (the dataset's T, or the chunk of truncated BPTT); set steps to 0 (as many as the graph runs) or to ${this.steps}`,
         this.block,

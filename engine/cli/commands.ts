@@ -14,7 +14,7 @@ import { irToJson } from '../ir/json.ts';
 import { saveFileAtomic } from '../model/atomic.ts';
 import { checkWeightsAgainst, weightsToMap, writeModel } from '../model/file.ts';
 import { train, type TrainEvent } from '../trainer/train.ts';
-import { UserError } from './errors.ts';
+import { oneLine, UserError } from './errors.ts';
 import { datasetOf, failOnErrors, readGraph, readJson, readModel, readText, streamsOf } from './files.ts';
 
 const out = (line: unknown) => process.stdout.write(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`);
@@ -26,7 +26,7 @@ async function validate(file: string, o: { json?: boolean }): Promise<void> {
   const diagnostics = analyzeGraph(graph, streamsOf(datasetOf(graph, file))).diagnostics;
   if (o.json) for (const d of diagnostics) out({ type: 'diagnostic', file, ...d });
   else {
-    for (const d of diagnostics) err(`${file}: ${formatDiagnostic(d)}`);
+    for (const d of diagnostics) err(oneLine(`${file}: ${formatDiagnostic(d)}`));
     if (!diagnostics.some((d) => d.severity === 'error')) out(`${file}: valid — ${graph.nodes.length} blocks, ${graph.edges.length} connections`);
   }
   failOnErrors(file, diagnostics);

@@ -8,3 +8,15 @@ export class UserError extends Error {
     super(message);
   }
 }
+
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+const hidden = (code: number): boolean =>
+  code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029 || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+
+/**
+ * `text` as one line of a terminal: control characters (a newline inside a node id, say) and the
+ * characters that reorder text (U+202E) written as escapes, so one message stays one line and
+ * reads as it is.
+ */
+export const oneLine = (text: string): string => Array.from(text, (c) => (hidden(c.charCodeAt(0)) ? (ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : c)).join('');

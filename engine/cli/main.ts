@@ -11,7 +11,7 @@ import { CompileError } from '../graph/diagnostics.ts';
 import { EXECUTOR_CHOICES } from '../protocol/executors.ts';
 import { InputError } from '../inference/predict.ts';
 import { commands } from './commands.ts';
-import { UserError } from './errors.ts';
+import { oneLine, UserError } from './errors.ts';
 import { registerImportWeights } from './import-weights.ts';
 import { serveCommand } from './serve.ts';
 
@@ -122,11 +122,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
     if (e instanceof UserError) {
-      process.stderr.write(`rnn-studio: ${e.message}\n${e.details.map((d) => `rnn-studio: ${d}\n`).join('')}`);
+      process.stderr.write([e.message, ...e.details].map((line) => `rnn-studio: ${oneLine(line)}\n`).join(''));
       return 1;
     }
     if (e instanceof CompileError || e instanceof InputError) {
-      process.stderr.write(`rnn-studio: ${e.message}\n`);
+      process.stderr.write(`rnn-studio: ${oneLine(e.message)}\n`);
       return 1;
     }
     throw e;

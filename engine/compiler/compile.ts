@@ -3,15 +3,15 @@
  * train-step IR (loss and the gradient of every weight, by reverse-mode AD). Both IRs are
  * verified before they leave.
  */
-import { isDelay, isOutput, type OutputBlock } from '../blocks/roles.ts';
-import type { Initializer, LowerContext, PortType } from '../blocks/types.ts';
+import type { Initializer } from '../blocks/types.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import { differentiate } from '../ir/autodiff.ts';
 import { IrBuilder } from '../ir/builder.ts';
 import type { DType, IrGraph, NodeId, Shape } from '../ir/types.ts';
 import { prune, verifyIr } from '../ir/verify.ts';
-import { CellBuilder, CellError, type CellGraph, type CellRef } from '../cell/cell.ts';
-import { CompileError, type Diagnostic, hasErrors } from '../graph/diagnostics.ts';
+import type { CellGraph } from '../cell/cell.ts';
+import type { Diagnostic } from '../graph/diagnostics.ts';
+import { asCompileError, type Lowered, lowerToCell } from './lower.ts';
 import { analyzeGraph, type Analysis, type StreamTypes } from './validate.ts';
 import { type Unrolled, unrollCell } from './unroll.ts';
 
@@ -29,6 +29,11 @@ export interface CompileOptions {
    * show vanishing and exploding gradients).
    */
   readonly stateGradients?: boolean;
+  /**
+   * Each source block reads its own data input, `sourceFeed(node id)`, instead of its stream:
+   * prediction is given data by input node, and two input blocks may read one stream.
+   */
+  readonly sourcesByNode?: boolean;
 }
 
 /** A trainable weight: IR param `<node>.<name>`, stored in model files by node id and name. */
@@ -56,7 +61,7 @@ export interface Compiled {
   readonly analysis: Analysis;
   readonly cell: CellGraph;
   readonly weights: readonly WeightInfo[];
-  /** Data the graphs read: 'x', 'y', and 'state:<delay>' when stateful. */
+  /** Data the graphs read: 'x', 'y', 'state:<delay>' when stateful, and 'source:<node>' in place of the streams with sourcesByNode. */
   readonly inputs: readonly DataInput[];
   /** Outputs: 'loss' (when the graph has an output block), 'out:<output node>' predictions, 'final:<delay>' (the state after the last step). */
   readonly forward: IrGraph;
@@ -72,112 +77,19 @@ export interface Compiled {
   readonly masks: readonly (DataInput & { readonly rate: number })[];
 }
 
-export interface Lowered {
-  readonly cell: CellGraph;
-  readonly losses: CellRef[];
-  readonly predictions: Map<string, CellRef>;
-  /** Some block lowers differently for training (dropout, teacher forcing): the other mode's cell is not this one. */
-  readonly modal: boolean;
-}
-
-/**
- * Lowers every block to the cell graph, for the train step (`training`) or for evaluation.
- * Throws CompileError when the analysis found errors.
- */
-export function lowerToCell(doc: GraphDocument, analysis: Analysis, batch: number, steps?: number, training = false): Lowered {
-  if (hasErrors(analysis.diagnostics)) throw new CompileError(analysis.diagnostics);
-  const cell = new CellBuilder(batch, steps, training);
-  cell.targets = (block, size) => targetOf(doc, analysis, cell, block, size);
-  const made = new Map<string, Readonly<Record<string, CellRef>>>();
-  const edgesInto = (id: string) => doc.edges.filter((e) => e.target === id);
-  const losses: CellRef[] = [];
-  const predictions = new Map<string, CellRef>();
-  try {
-    for (const id of analysis.order) {
-      const info = analysis.nodes.get(id)!;
-      const feedback = isDelay(info.block);
-      const inputs: Record<string, CellRef | undefined> = {};
-      if (!feedback) for (const e of edgesInto(id)) inputs[e.targetPort] = made.get(e.source)?.[e.sourcePort];
-      const weightSpecs = new Map(info.weights.map((w) => [w.name, w]));
-      const cx: LowerContext = {
-        cell,
-        nodeId: id,
-        inputs,
-        types: info.inputs,
-        weight: (name) => {
-          const spec = weightSpecs.get(name);
-          if (!spec) throw new Error(`block '${id}' (${info.block.type}) uses weight '${name}' that it does not declare`);
-          return cell.param(`${id}.${name}`, spec.shape);
-        },
-      };
-      const outputs = cell.forBlock(id, () => info.block.lower(info.params, cx));
-      made.set(id, outputs);
-      if (outputs.loss !== undefined) losses.push(outputs.loss);
-      if (isOutput(info.block) && outputs.prediction !== undefined) predictions.set(id, outputs.prediction);
-    }
-    for (const e of analysis.feedback) {
-      const source = made.get(e.source)?.[e.sourcePort];
-      const delay = made.get(e.target)?.out;
-      if (source === undefined || delay === undefined) throw new CellError(`edge '${e.id}' into a delay could not be connected`, e.target);
-      cell.connectDelay(delay, source);
-    }
-    return { cell: cell.finish(), losses, predictions, modal: cell.modal };
-  } catch (e) {
-    throw asCompileError(e);
-  }
-}
-
-/**
- * The target stream, per step, of the one output block downstream of `block` ([B, size] float32;
- * class ids one-hot). Throws CellError ('param-invalid') when no output block or several are
- * downstream, or its target is not one per step of `size` features or classes.
- */
-function targetOf(doc: GraphDocument, analysis: Analysis, cell: CellBuilder, block: string, size: number): CellRef {
-  const seen = new Set([block]);
-  const queue = [block];
-  const outputs: { id: string; block: OutputBlock; params: Record<string, unknown>; logits: PortType | undefined }[] = [];
-  while (queue.length > 0) {
-    const id = queue.shift()!;
-    for (const e of doc.edges)
-      if (e.source === id && !seen.has(e.target)) {
-        seen.add(e.target);
-        const info = analysis.nodes.get(e.target);
-        if (info && isOutput(info.block)) outputs.push({ id: e.target, block: info.block, params: info.params, logits: info.inputs[info.block.logits] });
-        else queue.push(e.target);
-      }
-  }
-  if (outputs.length !== 1)
-    throw new CellError(
-      `teacher forcing feeds back the target of the output block this block leads to, and ${outputs.length === 0 ? 'it leads to none' : `it leads to ${outputs.length} (${outputs.map((o) => `'${o.id}'`).join(', ')})`}`,
-      block,
-      'param-invalid',
-    );
-  const [output] = outputs;
-  const type = output.logits;
-  if (type?.kind !== 'sequence') throw new CellError(`teacher forcing needs a target at every step, and output block '${output.id}' has one per sequence`, block, 'param-invalid');
-  if (type.size !== size)
-    throw new CellError(`teacher forcing feeds back output block '${output.id}'s target of ${type.size} features or classes, in place of this block's output of ${size}: make them equal`, block, 'param-invalid');
-  const target = output.block.target(output.params, type);
-  if (target.type.tokens) return cell.op({ type: 'oneHot', depth: size }, [cell.input(target.stream, [cell.batch], 'int32', true)]);
-  return cell.input(target.stream, [cell.batch, size], 'float32', true);
-}
-
-const asCompileError = (e: unknown): unknown =>
-  e instanceof CellError ? new CompileError([{ severity: 'error', code: e.code, nodeId: e.block, message: e.message }]) : e;
-
 /**
  * The graph compiled for `opts.steps` steps and batch `opts.batch`. Throws CompileError (with
  * every diagnostic) for an invalid graph, and for a stateful compile of a graph with a backward
  * recurrence (code 'time-direction').
  */
 export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled {
-  const { steps, batch, stateful = false } = opts;
+  const { steps, batch, stateful = false, sourcesByNode = false } = opts;
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch size must be a positive integer, got ${batch}`);
   const analysis = analyzeGraph(doc, opts.streams);
-  const trained = lowerToCell(doc, analysis, batch, steps, true);
+  const trained = lowerToCell(doc, analysis, batch, { steps, training: true, sourcesByNode });
   // Dropout and teacher forcing exist only in the train step: the forward IR comes from a cell
   // lowered for evaluation, which has neither (and is the same cell when no block cares).
-  const evaluated = trained.modal ? lowerToCell(doc, analysis, batch, steps, false) : trained;
+  const evaluated = trained.modal ? lowerToCell(doc, analysis, batch, { steps, sourcesByNode }) : trained;
 
   const b = new IrBuilder();
   const fwd = unrollOutputs(evaluated, b, steps, stateful);

@@ -21,7 +21,8 @@ import { IrBuilder } from '../ir/builder.ts';
 import type { IrGraph, NodeId, Shape } from '../ir/types.ts';
 import { prune, verifyIr } from '../ir/verify.ts';
 import type { CellGraph, CellNode, CellRef } from '../cell/cell.ts';
-import { type DataInput, lowerToCell, type WeightInfo } from './compile.ts';
+import type { DataInput, WeightInfo } from './compile.ts';
+import { lowerToCell } from './lower.ts';
 import { CompileError, type DiagnosticCode } from '../graph/diagnostics.ts';
 import { dependencies, unrollCell } from './unroll.ts';
 import { analyzeGraph } from './validate.ts';
@@ -113,7 +114,7 @@ function renumbered(n: CellNode, id: CellRef, to: (ref: CellRef) => CellRef): Ce
  */
 export function compileEncoderDecoder(doc: GraphDocument, o: EncoderDecoderOptions): EncoderDecoder {
   const analysis = analyzeGraph(doc);
-  const { cell, predictions } = lowerToCell(doc, analysis, o.batch, o.sourceSteps);
+  const { cell, predictions } = lowerToCell(doc, analysis, o.batch, { steps: o.sourceSteps });
   const { nodes } = cell;
   const decoderInput = nodes.find((n) => n.kind === 'input' && n.name === DECODER_STREAM);
   if (!decoderInput) refuse(undefined, `the graph has no input block reading the stream '${DECODER_STREAM}', so there is no decoder to feed its own predictions`, 'dataset-mismatch');

@@ -87,8 +87,19 @@ function components(cell: CellGraph): CellRef[][] {
   return out;
 }
 
-/** The way a loop runs: backward when it goes through a backward delay. Throws CellError when it has delays of both directions. */
+/**
+ * The way a loop runs: backward when it goes through a backward delay. Throws CellError when no
+ * step could be computed first: delays of both directions, or a block on the loop that reads
+ * every step of the sequence.
+ */
 function directionOf(nodes: readonly CellNode[]): TimeDirection {
+  const whole = nodes.find((n) => n.kind === 'allSteps');
+  if (whole && nodes.length > 1)
+    throw new CellError(
+      `'${whole.block}' reads every step of a sequence that depends, through a delay, on what it outputs: step t would need steps after t; take the block off the loop`,
+      whole.block,
+      'time-direction',
+    );
   const delays = nodes.filter((n) => n.kind === 'delay');
   const backward = delays.filter((n) => n.direction === 'backward');
   if (backward.length === 0) return 'forward';
@@ -101,6 +112,14 @@ function directionOf(nodes: readonly CellNode[]): TimeDirection {
     );
   }
   return 'backward';
+}
+
+/** Throws CellError for a loop that no order of steps computes (see directionOf), as unrolling would, without unrolling. */
+export function checkLoops(cell: CellGraph): void {
+  for (const component of components(cell)) {
+    const nodes = component.map((r) => cell.nodes[r]);
+    if (!nodes.every((n) => n.domain === 'once')) directionOf(nodes);
+  }
 }
 
 /**
@@ -170,13 +189,6 @@ export function unrollCell(cell: CellGraph, b: IrBuilder, { steps, stateful = fa
       for (const n of nodes) values[n.id][0] = emit(n, 0);
       continue;
     }
-    const whole = nodes.find((n) => n.kind === 'allSteps');
-    if (whole && nodes.length > 1)
-      throw new CellError(
-        `'${whole.block}' reads every step of a sequence that depends, through a delay, on what it outputs: step t would need steps after t; take the block off the loop`,
-        whole.block,
-        'time-direction',
-      );
     // A loop (or a single per-step node): everything at one step before anything at the next,
     // in the direction the loop runs. Within a step, ids are in dependency order.
     if (directionOf(nodes) === 'forward') for (let t = 0; t < steps; t++) for (const n of nodes) values[n.id][t] = emit(n, t);

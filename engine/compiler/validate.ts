@@ -8,7 +8,9 @@ import { isDelay, isOutput, isOutputType, isSource, sourcePort } from '../blocks
 import { type AnyBlock, BlockIssue, type PortType, type SourceStream, type TargetStream, type WeightSpec } from '../blocks/types.ts';
 import { formatPath } from '../graph/document.ts';
 import type { GraphDocument, GraphEdge } from '../graph/schema.ts';
-import type { Diagnostic } from '../graph/diagnostics.ts';
+import { CompileError, type Diagnostic, hasErrors } from '../graph/diagnostics.ts';
+import { asCompileError, lowerToCell } from './lower.ts';
+import { checkLoops } from './unroll.ts';
 import { checkPort, describe, type GraphView, kindFix, sizeSource, type ValidNode } from './hints.ts';
 
 /**
@@ -50,7 +52,7 @@ interface Wiring {
 /**
  * Every problem of `doc` (against the dataset's `streams`, when given), and what lowering needs.
  * The phases run in order, each reporting what it finds: blocks and params, wiring, order and
- * loops, types, then the graph against the dataset.
+ * loops, types, the graph against the dataset, then lowering.
  */
 export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Analysis {
   const diagnostics: Diagnostic[] = [];
@@ -60,7 +62,32 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
   const { order, feedback } = orderNodes(valid, wiring.usable, report);
   const nodes = inferTypes(valid, wiring, order, report);
   checkTraining(doc, valid, nodes, wiring.connected, streams, report);
-  return { diagnostics, nodes, order, feedback };
+  const analysis = { diagnostics, nodes, order, feedback };
+  if (!hasErrors(diagnostics)) checkLowering(doc, analysis);
+  return analysis;
+}
+
+/** The T validation lowers with: any would do, as nothing is checked against it. */
+const STAND_IN_STEPS = 2;
+
+/**
+ * Phase 6: the graph lowers to a cell, for the train step and for evaluation, and its loops can
+ * be unrolled, as compiling it will need. Lowering checks what only the cell shows (one data
+ * input read with two shapes, a delay fed a value of another shape); its errors become
+ * diagnostics here, so that a graph that validates compiles. T is not known yet: a stand-in
+ * serves, and the checks against T (a repeat count) wait for compilation.
+ */
+function checkLowering(doc: GraphDocument, analysis: Analysis): void {
+  const lower = (training: boolean) => lowerToCell(doc, analysis, 1, { steps: STAND_IN_STEPS, stepsKnown: false, training });
+  try {
+    const trained = lower(true);
+    checkLoops(trained.cell);
+    if (trained.modal) checkLoops(lower(false).cell);
+  } catch (e) {
+    const error = asCompileError(e);
+    if (!(error instanceof CompileError)) throw error;
+    analysis.diagnostics.push(...error.diagnostics);
+  }
 }
 
 /** Phase 1: each node's block exists and its params parse. */

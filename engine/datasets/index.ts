@@ -11,7 +11,7 @@ import { generateSine, sineParams } from './sine.ts';
 import { generateTagging, taggingParams } from './tagging.ts';
 import { generateText, textParams } from './text.ts';
 import { generateWeatherFood, weatherFoodParams } from './weather-food.ts';
-import { DatasetError, type Dataset, type DatasetContext } from './types.ts';
+import { DatasetError, type Dataset, type DatasetContext, nonFiniteValue } from './types.ts';
 
 export * from './types.ts';
 export { Random } from './random.ts';
@@ -215,7 +215,9 @@ export function loadDataset(spec: unknown, ctx: DatasetContext, at = 'dataset'):
   const parsed = parseDatasetSpec(spec, at);
   if (!parsed.ok) return parsed;
   try {
-    return { ok: true, value: generateDataset(parsed.value, ctx) };
+    const dataset = generateDataset(parsed.value, ctx);
+    const bad = nonFiniteValue(dataset);
+    return bad ? { ok: false, error: `${at}: ${bad}` } : { ok: true, value: dataset };
   } catch (error) {
     if (error instanceof DatasetError) return { ok: false, error: `${at}.params.${error.param}: ${error.detail}` };
     throw error;

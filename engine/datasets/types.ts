@@ -77,3 +77,43 @@ export function streamShape(stream: Stream, size: number, steps: number): number
   const lead = stream.perStep ? [size, steps] : [size];
   return stream.kind === 'dense' ? [...lead, stream.features] : lead;
 }
+
+/**
+ * Why a min–max normalisation cannot be used, or undefined when it can: scaling divides by
+ * max − min and unscaling multiplies by it, so the range must be non-empty and finite.
+ */
+export function normalisationProblem({ min, max }: { readonly min: number; readonly max: number }): string | undefined {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return `min and max must be finite numbers, got min ${min}, max ${max}`;
+  if (!(min < max)) return `min ${min} must be less than max ${max}`;
+  if (!Number.isFinite(max - min)) return `max − min is not a finite number (min ${min}, max ${max})`;
+  return undefined;
+}
+
+/** The first token of `vocabulary` that appears twice, with both ids, or undefined when each is unique. */
+export function duplicateToken(vocabulary: readonly string[]): { token: string; first: number; second: number } | undefined {
+  const seen = new Map<string, number>();
+  for (const [i, token] of vocabulary.entries()) {
+    const first = seen.get(token);
+    if (first !== undefined) return { token, first, second: i };
+    seen.set(token, i);
+  }
+  return undefined;
+}
+
+/**
+ * The first value of a dense stream of `d` that is not finite, named by stream, example, step
+ * and feature; undefined when every one is. The networks compute in float32, where a NaN or an
+ * infinity in the data turns every loss after it into NaN.
+ */
+export function nonFiniteValue(d: Pick<Dataset, 'steps' | 'x' | 'y' | 'decoderInput'>): string | undefined {
+  for (const [name, stream] of [['x', d.x], ['y', d.y], ['decoderInput', d.decoderInput]] as const) {
+    if (stream?.kind !== 'dense') continue;
+    const at = stream.data.findIndex((v) => !Number.isFinite(v));
+    if (at < 0) continue;
+    const f = at % stream.features;
+    const row = (at - f) / stream.features;
+    const where = stream.perStep ? `example ${Math.floor(row / d.steps)} step ${row % d.steps}` : `example ${row}`;
+    return `stream '${name}' ${where} feature ${f} is ${stream.data[at]}, not a finite number`;
+  }
+  return undefined;
+}

@@ -2,8 +2,8 @@
  * Reading and writing graph documents: JSON text → migrate → schema, with errors that name the
  * file, the JSON path and, where there is one, the node.
  */
-import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import type { z } from 'zod';
+import { firstJsonError } from './json-error.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, GraphDocument } from './schema.ts';
 
 export interface DocumentError {
@@ -72,34 +72,17 @@ export function parseGraphText(text: string): ParseResult {
   return parseGraph(json);
 }
 
-const JSON_PROBLEMS: Readonly<Record<string, string>> = {
-  InvalidSymbol: 'unexpected character',
-  ValueExpected: 'expected a value',
-  PropertyNameExpected: 'expected a property name in double quotes',
-  ColonExpected: 'expected a colon',
-  CommaExpected: 'expected a comma',
-  CloseBraceExpected: 'expected }',
-  CloseBracketExpected: 'expected ]',
-  EndOfFileExpected: 'unexpected text after the end of the document',
-  InvalidCommentToken: 'comments are not allowed in JSON',
-  UnexpectedEndOfString: 'unterminated string',
-  InvalidEscapeCharacter: 'invalid escape in a string',
-  InvalidCharacter: 'invalid character in a string',
-};
-
 /**
  * Where JSON text goes wrong, as "what at line L, column C". The engine's JSON.parse message does
- * not always carry a position, so the text is re-read with jsonc-parser, which reports an offset
- * for every error.
+ * not always carry a position, so the text is read again by firstJsonError, which has one for
+ * every error and no limit on nesting.
  */
 export function describeJsonError(text: string, e: unknown): string {
-  const errors: ParseError[] = [];
-  parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
-  const first = errors[0];
+  const first = firstJsonError(text);
   if (!first) return e instanceof Error ? e.message : String(e);
   const before = text.slice(0, first.offset).split('\n');
   const found = text.slice(first.offset, first.offset + Math.max(first.length, 1));
-  const what = first.offset >= text.length ? 'unexpected end of text' : `${JSON_PROBLEMS[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error)} at ${JSON.stringify(found)}`;
+  const what = first.offset >= text.length ? 'unexpected end of text' : `${first.problem} at ${JSON.stringify(found.length > 40 ? `${found.slice(0, 40)}…` : found)}`;
   return `${what} at line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 

@@ -66,7 +66,7 @@ export async function greedyDecode(
   const sourceIds = new Set(streams.filter((s) => s.stream !== DECODER_STREAM).map((s) => s.id));
   if (sourceIds.size === 0) throw new InputError('greedy decoding needs a source: an input block reading the stream x');
   const sourceNodes = graph.nodes.filter((n) => sourceIds.has(n.id));
-  const { feeds: sourceFeeds, steps, batch } = inputFeeds({ ...graph, nodes: sourceNodes }, Object.fromEntries(sourceNodes.map((n) => [n.id, source])));
+  const { feeds: sourceFeeds, steps, batch } = inputFeeds({ ...graph, nodes: sourceNodes }, Object.fromEntries(sourceNodes.map((n) => [n.id, source])), 'stream');
 
   let c;
   try {

@@ -8,7 +8,7 @@
  */
 import { sources } from '../blocks/roles.ts';
 import { compileGraph } from '../compiler/compile.ts';
-import { loadDataset, type Dataset } from '../datasets/index.ts';
+import { loadDataset, normalisationProblem, type Dataset } from '../datasets/index.ts';
 import { datasetFiles } from '../files/dataset-files.ts';
 import { type Executor, float32, type Tensor } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
@@ -75,8 +75,8 @@ export async function forecast(graph: GraphDocument, weights: Weights, o: Foreca
   if (!Number.isInteger(window) || window < 1) throw new InputError(`the window must be a positive integer, got ${window}`);
   if (o.history.length < window) throw new InputError(`history has ${o.history.length} values; the window needs ${window}`);
   const scaling = o.normalisation;
-  if (scaling && !(Number.isFinite(scaling.min) && Number.isFinite(scaling.max) && scaling.max >= scaling.min))
-    throw new InputError(`normalisation needs finite min ≤ max, got min ${scaling.min}, max ${scaling.max}`);
+  const unusable = scaling && normalisationProblem(scaling);
+  if (unusable) throw new InputError(`normalisation: ${unusable}`);
 
   const compiled = compileGraph(graph, { steps: window, batch: 1 });
   const outNames = Object.keys(compiled.forward.outputs).filter((k) => k.startsWith('out:'));

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { sources } from '../blocks/roles.ts';
 import { compileGraph } from '../compiler/compile.ts';
+import { sourceFeed } from '../compiler/lower.ts';
 import { type Executor, float32, runOnce, type Tensor, tensorOf } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Weights } from '../model/init.ts';
@@ -35,11 +36,12 @@ function inputBlocks(graph: GraphDocument): InputSpec[] {
 }
 
 /**
- * Turns `{ [inputNodeId]: examples }` into feeds (time-major for sequences). An example is
- * time × features (or time token ids) for a sequence input, features (or one token id) otherwise.
- * Errors name the input, example, step and feature.
+ * Turns `{ [inputNodeId]: examples }` into feeds (time-major for sequences), named by the input
+ * node (`sourceFeed(id)`, for a graph compiled with `sourcesByNode`) or, `by: 'stream'`, by the
+ * stream it reads. An example is time × features (or time token ids) for a sequence input,
+ * features (or one token id) otherwise. Errors name the input, example, step and feature.
  */
-export function inputFeeds(graph: GraphDocument, json: unknown): { feeds: Record<string, Tensor>; steps: number; batch: number } {
+export function inputFeeds(graph: GraphDocument, json: unknown, by: 'node' | 'stream' = 'node'): { feeds: Record<string, Tensor>; steps: number; batch: number } {
   const parsed = PredictInput.safeParse(json);
   if (!parsed.success) throw new InputError('input: expected a JSON object { "<input node id>": [examples…] }');
   const specs = inputBlocks(graph);
@@ -68,14 +70,16 @@ export function inputFeeds(graph: GraphDocument, json: unknown): { feeds: Record
       if (!Array.isArray(features)) throw new InputError(`${at}: expected ${width} features, got ${JSON.stringify(value)}`);
       if (features.length !== width) throw new InputError(`${at}: has ${features.length} feature${features.length === 1 ? '' : 's'}, expected ${width}`);
       features.forEach((v: unknown, f) => {
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${at} feature ${f}: ${JSON.stringify(v)} is not a finite number`);
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${at} feature ${f}: ${typeof v === 'number' ? v : JSON.stringify(v)} is not a finite number`);
+        // The model computes in float32: a larger value would become ±Infinity there, and finite nonsense after.
+        if (!Number.isFinite(Math.fround(v))) throw new InputError(`${at} feature ${f}: ${v} is outside float32's range (±3.4028235e38)`);
         data[into * width + f] = v;
       });
     };
     if (!spec.sequence) {
       const data = spec.tokens ? new Int32Array(b) : new Float32Array(b * width);
       rows.forEach((example, i) => put(data, i, example, `input '${spec.id}' example ${i}`));
-      feeds[spec.stream] = tensorOf(spec.tokens ? [b] : [b, width], data);
+      feeds[by === 'node' ? sourceFeed(spec.id) : spec.stream] = tensorOf(spec.tokens ? [b] : [b, width], data);
       continue;
     }
     const first = rows[0];
@@ -89,7 +93,7 @@ export function inputFeeds(graph: GraphDocument, json: unknown): { feeds: Record
       if (example.length !== t) throw new InputError(`input '${spec.id}': example ${i} has ${example.length} steps, example 0 has ${t}; all examples need the same length`);
       example.forEach((value: unknown, s) => put(data, s * b + i, value, `input '${spec.id}' example ${i} step ${s}`));
     });
-    feeds[spec.stream] = tensorOf(spec.tokens ? [t, b] : [t, b, width], data);
+    feeds[by === 'node' ? sourceFeed(spec.id) : spec.stream] = tensorOf(spec.tokens ? [t, b] : [t, b, width], data);
   }
   if (batch === undefined) throw new InputError('the graph has no input block');
   return { feeds, steps: steps ?? 1, batch };
@@ -98,7 +102,7 @@ export function inputFeeds(graph: GraphDocument, json: unknown): { feeds: Record
 /** Runs the forward graph; returns every output block's prediction, batch-major. */
 export async function predict(graph: GraphDocument, weights: Weights, json: unknown, executor: Executor): Promise<Prediction> {
   const { feeds, steps, batch } = inputFeeds(graph, json);
-  const compiled = compileGraph(graph, { steps, batch });
+  const compiled = compileGraph(graph, { steps, batch, sourcesByNode: true });
   const wanted = Object.keys(compiled.forward.outputs).filter((k) => k.startsWith('out:'));
   const forward = { nodes: compiled.forward.nodes, outputs: Object.fromEntries(wanted.map((k) => [k, compiled.forward.outputs[k]])) };
   const all: Record<string, Tensor> = { ...feeds };

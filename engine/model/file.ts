@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { WeightInfo } from '../compiler/compile.ts';
 import { type DocumentError, describeJsonError, formatPath, parseGraph } from '../graph/document.ts';
 import { DatasetSpec, GRAPH_FORMAT, GraphDocument, Id } from '../graph/schema.ts';
+import { duplicateToken, normalisationProblem } from '../datasets/types.ts';
 
 export const MODEL_FORMAT = 'rnn-studio.model';
 export const MODEL_VERSION = 1;
@@ -42,9 +43,20 @@ export const TrainingRecord = z.strictObject({
   steps: z.int().min(0).describe('Optimizer steps taken (one per batch).'),
   finalLoss: z.number().nullable().describe('Mean training loss of the last epoch; null when none was measured (or it was not finite).'),
   dataset: DatasetSpec.optional().describe('The dataset the weights were trained on, as in the graph document.'),
-  vocabulary: z.array(z.string()).optional().describe('Token id → symbol, for models that read or predict tokens.'),
+  vocabulary: z
+    .array(z.string())
+    .superRefine((vocabulary, ctx) => {
+      const twice = duplicateToken(vocabulary);
+      if (twice) ctx.addIssue({ code: 'custom', message: `token ${JSON.stringify(twice.token)} appears twice (ids ${twice.first} and ${twice.second}); each id needs its own token` });
+    })
+    .optional()
+    .describe('Token id → symbol, for models that read or predict tokens.'),
   normalisation: z
     .strictObject({ min: z.number(), max: z.number() })
+    .superRefine((range, ctx) => {
+      const why = normalisationProblem(range);
+      if (why) ctx.addIssue({ code: 'custom', message: why });
+    })
     .optional()
     .describe('Dense values were scaled to [-1, 1] from [min, max]: raw = min + (v + 1) / 2 · (max − min).'),
   seed: z.int().min(0).describe('The training seed.'),

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { blockNode, type BlockNode, decoderSource, isOutput, isOutputType, isSource, sourcePort, sources } from '../../../engine/blocks/roles.ts';
 import { BLOCKS, type BlockType } from '../../../engine/blocks/registry.ts';
 import { type AnyBlock, BlockIssue, DECODER_STREAM, type InferContext, type PortType, type SourceStream } from '../../../engine/blocks/types.ts';
-import { lowerToCell } from '../../../engine/compiler/compile.ts';
+import { lowerToCell } from '../../../engine/compiler/lower.ts';
 import { analyzeGraph } from '../../../engine/compiler/validate.ts';
 import { assertNever } from '../../../engine/ir/types.ts';
 import { BLOCK_CASES } from '../../helpers/block-cases.ts';
@@ -74,7 +74,7 @@ describe('block roles', () => {
     for (const c of BLOCK_CASES)
       for (const training of [true, false]) {
         const analysis = analyzeGraph(c.graph);
-        const { cell } = lowerToCell(c.graph, analysis, 2, c.steps, training);
+        const { cell } = lowerToCell(c.graph, analysis, 2, { steps: c.steps, training });
         // The cell makes one input per name: a second reader of a stream shares the first one's.
         const reads = (name: string) => cell.nodes.some((n) => n.kind === 'input' && n.name === name);
         const streamsRead = new Set<string>();

@@ -36,6 +36,11 @@ const chain = ['x -> r', 'r -> o'];
 
 const CASES: readonly InvalidCase[] = [
   {
+    name: 'two outputs of one LSTM (out and h) each feeding an output block read the target with two shapes',
+    graph: graph({ x, r: lstm, o: mse, p: mse }, ['x -> r', 'r.out -> o', 'r.h -> p']),
+    expect: [{ code: 'shape-unknown', nodeId: 'p', message: /data input 'y' is read with two different shapes/ }],
+  },
+  {
     name: 'unknown block type',
     graph: graph({ x, r: ['lstmm', { units: 4 }], o: mse }, chain),
     expect: [{ code: 'unknown-block', nodeId: 'r', message: /unknown block type 'lstmm'/ }],

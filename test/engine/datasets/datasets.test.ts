@@ -14,6 +14,7 @@ import {
   type Dataset,
   type DatasetType,
   type Stream,
+  nonFiniteValue,
 } from '../../../engine/datasets/index.ts';
 import { datasetFiles } from '../../../engine/files/dataset-files.ts';
 
@@ -397,5 +398,20 @@ describe('bad specs give errors that name the field', () => {
   test('errors use the path of the spec in its document', () => {
     const result = parseDatasetSpec({ type: 'weather-food', params: { steps: 1 } }, 'training.dataset');
     assert.deepEqual(result, { ok: false, error: 'training.dataset.params.steps: must be ≥ 2' });
+  });
+});
+
+describe('generated data is finite', () => {
+  const dense = (perStep: boolean, features: number, values: number[]) => ({ kind: 'dense' as const, perStep, features, data: Float32Array.from(values) });
+  const tokens = { kind: 'tokens' as const, perStep: true, vocabulary: 3, data: Int32Array.of(0, 1, 2, 0) };
+
+  test('names the stream, example, step and feature of the first value that is not', () => {
+    // x: 2 examples × 2 steps × 2 features; the bad value is example 1, step 0, feature 1.
+    assert.equal(nonFiniteValue({ steps: 2, x: dense(true, 2, [0, 0, 0, 0, 0, Infinity, 0, 0]), y: tokens }), "stream 'x' example 1 step 0 feature 1 is Infinity, not a finite number");
+    assert.equal(nonFiniteValue({ steps: 2, x: tokens, y: dense(false, 1, [0.5, Number.NaN]) }), "stream 'y' example 1 feature 0 is NaN, not a finite number");
+  });
+
+  test('says nothing of finite data', () => {
+    assert.equal(nonFiniteValue({ steps: 2, x: dense(true, 1, [3.4e38, -3.4e38, 0, 1]), y: tokens }), undefined);
   });
 });

@@ -77,6 +77,14 @@ describe('graph documents', () => {
     assert.match(e.message, /^not valid JSON: .* at line 4, column 3$/);
   });
 
+  it('locates an error in deeply nested JSON without recursing: 100,000 unclosed brackets', () => {
+    for (const text of ['['.repeat(100_000), '{"a":'.repeat(100_000), `${'['.repeat(100_000)}1${']'.repeat(99_999)}}`]) {
+      const [e, ...rest] = errors(parseGraphText(text));
+      assert.equal(rest.length, 0);
+      assert.match(e.message, /^not valid JSON: [^\n]* at line 1, column \d+$/);
+    }
+  });
+
   it('rejects a document of another format, naming what it found', () => {
     assert.deepEqual(errors(parseGraph({ ...valid(), format: 'rnn-studio.model' })), [
       { path: 'format', message: 'format: expected "rnn-studio.graph", got "rnn-studio.model"' },

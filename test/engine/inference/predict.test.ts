@@ -69,6 +69,25 @@ describe('predict', () => {
       await assert.rejects(predict(doc, new Map(), input, new ReferenceExecutor()), (e: unknown) => e instanceof InputError && message.test(e.message));
     });
 
+  it('feeds each input block its own data, keyed by node id, also when two read the same stream', async () => {
+    const two = graph({ a: ['input'], b: ['input'], c: ['concat'], o: ['output'] }, ['a -> c.a', 'b -> c.b', 'c -> o']);
+    for (const [name, executor] of executors) {
+      const r = await predict(two, new Map(), { a: [[[1], [2]]], b: [[[10], [20]]] }, executor);
+      assert.deepEqual(r.outputs.o.shape, [1, 2, 2], name);
+      close(r.outputs.o.data, [1, 10, 2, 20]);
+    }
+  });
+
+  const outOfRange: [string, unknown, RegExp][] = [
+    ['a value that overflows float32', { x: [[[1, 2]], [[3, 1e39]]] }, /input 'x' example 1 step 0 feature 1: 1e\+39 is outside float32's range/],
+    ['an infinite value', { x: [[[1, 2], [-Infinity, 0]]] }, /input 'x' example 0 step 1 feature 0: -Infinity is not a finite number/],
+    ['NaN', { x: [[[Number.NaN, 2]]] }, /input 'x' example 0 step 0 feature 0: NaN is not a finite number/],
+  ];
+  for (const [what, input, message] of outOfRange)
+    it(`rejects ${what}, naming the example, step and feature`, async () => {
+      await assert.rejects(predict(doc, new Map(), input, new ReferenceExecutor()), (e: unknown) => e instanceof InputError && message.test(e.message));
+    });
+
   it('rejects a token id outside the vocabulary', async () => {
     const tokens = graph({ x: ['input', { kind: 'tokens', size: 3 }], e: ['embedding', { dim: 2 }], o: ['output'] }, ['x -> e', 'e -> o']);
     const weights = new Map([['e.embeddings', new Float32Array(6)]]);

@@ -200,6 +200,24 @@ describe('reading a bad model file names the problem', () => {
     { name: 'an unknown top-level key', edit: (m) => ({ ...m, optimizerState: {} }), path: '', message: /^model: unknown key "optimizerState" \(a model file has format, version, graph, training, weights\)$/ },
     { name: 'a bad training date', edit: (m) => ((m.training.savedAt = 'yesterday' as unknown as Loose), m), path: 'training.savedAt', message: /^training\.savedAt: / },
     { name: 'a negative epoch count', edit: (m) => ((m.training.epochs = -1 as unknown as Loose), m), path: 'training.epochs', message: /^training\.epochs: / },
+    {
+      name: 'a vocabulary with a token twice',
+      edit: (m) => ((m.training.vocabulary = ['a', 'b', 'a'] as unknown as Loose), m),
+      path: 'training.vocabulary',
+      message: /^training\.vocabulary: token "a" appears twice \(ids 0 and 2\)/,
+    },
+    {
+      name: 'a normalisation range that is empty',
+      edit: (m) => ((m.training.normalisation = { min: 2, max: 2 } as unknown as Loose), m),
+      path: 'training.normalisation',
+      message: /^training\.normalisation: min 2 must be less than max 2/,
+    },
+    {
+      name: 'a normalisation range too wide for a number',
+      edit: (m) => ((m.training.normalisation = { min: -1e308, max: 1e308 } as unknown as Loose), m),
+      path: 'training.normalisation',
+      message: /^training\.normalisation: max − min is not a finite number/,
+    },
   ];
 
   for (const c of CASES) {
