@@ -8,3 +8,6 @@ export class UserError extends Error {
     super(message);
   }
 }
+
+/** The user stopped the command (Ctrl-C): reported in one line, exit code 130 as for a shell's SIGINT. */
+export class Interrupted extends Error {}

@@ -9,6 +9,7 @@ import { type AnyBlock, BlockIssue, type PortType, type SourceStream, type Targe
 import { formatPath } from '../graph/document.ts';
 import type { GraphDocument, GraphEdge } from '../graph/schema.ts';
 import type { Diagnostic } from '../graph/diagnostics.ts';
+import { type Budgets, DEFAULT_BUDGETS, parameterBudgetMessage, parameterCount } from './budgets.ts';
 import { checkPort, describe, type GraphView, kindFix, sizeSource, type ValidNode } from './hints.ts';
 
 /**
@@ -50,9 +51,9 @@ interface Wiring {
 /**
  * Every problem of `doc` (against the dataset's `streams`, when given), and what lowering needs.
  * The phases run in order, each reporting what it finds: blocks and params, wiring, order and
- * loops, types, then the graph against the dataset.
+ * loops, types, then the graph against the dataset, and last the parameter budget.
  */
-export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Analysis {
+export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}, budgets: Pick<Budgets, 'parameters'> = DEFAULT_BUDGETS): Analysis {
   const diagnostics: Diagnostic[] = [];
   const report: Report = (d) => diagnostics.push({ severity: 'error', ...d });
   const valid = checkBlocks(doc, report);
@@ -60,6 +61,8 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
   const { order, feedback } = orderNodes(valid, wiring.usable, report);
   const nodes = inferTypes(valid, wiring, order, report);
   checkTraining(doc, valid, nodes, wiring.connected, streams, report);
+  const tooMany = parameterBudgetMessage(parameterCount({ nodes }), budgets.parameters);
+  if (tooMany) report({ code: 'too-large', message: tooMany });
   return { diagnostics, nodes, order, feedback };
 }
 

@@ -5,6 +5,7 @@
  * its code and a message naming where it is, anything else as 'internal'.
  */
 import { z } from 'zod';
+import { BudgetError, budgetsFrom } from '../compiler/budgets.ts';
 import { CompileError } from '../graph/diagnostics.ts';
 import { DATASETS } from '../datasets/index.ts';
 import { executorStatuses } from '../executors/index.ts';
@@ -52,7 +53,9 @@ function datasetInfos(): DatasetInfo[] {
 
 export function createEngineService(options: EngineServiceOptions): EngineService {
   const { emit } = options;
-  const runs = new TrainingRuns(emit, options.executor ?? 'auto');
+  // The environment can raise the budgets (RNN_STUDIO_MAX_STEPS, …), as it can for the CLI.
+  const budgets = budgetsFrom(process.env);
+  const runs = new TrainingRuns(emit, options.executor ?? 'auto', budgets);
   const templates = createTemplates(options.templatesDir);
   const workspace = createWorkspace(options.workspace);
   const baseDir = (documentPath: string | null) => baseDirFor(documentPath, options.workspace);
@@ -116,6 +119,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       return { ok: true, result: checked.value };
     } catch (e) {
       if (e instanceof RequestError) return { ok: false, error: { code: e.code, message: e.message } };
+      if (e instanceof BudgetError) return { ok: false, error: { code: 'too-large', message: e.message } };
       process.stderr.write(`engine host: '${method}' failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       return { ok: false, error: { code: 'internal', message: `'${method}' failed: ${messageOf(e)}` } };
     }
