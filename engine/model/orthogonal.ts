@@ -28,7 +28,10 @@ export function* orthogonalMatrix(rows: number, cols: number, rng: Random): Gene
   // a: n columns of length m, column k at offset k·m. It is reduced in place: below the diagonal
   // (and on it) column k ends up holding its reflector v_k; alpha[k] is R[k][k].
   const a = new Float64Array(n * m);
-  for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+  for (let k = 0; k < n; k++) {
+    for (let i = k * m; i < (k + 1) * m; i++) a[i] = rng.normal();
+    yield 0;
+  }
   const beta = new Float64Array(n);
   const alpha = new Float64Array(n);
 

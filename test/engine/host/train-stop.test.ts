@@ -14,7 +14,7 @@ after(() => h.service.dispose());
 /** The adding-problem LSTM with 1024 units: its [1024, 4096] orthogonal recurrent kernel takes many slices to make. */
 function largeLstm() {
   const g = templateJson('adding-lstm.rnn.json');
-  const lstm = g.nodes.find((n: { type: string }) => n.type === 'lstm')!;
+  const lstm = g.nodes.find((n) => n.type === 'lstm')!;
   lstm.params.units = 1024;
   g.dataset.params.samples = 64;
   return g;
