@@ -27,6 +27,7 @@ const SLOW = [
   'test/lint/', // ESLint with typescript-eslint
   // The CLI, PyTorch, a server, esbuild or electron-builder in another process.
   'test/engine/cli/cli.test.ts',
+  'test/engine/cli/budgets-cli.test.ts',
   'test/engine/model/import-weights-cli.test.ts',
   'test/engine/model/pytorch-import.test.ts',
   'test/engine/blocks/torch-parity.test.ts',
