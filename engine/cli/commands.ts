@@ -14,7 +14,7 @@ import { resolveTraining } from '../graph/schema.ts';
 import { irToJson } from '../ir/json.ts';
 import { saveFileAtomic } from '../model/atomic.ts';
 import { checkWeightsAgainst, weightsToMap, writeModel } from '../model/file.ts';
-import { train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
+import { type SetupProgress, train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
 import { Interrupted, UserError } from './errors.ts';
 import { datasetOf, failOnErrors, readGraph, readJson, readModel, readText, streamsOf } from './files.ts';
 
@@ -47,7 +47,7 @@ function stopOnSigint(): { signal: AbortSignal; release: () => void } {
 }
 
 /** One line per setup phase as it goes: at most once a second, and when a phase is done. */
-function setupReporter(): (e: Extract<TrainEvent, { type: 'progress' }>) => void {
+function setupReporter(): (e: SetupProgress) => void {
   let last = -Infinity;
   return (e) => {
     const now = performance.now();
@@ -115,16 +115,12 @@ async function trainCommand(file: string, o: { epochs?: number; seed?: number; o
   const { executor, reason } = await chooseExecutor(o.executor);
   const bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: ' epoch {epoch}/{epochs} {bar} {percentage}% | loss {loss} | {sps} steps/s', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
   let totalSteps = 0;
-  const setup = setupReporter();
   const report = (e: TrainEvent) => {
     if (o.json) {
       out(e);
       return;
     }
     switch (e.type) {
-      case 'progress':
-        setup(e);
-        return;
       case 'start':
         err(`training ${graph.name || file} on '${dataset.type}' (${e.examples} examples × ${e.steps} steps, batch ${e.batchSize}, ${e.parameters} parameters)`);
         err(`executor: ${e.executor.name} (${e.executor.device}, ${e.executor.version})${e.executorReason ? ` — ${e.executorReason}` : ''}`);
@@ -146,7 +142,7 @@ async function trainCommand(file: string, o: { epochs?: number; seed?: number; o
   const started = performance.now();
   let result;
   try {
-    result = await train({ graph, dataset, settings, executor, executorReason: reason, signal: sigint.signal, budgets, onEvent: report });
+    result = await train({ graph, dataset, settings, executor, executorReason: reason, signal: sigint.signal, budgets, onEvent: report, onProgress: o.json ? undefined : setupReporter() });
   } catch (e) {
     if (e instanceof TrainingCancelled) throw new Interrupted(`${file}: ${e.message}`);
     throw e;

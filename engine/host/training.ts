@@ -192,9 +192,6 @@ export class TrainingRuns {
     };
     const onEvent = (e: TrainEvent): void => {
       switch (e.type) {
-        case 'progress':
-          this.emit({ type: 'train.progress', runId, phase: e.phase, done: e.done, total: e.total });
-          return;
         case 'start':
           this.emit({ type: 'train.started', runId, ...withoutType(e), executor: { ...e.executor } });
           return;
@@ -249,6 +246,7 @@ export class TrainingRuns {
         budgets: this.budgets,
         gate,
         onEvent,
+        onProgress: (p) => this.emit({ type: 'train.progress', runId, ...p }),
       });
       this.keep({
         runId,

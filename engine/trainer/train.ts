@@ -58,14 +58,14 @@ export interface EpochRecord extends Evaluation {
 /** What a run does before its first step, each reported as it goes. */
 export type SetupPhase = 'compile' | 'initialise';
 
+/** How far a run is in setting up: `done` of `total` units of a phase (parameters, for 'initialise'). */
+export interface SetupProgress {
+  readonly phase: SetupPhase;
+  readonly done: number;
+  readonly total: number;
+}
+
 export type TrainEvent =
-  | {
-      /** Before the start event: `done` of `total` units of a phase (parameters, for 'initialise'). */
-      type: 'progress';
-      phase: SetupPhase;
-      done: number;
-      total: number;
-    }
   | {
       type: 'start';
       executor: ExecutorInfo;
@@ -143,6 +143,8 @@ export interface TrainOptions {
    */
   readonly gate?: () => Promise<void>;
   readonly onEvent?: (e: TrainEvent) => void;
+  /** While the run sets up, before its start event. */
+  readonly onProgress?: (p: SetupProgress) => void;
 }
 
 export interface TrainResult {
@@ -261,14 +263,15 @@ async function setUp(o: TrainOptions, runner: StepRunner): Promise<Setup> {
   const { dataset, settings } = o;
   const budgets = o.budgets ?? DEFAULT_BUDGETS;
   const emit = o.onEvent ?? (() => {});
+  const report = o.onProgress ?? (() => {});
   const split = splitExamples(dataset.size, settings.validationSplit, settings.seed);
   const batchSize = Math.min(settings.batchSize, split.train.length);
   const truncated = settings.truncatedBptt !== null;
   const windows = chunksOf(dataset.steps, settings.truncatedBptt?.steps ?? dataset.steps);
-  emit({ type: 'progress', phase: 'compile', done: 0, total: 1 });
+  report({ phase: 'compile', done: 0, total: 1 });
   const first = compileExplained(() => runner.compile(windows[0].length, batchSize, truncated));
   checkActivationMemory(first.train, budgets.memoryBytes, freemem());
-  emit({ type: 'progress', phase: 'compile', done: 1, total: 1 });
+  report({ phase: 'compile', done: 1, total: 1 });
   // Let a stop that came in while compiling through before the weights are made.
   await new Promise<void>((resolve) => setImmediate(resolve));
   if (o.signal?.aborted) throw new TrainingCancelled('compile');
@@ -276,7 +279,7 @@ async function setUp(o: TrainOptions, runner: StepRunner): Promise<Setup> {
   if (o.weights) weights = new Map([...o.weights].map(([k, v]) => [k, Float32Array.from(v)]));
   else
     try {
-      weights = await initWeightsAsync(first.weights, settings.seed, { signal: o.signal, onProgress: (p) => emit({ type: 'progress', phase: 'initialise', ...p }) });
+      weights = await initWeightsAsync(first.weights, settings.seed, { signal: o.signal, onProgress: (p) => report({ phase: 'initialise', ...p }) });
     } catch (e) {
       if (o.signal?.aborted) throw new TrainingCancelled('initialise');
       throw e;
@@ -466,8 +469,8 @@ function finish(s: Setup, p: Progress, [reason, message, epochs]: Ending): Train
 
 /**
  * Trains `o.graph` on `o.dataset` with `o.settings`, emitting a start event, a step event per
- * optimizer step, an epoch event per epoch and an end event, after progress events while it sets
- * up. Throws CompileError for a graph that cannot be compiled for training, BudgetError for one
+ * optimizer step, an epoch event per epoch and an end event; `o.onProgress` hears how far it is in
+ * setting up before that. Throws CompileError for a graph that cannot be compiled for training, BudgetError for one
  * over a budget, TrainingCancelled when stopped before the first step, and what the executor throws.
  */
 export async function train(o: TrainOptions): Promise<TrainResult> {
