@@ -74,7 +74,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
 
     'datasets.list': () => ({ datasets: (datasets ??= datasetInfos()) }),
 
-    'graph.validate': ({ graph, documentPath }) => ({ diagnostics: diagnose(parseGraphParam(graph), baseDir(documentPath)).diagnostics }),
+    'graph.validate': ({ graph, documentPath }) => ({ diagnostics: diagnose(parseGraphParam(graph), baseDir(documentPath), budgets).diagnostics }),
 
     'graph.compile': ({ graph: json, documentPath, steps }) => {
       const graph = parseGraphParam(json);
@@ -89,7 +89,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
 
     'train.start': ({ graph: json, documentPath, executor }) => {
       const graph = parseGraphParam(json);
-      const { diagnostics, dataset } = diagnose(graph, baseDir(documentPath));
+      const { diagnostics, dataset } = diagnose(graph, baseDir(documentPath), budgets);
       if (hasErrors(diagnostics)) failWithDiagnostics('train', diagnostics);
       if (!dataset) throw new RequestError('dataset', 'the graph has no dataset to train on: choose one in the training settings');
       return runs.start({ graph, dataset, executor });
