@@ -29,6 +29,7 @@ const SLOW = [
   'test/engine/cli/cli.test.ts',
   'test/engine/cli/dataset-wall.test.ts',
   'test/engine/cli/fuzz.test.ts', // thousands of mutated graphs through validate and compile
+  'test/engine/cli/budgets-cli.test.ts',
   'test/engine/model/import-weights-cli.test.ts',
   'test/engine/model/pytorch-import.test.ts',
   'test/engine/blocks/torch-parity.test.ts',
@@ -48,6 +49,7 @@ const SLOW = [
   'test/engine/host/service.test.ts',
   'test/engine/host/service-training.test.ts',
   'test/engine/host/service-decode.test.ts',
+  'test/engine/host/train-stop.test.ts',
   'test/engine/inference/decode.test.ts',
   'test/engine/inference/draw.test.ts',
   'test/engine/inference/forecast.test.ts',

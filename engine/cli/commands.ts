@@ -2,6 +2,7 @@
 import { dirname } from 'node:path';
 import cliProgress from 'cli-progress';
 
+import { type BudgetOverrides, type Budgets, budgetsFrom, checkSteps } from '../compiler/budgets.ts';
 import { compileGraph } from '../compiler/compile.ts';
 import { formatDiagnostic } from '../graph/diagnostics.ts';
 import { analyzeGraph } from '../compiler/validate.ts';
@@ -13,17 +14,55 @@ import { resolveTraining } from '../graph/schema.ts';
 import { irToJson } from '../ir/json.ts';
 import { saveFileAtomic } from '../model/atomic.ts';
 import { checkWeightsAgainst, weightsToMap, writeModel } from '../model/file.ts';
-import { train, type TrainEvent } from '../trainer/train.ts';
-import { oneLine, UserError } from './errors.ts';
+import { type SetupProgress, train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
+import { Interrupted, oneLine, UserError } from './errors.ts';
 import { datasetOf, failOnErrors, readGraph, readJson, readModel, readText, streamsOf } from './files.ts';
 
 const out = (line: unknown) => process.stdout.write(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 const fmt = (x: number) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(4) : x.toExponential(3));
 
-async function validate(file: string, o: { json?: boolean }): Promise<void> {
+/** The budgets: defaults, raised by the environment, then by the command's --max-* options. */
+function budgetsOf(o: BudgetOverrides): Budgets {
+  try {
+    return budgetsFrom(process.env, o);
+  } catch (e) {
+    throw new UserError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/**
+ * Ctrl-C aborts the returned signal and says so; a second one ends the process at once. The
+ * handler holds until `release` is called.
+ */
+function stopOnSigint(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    err('stopping… (Ctrl-C again to quit at once)');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
+}
+
+/** One line per setup phase as it goes: at most once a second, and when a phase is done. */
+function setupReporter(): (e: SetupProgress) => void {
+  let last = -Infinity;
+  return (e) => {
+    const now = performance.now();
+    if (e.done < e.total && now - last < 1000) return;
+    last = now;
+    if (e.phase === 'compile') {
+      if (e.done === 0) err('compiling the train step…');
+    } else err(`initialising the weights: ${Math.floor((100 * e.done) / Math.max(e.total, 1))}% of ${e.total.toLocaleString('en-US')} parameters`);
+  };
+}
+
+async function validate(file: string, o: { json?: boolean } & BudgetOverrides): Promise<void> {
+  const budgets = budgetsOf(o);
   const graph = readGraph(file);
-  const diagnostics = analyzeGraph(graph, streamsOf(datasetOf(graph, file))).diagnostics;
+  const diagnostics = analyzeGraph(graph, streamsOf(datasetOf(graph, file)), budgets).diagnostics;
   if (o.json) for (const d of diagnostics) out({ type: 'diagnostic', file, ...d });
   else {
     for (const d of diagnostics) err(oneLine(`${file}: ${formatDiagnostic(d)}`));
@@ -32,11 +71,13 @@ async function validate(file: string, o: { json?: boolean }): Promise<void> {
   failOnErrors(file, diagnostics);
 }
 
-async function compile(file: string, o: { steps: number; batch: number; out?: string; json?: boolean }): Promise<void> {
+async function compile(file: string, o: { steps: number; batch: number; out?: string; json?: boolean } & BudgetOverrides): Promise<void> {
+  const budgets = budgetsOf(o);
+  checkSteps(o.steps, budgets.steps);
   const graph = readGraph(file);
   const streams = streamsOf(datasetOf(graph, file));
-  failOnErrors(file, analyzeGraph(graph, streams).diagnostics);
-  const c = compileGraph(graph, { steps: o.steps, batch: o.batch, streams });
+  failOnErrors(file, analyzeGraph(graph, streams, budgets).diagnostics);
+  const c = compileGraph(graph, { steps: o.steps, batch: o.batch, streams, budgets });
   const count = (phase: string) => c.train.nodes.filter((n) => n.phase === phase).length;
   const summary = {
     type: 'compiled',
@@ -64,11 +105,12 @@ async function compile(file: string, o: { steps: number; batch: number; out?: st
   if (o.out) out(`  IR written to ${o.out}`);
 }
 
-async function trainCommand(file: string, o: { epochs?: number; seed?: number; out?: string; executor: ExecutorChoice; json?: boolean }): Promise<void> {
+async function trainCommand(file: string, o: { epochs?: number; seed?: number; out?: string; executor: ExecutorChoice; json?: boolean } & BudgetOverrides): Promise<void> {
+  const budgets = budgetsOf(o);
   const graph = readGraph(file);
   const dataset = datasetOf(graph, file);
   if (!dataset) throw new UserError(`${file}: the graph has no "dataset" section to train on`);
-  failOnErrors(file, analyzeGraph(graph, streamsOf(dataset)).diagnostics);
+  failOnErrors(file, analyzeGraph(graph, streamsOf(dataset), budgets).diagnostics);
   const settings = { ...resolveTraining(graph.training), ...(o.epochs ? { epochs: o.epochs } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) };
   const { executor, reason } = await chooseExecutor(o.executor);
   const bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: ' epoch {epoch}/{epochs} {bar} {percentage}% | loss {loss} | {sps} steps/s', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
@@ -96,13 +138,19 @@ async function trainCommand(file: string, o: { epochs?: number; seed?: number; o
         return;
     }
   };
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const sigint = stopOnSigint();
   const started = performance.now();
-  const result = await train({ graph, dataset, settings, executor, executorReason: reason, signal: controller.signal, onEvent: report });
-  process.off('SIGINT', onSigint);
-  await executor.dispose();
+  let result;
+  try {
+    result = await train({ graph, dataset, settings, executor, executorReason: reason, signal: sigint.signal, budgets, onEvent: report, onProgress: o.json ? undefined : setupReporter() });
+  } catch (e) {
+    if (e instanceof TrainingCancelled) throw new Interrupted(`${file}: ${e.message}`);
+    throw e;
+  } finally {
+    sigint.release();
+    bar?.stop();
+    await executor.dispose();
+  }
   const seconds = (performance.now() - started) / 1000;
   const last = result.history.at(-1);
   if (!o.json) {
@@ -132,6 +180,7 @@ async function trainCommand(file: string, o: { epochs?: number; seed?: number; o
     else err(`model written to ${o.out}`);
   }
   if (result.end.reason === 'diverged') throw new UserError(`${file}: ${result.end.message}`);
+  if (sigint.signal.aborted) throw new Interrupted(`${file}: ${result.end.message}`);
 }
 
 function loadedModel(file: string) {
@@ -142,12 +191,13 @@ function loadedModel(file: string) {
   return { model, weights };
 }
 
-async function predictCommand(file: string, o: { input: string; executor: ExecutorChoice; json?: boolean }): Promise<void> {
+async function predictCommand(file: string, o: { input: string; executor: ExecutorChoice; json?: boolean } & BudgetOverrides): Promise<void> {
+  const budgets = budgetsOf(o);
   const { model, weights } = loadedModel(file);
   const input = readJson(o.input);
   const { executor } = await chooseExecutor(o.executor);
   try {
-    const result = await predict(model.graph, weights, input, executor);
+    const result = await predict(model.graph, weights, input, executor, budgets);
     if (o.json) out({ type: 'prediction', ...result });
     else out(JSON.stringify(result.outputs, null, 2));
   } finally {
@@ -182,8 +232,9 @@ export function rejectToken(arg: string, vocabulary: readonly string[]): string 
 
 async function sampleCommand(
   file: string,
-  o: { length: number; temperature: number; greedy?: boolean; topK: number; reject?: string[]; prime?: string; seed: number; executor: ExecutorChoice; json?: boolean },
+  o: { length: number; temperature: number; greedy?: boolean; topK: number; reject?: string[]; prime?: string; seed: number; executor: ExecutorChoice; json?: boolean } & BudgetOverrides,
 ): Promise<void> {
+  const budgets = budgetsOf(o);
   const { model, weights } = loadedModel(file);
   const vocabulary = model.training?.vocabulary;
   if (!vocabulary) throw new UserError(`${file}: the model has no vocabulary; it was not trained on a text dataset`);
@@ -197,7 +248,7 @@ async function sampleCommand(
   };
   const { executor } = await chooseExecutor(o.executor);
   try {
-    const text = await inModel(file, () => sample(model.graph, weights, vocabulary, options, executor));
+    const text = await inModel(file, () => sample(model.graph, weights, vocabulary, options, executor, budgets));
     if (o.json) out({ type: 'sample', text });
     else out(text);
   } finally {
@@ -237,7 +288,11 @@ export function readHistory(path: string): number[] {
   return values;
 }
 
-async function forecastCommand(file: string, o: { history: string; steps: number; window?: number; modelScale?: boolean; executor: ExecutorChoice; json?: boolean }): Promise<void> {
+async function forecastCommand(
+  file: string,
+  o: { history: string; steps: number; window?: number; modelScale?: boolean; executor: ExecutorChoice; json?: boolean } & BudgetOverrides,
+): Promise<void> {
+  const budgets = budgetsOf(o);
   const { model, weights } = loadedModel(file);
   // The model's shape first: no point reading the history or regenerating a dataset for a text model.
   await inModel(file, async () => forecastInput(model.graph));
@@ -251,7 +306,7 @@ async function forecastCommand(file: string, o: { history: string; steps: number
   const normalisation = o.modelScale ? undefined : settings.normalisation;
   const { executor } = await chooseExecutor(o.executor);
   try {
-    const result = await inModel(file, () => forecast(model.graph, weights, { history, steps: o.steps, window, normalisation }, executor));
+    const result = await inModel(file, () => forecast(model.graph, weights, { history, steps: o.steps, window, normalisation }, executor, budgets));
     const from = o.modelScale ? 'off' : settings.normalisationFrom;
     if (o.json) {
       out({ type: 'forecast', steps: o.steps, window, normalisation: normalisation ?? null, normalisationFrom: from, values: result.values, scaled: result.scaled });

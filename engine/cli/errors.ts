@@ -20,3 +20,6 @@ const hidden = (code: number): boolean =>
  * reads as it is.
  */
 export const oneLine = (text: string): string => Array.from(text, (c) => (hidden(c.charCodeAt(0)) ? (ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : c)).join('');
+
+/** The user stopped the command (Ctrl-C): reported in one line, exit code 130 as for a shell's SIGINT. */
+export class Interrupted extends Error {}

@@ -3,15 +3,17 @@
  *   validate FILE · compile FILE --steps T · train FILE · predict MODEL --input JSON · sample MODEL
  *   forecast MODEL --history FILE --steps N · import-weights GRAPH --node ID --state-dict JSON
  *   serve [--port P] [--workspace DIR] [--open]
- * Exit codes: 0 success, 1 a user error (one line naming the file and node, no stack trace),
- * 2 bad usage. `--json` prints JSON lines on stdout.
+ * Exit codes: 0 success, 1 a user error (one line naming the file and node, no stack trace) or a
+ * size over its budget (--max-steps, --max-parameters, --max-memory raise them), 2 bad usage,
+ * 130 stopped by Ctrl-C. `--json` prints JSON lines on stdout.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { BUDGET_KNOBS, BudgetError, DEFAULT_BUDGETS } from '../compiler/budgets.ts';
 import { CompileError } from '../graph/diagnostics.ts';
 import { EXECUTOR_CHOICES } from '../protocol/executors.ts';
 import { InputError } from '../inference/predict.ts';
 import { commands } from './commands.ts';
-import { oneLine, UserError } from './errors.ts';
+import { Interrupted, oneLine, UserError } from './errors.ts';
 import { registerImportWeights } from './import-weights.ts';
 import { serveCommand } from './serve.ts';
 
@@ -31,6 +33,11 @@ const nonNegative = (value: string) => {
   return n;
 };
 const json = new Option('--json', 'print JSON lines instead of text');
+const maxSteps = new Option(`${BUDGET_KNOBS.steps.flag} <T>`, `refuse to unroll more steps than this (default ${DEFAULT_BUDGETS.steps}, or $${BUDGET_KNOBS.steps.env})`).argParser(integer(1));
+const maxParameters = new Option(`${BUDGET_KNOBS.parameters.flag} <N>`, `refuse graphs with more parameters (default ${DEFAULT_BUDGETS.parameters}, or $${BUDGET_KNOBS.parameters.env})`).argParser(
+  integer(1),
+);
+const maxMemory = new Option(BUDGET_KNOBS.memory.flag, `memory one train step may take, in MB (default: the free memory, or $${BUDGET_KNOBS.memory.env})`).argParser(integer(1));
 const executor = new Option('--executor <name>', 'which executor runs the model').choices(EXECUTOR_CHOICES).default('auto');
 
 export function buildProgram(): Command {
@@ -40,7 +47,13 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 
-  program.command('validate').description('check a graph file and list its diagnostics').argument('<file>', 'graph file (*.rnn.json)').addOption(json).action(commands.validate);
+  program
+    .command('validate')
+    .description('check a graph file and list its diagnostics')
+    .argument('<file>', 'graph file (*.rnn.json)')
+    .addOption(maxParameters)
+    .addOption(json)
+    .action(commands.validate);
 
   program
     .command('compile')
@@ -49,6 +62,8 @@ export function buildProgram(): Command {
     .requiredOption('--steps <T>', 'time steps to unroll over', integer(1))
     .option('--batch <B>', 'batch size', integer(1), 1)
     .option('--out <ir.json>', 'write the IR (cell graph, forward and train step) as JSON')
+    .addOption(maxSteps)
+    .addOption(maxParameters)
     .addOption(json)
     .action(commands.compile);
 
@@ -59,6 +74,9 @@ export function buildProgram(): Command {
     .option('--epochs <N>', 'override the number of epochs', integer(1))
     .option('--seed <S>', 'override the seed', integer(0))
     .option('--out <model>', 'write the trained model (*.rnn-model.json)')
+    .addOption(maxSteps)
+    .addOption(maxParameters)
+    .addOption(maxMemory)
     .addOption(executor)
     .addOption(json)
     .action(commands.train);
@@ -68,6 +86,7 @@ export function buildProgram(): Command {
     .description('run a trained model on inputs')
     .argument('<model>', 'model file (*.rnn-model.json)')
     .requiredOption('--input <input.json>', '{ "<input node id>": batch × time × features, or batch × time token ids }')
+    .addOption(maxSteps)
     .addOption(executor)
     .addOption(json)
     .action(commands.predict);
@@ -83,6 +102,7 @@ export function buildProgram(): Command {
     .option('--reject <token>', 'never generate this token (repeatable; \\n, \\t, \\uXXXX name characters)', (token: string, all: string[] = []) => [...all, token])
     .option('--prime <text>', 'text the model reads before it starts generating')
     .option('--seed <S>', 'random seed for sampling', integer(0), 1)
+    .addOption(maxSteps)
     .addOption(executor)
     .addOption(json)
     .action(commands.sample);
@@ -95,6 +115,7 @@ export function buildProgram(): Command {
     .requiredOption('--steps <N>', 'values to forecast', integer(1))
     .option('--window <W>', 'values the model reads per prediction (default: the window it was trained on)', integer(1))
     .option('--model-scale', "history and forecast are on the model's own scale: no normalisation")
+    .addOption(maxSteps)
     .addOption(executor)
     .addOption(json)
     .action(commands.forecast);
@@ -125,7 +146,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write([e.message, ...e.details].map((line) => `rnn-studio: ${oneLine(line)}\n`).join(''));
       return 1;
     }
-    if (e instanceof CompileError || e instanceof InputError) {
+    if (e instanceof Interrupted) {
+      process.stderr.write(`rnn-studio: stopped: ${oneLine(e.message)}\n`);
+      return 130;
+    }
+    if (e instanceof CompileError || e instanceof InputError || e instanceof BudgetError) {
       process.stderr.write(`rnn-studio: ${oneLine(e.message)}\n`);
       return 1;
     }

@@ -12,6 +12,7 @@ import { prune, verifyIr } from '../ir/verify.ts';
 import type { CellGraph } from '../cell/cell.ts';
 import type { Diagnostic } from '../graph/diagnostics.ts';
 import { asCompileError, type Lowered, lowerToCell } from './lower.ts';
+import { type Budgets, checkSteps, DEFAULT_BUDGETS } from './budgets.ts';
 import { analyzeGraph, type Analysis, type StreamTypes } from './validate.ts';
 import { type Unrolled, unrollCell } from './unroll.ts';
 
@@ -34,6 +35,8 @@ export interface CompileOptions {
    * prediction is given data by input node, and two input blocks may read one stream.
    */
   readonly sourcesByNode?: boolean;
+  /** Steps and parameters beyond which the compile is refused (default DEFAULT_BUDGETS). */
+  readonly budgets?: Pick<Budgets, 'steps' | 'parameters'>;
 }
 
 /** A trainable weight: IR param `<node>.<name>`, stored in model files by node id and name. */
@@ -78,14 +81,16 @@ export interface Compiled {
 }
 
 /**
- * The graph compiled for `opts.steps` steps and batch `opts.batch`. Throws CompileError (with
- * every diagnostic) for an invalid graph, and for a stateful compile of a graph with a backward
- * recurrence (code 'time-direction').
+ * The graph compiled for `opts.steps` steps and batch `opts.batch`. Throws BudgetError, before
+ * anything else, for more steps than the budget; CompileError (with every diagnostic) for an
+ * invalid graph or one over the parameter budget, and for a stateful compile of a graph with a
+ * backward recurrence (code 'time-direction').
  */
 export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled {
-  const { steps, batch, stateful = false, sourcesByNode = false } = opts;
+  const { steps, batch, stateful = false, sourcesByNode = false, budgets = DEFAULT_BUDGETS } = opts;
+  checkSteps(steps, budgets.steps);
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch size must be a positive integer, got ${batch}`);
-  const analysis = analyzeGraph(doc, opts.streams);
+  const analysis = analyzeGraph(doc, opts.streams, budgets);
   const trained = lowerToCell(doc, analysis, batch, { steps, training: true, sourcesByNode });
   // Dropout and teacher forcing exist only in the train step: the forward IR comes from a cell
   // lowered for evaluation, which has neither (and is the same cell when no block cares).

@@ -79,7 +79,7 @@ function downstream(cell: CellGraph, from: readonly CellRef[], through: (n: Cell
     const ref = stack.pop()!;
     if (seen.has(ref) || !through(cell.nodes[ref])) continue;
     seen.add(ref);
-    stack.push(...users[ref]);
+    for (const user of users[ref]) stack.push(user);
   }
   return seen;
 }

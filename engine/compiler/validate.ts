@@ -11,6 +11,7 @@ import type { GraphDocument, GraphEdge } from '../graph/schema.ts';
 import { CompileError, type Diagnostic, hasErrors } from '../graph/diagnostics.ts';
 import { asCompileError, lowerToCell } from './lower.ts';
 import { checkLoops } from './unroll.ts';
+import { type Budgets, DEFAULT_BUDGETS, parameterBudgetMessage, parameterCount } from './budgets.ts';
 import { checkPort, describe, type GraphView, kindFix, sizeSource, type ValidNode } from './hints.ts';
 
 /**
@@ -52,9 +53,9 @@ interface Wiring {
 /**
  * Every problem of `doc` (against the dataset's `streams`, when given), and what lowering needs.
  * The phases run in order, each reporting what it finds: blocks and params, wiring, order and
- * loops, types, the graph against the dataset, then lowering.
+ * loops, types, the graph against the dataset, the parameter budget, then lowering.
  */
-export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Analysis {
+export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}, budgets: Pick<Budgets, 'parameters'> = DEFAULT_BUDGETS): Analysis {
   const diagnostics: Diagnostic[] = [];
   const report: Report = (d) => diagnostics.push({ severity: 'error', ...d });
   const valid = checkBlocks(doc, report);
@@ -62,6 +63,8 @@ export function analyzeGraph(doc: GraphDocument, streams: StreamTypes = {}): Ana
   const { order, feedback } = orderNodes(valid, wiring.usable, report);
   const nodes = inferTypes(valid, wiring, order, report);
   checkTraining(doc, valid, nodes, wiring.connected, streams, report);
+  const tooMany = parameterBudgetMessage(parameterCount({ nodes }), budgets.parameters);
+  if (tooMany) report({ code: 'too-large', message: tooMany });
   const analysis = { diagnostics, nodes, order, feedback };
   if (!hasErrors(diagnostics)) checkLowering(doc, analysis);
   return analysis;

@@ -15,6 +15,8 @@ export type DiagnosticCode =
   | 'shape-unknown'
   | 'no-output'
   | 'dataset-mismatch'
+  /** Over a budget (parameters): the message names the limit and how to raise it. */
+  | 'too-large'
   | 'unused-block';
 
 export interface Diagnostic {

@@ -4,6 +4,7 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Diagnostic as EngineDiagnostic } from '../graph/diagnostics.ts';
+import { type Budgets, DEFAULT_BUDGETS } from '../compiler/budgets.ts';
 import { analyzeGraph } from '../compiler/validate.ts';
 import { loadDataset, type Dataset } from '../datasets/index.ts';
 import { datasetFiles } from '../files/dataset-files.ts';
@@ -68,10 +69,10 @@ export function toProtocolDiagnostic(d: EngineDiagnostic): Diagnostic {
 }
 
 /** Every diagnostic of the graph; a dataset that cannot be built is one more (code 'dataset'). */
-export function diagnose(graph: GraphDocument, place: DatasetPlace): { diagnostics: Diagnostic[]; dataset: Dataset | undefined } {
+export function diagnose(graph: GraphDocument, place: DatasetPlace, budgets: Pick<Budgets, 'parameters'> = DEFAULT_BUDGETS): { diagnostics: Diagnostic[]; dataset: Dataset | undefined } {
   const loaded = datasetOf(graph, place);
   const dataset = loaded.ok ? loaded.dataset : undefined;
-  const diagnostics = analyzeGraph(graph, dataset ? streamTypes(dataset) : {}).diagnostics.map(toProtocolDiagnostic);
+  const diagnostics = analyzeGraph(graph, dataset ? streamTypes(dataset) : {}, budgets).diagnostics.map(toProtocolDiagnostic);
   if (!loaded.ok) diagnostics.unshift({ severity: 'error', code: 'dataset', message: loaded.error });
   return { diagnostics, dataset };
 }

@@ -5,6 +5,7 @@
  * its code and a message naming where it is, anything else as 'internal'.
  */
 import { z } from 'zod';
+import { BudgetError, budgetsFrom } from '../compiler/budgets.ts';
 import { CompileError } from '../graph/diagnostics.ts';
 import { DATASETS } from '../datasets/index.ts';
 import { executorStatuses } from '../executors/index.ts';
@@ -57,7 +58,9 @@ function datasetInfos(): DatasetInfo[] {
 
 export function createEngineService(options: EngineServiceOptions): EngineService {
   const { emit } = options;
-  const runs = new TrainingRuns(emit, options.executor ?? 'auto');
+  // The environment can raise the budgets (RNN_STUDIO_MAX_STEPS, …), as it can for the CLI.
+  const budgets = budgetsFrom(process.env);
+  const runs = new TrainingRuns(emit, options.executor ?? 'auto', budgets);
   const templates = createTemplates(options.templatesDir);
   const paths = new PathPolicy(
     [...(options.workspace === null ? [] : [options.workspace]), options.templatesDir, ...(options.chosenFolders ?? [])],
@@ -80,7 +83,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
 
     'datasets.list': () => ({ datasets: (datasets ??= datasetInfos()) }),
 
-    'graph.validate': ({ graph, documentPath }) => ({ diagnostics: diagnose(parseGraphParam(graph), placeOf(documentPath)).diagnostics }),
+    'graph.validate': ({ graph, documentPath }) => ({ diagnostics: diagnose(parseGraphParam(graph), placeOf(documentPath), budgets).diagnostics }),
 
     'graph.compile': ({ graph: json, documentPath, steps }) => {
       const graph = parseGraphParam(json);
@@ -95,7 +98,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
 
     'train.start': ({ graph: json, documentPath, executor }) => {
       const graph = parseGraphParam(json);
-      const { diagnostics, dataset } = diagnose(graph, placeOf(documentPath));
+      const { diagnostics, dataset } = diagnose(graph, placeOf(documentPath), budgets);
       if (hasErrors(diagnostics)) failWithDiagnostics('train', diagnostics);
       if (!dataset) throw new RequestError('dataset', 'the graph has no dataset to train on: choose one in the training settings');
       return runs.start({ graph, dataset, executor });
@@ -125,6 +128,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       return { ok: true, result: checked.value };
     } catch (e) {
       if (e instanceof RequestError) return { ok: false, error: { code: e.code, message: e.message } };
+      if (e instanceof BudgetError) return { ok: false, error: { code: 'too-large', message: e.message } };
       process.stderr.write(`engine host: '${method}' failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       return { ok: false, error: { code: 'internal', message: `'${method}' failed: ${messageOf(e)}` } };
     }

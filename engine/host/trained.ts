@@ -2,6 +2,7 @@
  * What can be done with the weights of a finished run: predict on new inputs, sample text from a
  * character model, decode with an encoder–decoder, and export a model file.
  */
+import type { Budgets } from '../compiler/budgets.ts';
 import type { WeightInfo } from '../compiler/compile.ts';
 import { CompileError } from '../graph/diagnostics.ts';
 import { decoderSource } from '../blocks/roles.ts';
@@ -44,14 +45,19 @@ async function userInput<T>(what: () => Promise<T>): Promise<T> {
   }
 }
 
-export function predictWith(run: TrainedRun, input: unknown, executor: Executor): Promise<Result<'predict'>> {
-  return userInput(async () => ({ outputs: (await predict(run.graph, run.weights, input, executor)).outputs }));
+export function predictWith(run: TrainedRun, input: unknown, executor: Executor, budgets?: Pick<Budgets, 'inputSteps'>): Promise<Result<'predict'>> {
+  return userInput(async () => ({ outputs: (await predict(run.graph, run.weights, input, executor, budgets)).outputs }));
 }
 
-export function sampleWith(run: TrainedRun, o: { length: number; temperature: number; topK: number; reject: string[]; prime: string; seed: number }, executor: Executor): Promise<Result<'sample'>> {
+export function sampleWith(
+  run: TrainedRun,
+  o: { length: number; temperature: number; topK: number; reject: string[]; prime: string; seed: number },
+  executor: Executor,
+  budgets?: Pick<Budgets, 'inputSteps'>,
+): Promise<Result<'sample'>> {
   const vocabulary = run.vocabulary;
   if (!vocabulary) throw new RequestError('bad-message', `run '${run.runId}' was not trained on text, so there is no vocabulary to sample from`);
-  return userInput(async () => ({ text: await sample(run.graph, run.weights, vocabulary, o, executor) }));
+  return userInput(async () => ({ text: await sample(run.graph, run.weights, vocabulary, o, executor, budgets) }));
 }
 
 /** The token every decoder starts from (sequence-copy's id 0). */

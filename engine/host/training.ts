@@ -8,7 +8,8 @@ import type { Dataset } from '../datasets/index.ts';
 import { chooseExecutor, type ChosenExecutor, type ExecutorChoice } from '../executors/index.ts';
 import { resolveTraining, type GraphDocument } from '../graph/schema.ts';
 import type { HostEvent, Params, Result, StepPoint } from '../protocol/messages.ts';
-import { train, type TrainEvent } from '../trainer/train.ts';
+import { BudgetError, type Budgets } from '../compiler/budgets.ts';
+import { train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
 import { messageOf, RequestError } from './errors.ts';
 import { decodeWith, exportModel, predictWith, sampleWith, type TrainedRun } from './trained.ts';
 
@@ -73,6 +74,7 @@ export class TrainingRuns {
     private readonly emit: Emit,
     /** Used where a request asks for 'auto', and for predict and sample. */
     private readonly defaultExecutor: ExecutorChoice = 'auto',
+    private readonly budgets?: Budgets,
   ) {}
 
   /** Checks that nothing else is training, chooses the executor and starts the run after the reply. */
@@ -123,11 +125,11 @@ export class TrainingRuns {
   }
 
   async predict(runId: string, input: unknown): Promise<Result<'predict'>> {
-    return predictWith(this.trained(runId), input, await this.inferenceExecutor());
+    return predictWith(this.trained(runId), input, await this.inferenceExecutor(), this.budgets);
   }
 
   async sample(runId: string, o: { length: number; temperature: number; topK: number; reject: string[]; prime: string; seed: number }): Promise<Result<'sample'>> {
-    return sampleWith(this.trained(runId), o, await this.inferenceExecutor());
+    return sampleWith(this.trained(runId), o, await this.inferenceExecutor(), this.budgets);
   }
 
   async decode(runId: string, o: Omit<Params<'decode'>, 'runId'>): Promise<Result<'decode'>> {
@@ -234,7 +236,18 @@ export class TrainingRuns {
     };
     let ended: HostEvent;
     try {
-      const result = await train({ graph: o.graph, dataset: o.dataset, settings, executor: chosen.executor, executorReason: chosen.reason, signal: run.controller.signal, gate, onEvent });
+      const result = await train({
+        graph: o.graph,
+        dataset: o.dataset,
+        settings,
+        executor: chosen.executor,
+        executorReason: chosen.reason,
+        signal: run.controller.signal,
+        budgets: this.budgets,
+        gate,
+        onEvent,
+        onProgress: (p) => this.emit({ type: 'train.progress', runId, ...p }),
+      });
       this.keep({
         runId,
         graph: o.graph,
@@ -249,9 +262,13 @@ export class TrainingRuns {
       });
       ended = { type: 'train.ended', runId, ...withoutType(result.end) };
     } catch (e) {
-      process.stderr.write(`engine host: run ${runId} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      // Stopped before its first step, or refused by a budget: no weights to keep.
       this.failed.add(runId);
-      ended = { type: 'train.ended', runId, reason: 'failed', message: `training failed: ${messageOf(e)}`, ...progress };
+      if (e instanceof TrainingCancelled) ended = { type: 'train.ended', runId, reason: 'cancelled', message: e.message, ...progress };
+      else {
+        if (!(e instanceof BudgetError)) process.stderr.write(`engine host: run ${runId} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        ended = { type: 'train.ended', runId, reason: 'failed', message: `training failed: ${messageOf(e)}`, ...progress };
+      }
     } finally {
       await chosen.executor.dispose().catch(() => undefined);
     }

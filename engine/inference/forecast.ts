@@ -7,6 +7,7 @@
  * history the same way and scales the predictions back, so both are in the units of the raw data.
  */
 import { sources } from '../blocks/roles.ts';
+import { type Budgets, checkInputSteps, DEFAULT_BUDGETS } from '../compiler/budgets.ts';
 import { compileGraph } from '../compiler/compile.ts';
 import { loadDataset, normalisationProblem, type Dataset } from '../datasets/index.ts';
 import { datasetFiles } from '../files/dataset-files.ts';
@@ -61,9 +62,10 @@ export function forecastInput(graph: GraphDocument): { id: string; stream: strin
  * Forecasts `o.steps` values after `o.history` by sliding the window: each prediction is
  * appended and the oldest value dropped. The model runs on a [W, 1, 1] window and must predict
  * one value ([1, 1], or [W, 1, 1] of which the last step is taken). Throws InputError for bad
- * options, a graph that cannot forecast, or a prediction that is not finite.
+ * options, a graph that cannot forecast, or a prediction that is not finite; BudgetError for a
+ * window or a forecast longer than `budgets.inputSteps`.
  */
-export async function forecast(graph: GraphDocument, weights: Weights, o: ForecastOptions, executor: Executor): Promise<Forecast> {
+export async function forecast(graph: GraphDocument, weights: Weights, o: ForecastOptions, executor: Executor, budgets: Pick<Budgets, 'inputSteps'> = DEFAULT_BUDGETS): Promise<Forecast> {
   const { stream } = forecastInput(graph);
   if (!Number.isInteger(o.steps) || o.steps < 1) throw new InputError(`steps must be a positive integer, got ${o.steps}`);
   const bad = o.history.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
@@ -74,11 +76,13 @@ export async function forecast(graph: GraphDocument, weights: Weights, o: Foreca
   const window = o.window ?? o.history.length;
   if (!Number.isInteger(window) || window < 1) throw new InputError(`the window must be a positive integer, got ${window}`);
   if (o.history.length < window) throw new InputError(`history has ${o.history.length} values; the window needs ${window}`);
+  checkInputSteps(window, 'the window', budgets.inputSteps);
+  checkInputSteps(o.steps, 'the forecast', budgets.inputSteps);
   const scaling = o.normalisation;
   const unusable = scaling && normalisationProblem(scaling);
   if (unusable) throw new InputError(`normalisation: ${unusable}`);
 
-  const compiled = compileGraph(graph, { steps: window, batch: 1 });
+  const compiled = compileGraph(graph, { steps: window, batch: 1, budgets: { ...DEFAULT_BUDGETS, steps: budgets.inputSteps } });
   const outNames = Object.keys(compiled.forward.outputs).filter((k) => k.startsWith('out:'));
   if (outNames.length !== 1) throw new InputError(`forecasting needs a model with exactly one output block, this one has ${outNames.length}`);
   const [outName] = outNames;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { sources } from '../blocks/roles.ts';
+import { type Budgets, checkInputSteps, DEFAULT_BUDGETS } from '../compiler/budgets.ts';
 import { compileGraph } from '../compiler/compile.ts';
 import { sourceFeed } from '../compiler/lower.ts';
 import { type Executor, float32, runOnce, type Tensor, tensorOf } from '../executors/index.ts';
@@ -99,10 +100,14 @@ export function inputFeeds(graph: GraphDocument, json: unknown, by: 'node' | 'st
   return { feeds, steps: steps ?? 1, batch };
 }
 
-/** Runs the forward graph; returns every output block's prediction, batch-major. */
-export async function predict(graph: GraphDocument, weights: Weights, json: unknown, executor: Executor): Promise<Prediction> {
+/**
+ * Runs the forward graph; returns every output block's prediction, batch-major. Throws
+ * BudgetError, before compiling, for an input longer than `budgets.inputSteps`.
+ */
+export async function predict(graph: GraphDocument, weights: Weights, json: unknown, executor: Executor, budgets: Pick<Budgets, 'inputSteps'> = DEFAULT_BUDGETS): Promise<Prediction> {
   const { feeds, steps, batch } = inputFeeds(graph, json);
-  const compiled = compileGraph(graph, { steps, batch, sourcesByNode: true });
+  checkInputSteps(steps, 'the input', budgets.inputSteps);
+  const compiled = compileGraph(graph, { steps, batch, sourcesByNode: true, budgets: { ...DEFAULT_BUDGETS, steps: budgets.inputSteps } });
   const wanted = Object.keys(compiled.forward.outputs).filter((k) => k.startsWith('out:'));
   const forward = { nodes: compiled.forward.nodes, outputs: Object.fromEntries(wanted.map((k) => [k, compiled.forward.outputs[k]])) };
   const all: Record<string, Tensor> = { ...feeds };

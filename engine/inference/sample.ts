@@ -5,6 +5,7 @@
  * top-k, rejection, greedy) is draw.ts's job.
  */
 import { sources } from '../blocks/roles.ts';
+import { type Budgets, checkInputSteps, DEFAULT_BUDGETS } from '../compiler/budgets.ts';
 import { compileGraph } from '../compiler/compile.ts';
 import { Random } from '../datasets/random.ts';
 import { type Executor, float32, int32, type Tensor } from '../executors/index.ts';
@@ -57,12 +58,21 @@ export function rejectedIds(vocabulary: readonly string[], reject: readonly stri
 /**
  * Reads the prime, then generates `o.length` tokens, feeding each back in. Without a prime the
  * first token is drawn uniformly from the tokens that are not rejected. Throws InputError for bad
- * options, a prime character outside the vocabulary, or a graph that does not read tokens.
+ * options, a prime character outside the vocabulary, or a graph that does not read tokens;
+ * BudgetError when the prime and the tokens to generate are more than `budgets.inputSteps`.
  */
-export async function sampleTokens(graph: GraphDocument, weights: Weights, vocabulary: readonly string[], o: SampleOptions, executor: Executor): Promise<Sampled> {
+export async function sampleTokens(
+  graph: GraphDocument,
+  weights: Weights,
+  vocabulary: readonly string[],
+  o: SampleOptions,
+  executor: Executor,
+  budgets: Pick<Budgets, 'inputSteps'> = DEFAULT_BUDGETS,
+): Promise<Sampled> {
   const draw: DrawOptions = { temperature: o.temperature, topK: o.topK ?? 0, rejected: rejectedIds(vocabulary, o.reject ?? []) };
   checkDrawOptions(draw);
   if (!Number.isInteger(o.length) || o.length < 0) throw new InputError(`length must be a non-negative integer, got ${o.length}`);
+  checkInputSteps([...(o.prime ?? '')].length + o.length, 'the prime and the text to generate', budgets.inputSteps);
   const [input] = sources(graph);
   if (!input?.type.tokens) throw new InputError('sampling needs a model whose input block reads tokens (a character or word model)');
   const compiled = compileGraph(graph, { steps: 1, batch: 1, stateful: true });
@@ -104,6 +114,13 @@ export async function sampleTokens(graph: GraphDocument, weights: Weights, vocab
 }
 
 /** sampleTokens' text: the prime followed by `o.length` generated characters. */
-export async function sample(graph: GraphDocument, weights: Weights, vocabulary: readonly string[], o: SampleOptions, executor: Executor): Promise<string> {
-  return (await sampleTokens(graph, weights, vocabulary, o, executor)).text;
+export async function sample(
+  graph: GraphDocument,
+  weights: Weights,
+  vocabulary: readonly string[],
+  o: SampleOptions,
+  executor: Executor,
+  budgets: Pick<Budgets, 'inputSteps'> = DEFAULT_BUDGETS,
+): Promise<string> {
+  return (await sampleTokens(graph, weights, vocabulary, o, executor, budgets)).text;
 }

@@ -115,12 +115,12 @@ export function readModel(json: unknown): ReadModelResult {
   const errors: DocumentError[] = [];
   const graph = readEmbeddedGraph(doc.graph, errors);
   const envelope = Envelope.safeParse(doc);
-  if (!envelope.success) errors.push(...envelope.error.issues.flatMap(issueProblems));
+  if (!envelope.success) for (const problem of envelope.error.issues.flatMap(issueProblems)) errors.push(problem);
   const nodes = graph ? new Set(graph.nodes.map((n) => n.id)) : undefined;
   if (isRecord(doc.weights)) {
     for (const [node, byName] of Object.entries(doc.weights)) {
       if (nodes && !nodes.has(node)) errors.push(problem(`weights.${node}`, `the graph has no node '${node}' for these weights`));
-      if (isRecord(byName)) for (const [name, stored] of Object.entries(byName)) errors.push(...checkStoredWeight(`weights.${node}.${name}`, stored));
+      if (isRecord(byName)) for (const [name, stored] of Object.entries(byName)) for (const problem of checkStoredWeight(`weights.${node}.${name}`, stored)) errors.push(problem);
     }
   }
   if (errors.length > 0 || !graph) return { ok: false, errors };

@@ -12,13 +12,77 @@
 import type { WeightInfo } from '../compiler/compile.ts';
 import { Random } from '../datasets/random.ts';
 import { assertNever, fmtShape, type Shape, sizeOf } from '../ir/types.ts';
+import { orthogonalMatrix } from './orthogonal.ts';
 
 export type Weights = Map<string, Float32Array>;
 
 /** Fresh weights for every `param` of a compiled graph, deterministic by seed. Throws when an initialiser does not fit its weight's shape. */
 export function initWeights(weights: readonly WeightInfo[], seed: number): Weights {
   const rng = new Random(seed);
-  return new Map(weights.map((w) => [w.param, scaled(initOne(w, rng), w.gain ?? 1)]));
+  return new Map(weights.map((w) => [w.param, scaled(drain(initOne(w, rng)), w.gain ?? 1)]));
+}
+
+export interface InitProgress {
+  /** Of `total`: parameters initialised so far, counting a weight in progress by the share of its work done. */
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface AsyncInitOptions {
+  /** Checked between slices of work: once aborted, the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: InitProgress) => void;
+  /** The longest the event loop is held at a time (default 50 ms). */
+  readonly sliceMs?: number;
+}
+
+/**
+ * initWeights in slices, giving the event loop back between them, so that a host stays
+ * responsive and a run can be stopped while a large model initialises. The same numbers as
+ * initWeights. Rejects with `signal.reason` once aborted.
+ */
+export async function initWeightsAsync(weights: readonly WeightInfo[], seed: number, o: AsyncInitOptions = {}): Promise<Weights> {
+  const rng = new Random(seed);
+  const sliceMs = o.sliceMs ?? 50;
+  const total = weights.reduce((sum, w) => sum + sizeOf(w.shape), 0);
+  const out: Weights = new Map();
+  let done = 0;
+  let sliceStart = performance.now();
+  const breathe = async (share: number) => {
+    if (performance.now() - sliceStart < sliceMs) return;
+    o.onProgress?.({ done: done + share, total });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    o.signal?.throwIfAborted();
+    sliceStart = performance.now();
+  };
+  o.signal?.throwIfAborted();
+  for (const w of weights) {
+    const size = sizeOf(w.shape);
+    const work = initOne(w, rng);
+    let step = work.next();
+    while (!step.done) {
+      await breathe(step.value * size);
+      step = work.next();
+    }
+    out.set(w.param, scaled(step.value, w.gain ?? 1));
+    done += size;
+    await breathe(0);
+  }
+  o.onProgress?.({ done, total });
+  return out;
+}
+
+/**
+ * An initialiser's work: it yields now and then (the share of its work done, in [0, 1]) where it
+ * may be paused, and returns the values.
+ */
+type Work = Generator<number, Float32Array, void>;
+
+function drain(work: Work): Float32Array {
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+  }
 }
 
 const scaled = (values: Float32Array, gain: number): Float32Array => (gain === 1 ? values : values.map((v) => v * gain));
@@ -31,7 +95,7 @@ function fans(shape: Shape, size: number): [number, number] {
 /** Keras draws its "normal" initialisers from N(0, σ²) truncated at 2σ; this is the σ that keeps the variance (the std of N(0, 1) cut at ±2). */
 const TRUNCATED_STD = 0.87962566103423978;
 
-function initOne(w: WeightInfo, rng: Random): Float32Array {
+function* initOne(w: WeightInfo, rng: Random): Work {
   const out = new Float32Array(sizeOf(w.shape));
   const [fanIn, fanOut] = fans(w.shape, out.length);
   switch (w.init) {
@@ -56,8 +120,11 @@ function initOne(w: WeightInfo, rng: Random): Float32Array {
       return uniform(out, Math.sqrt(6 / fanIn), rng);
     case 'heNormal':
       return truncatedNormal(out, Math.sqrt(2 / fanIn) / TRUNCATED_STD, rng);
-    case 'orthogonal':
-      return orthogonal(matrixShape(w), rng);
+    case 'orthogonal': {
+      const [rows, cols] = matrixShape(w);
+      const q = yield* orthogonalMatrix(rows, cols, rng);
+      return Float32Array.from(q);
+    }
     case 'identity':
       return identity(matrixShape(w), w.units);
     default:
@@ -97,29 +164,3 @@ function identity([rows, cols]: [number, number], units = cols): Float32Array {
   return out;
 }
 
-/**
- * A [rows, cols] matrix with orthonormal rows or columns (whichever are fewer), as Keras's
- * Orthogonal over the whole matrix: modified Gram–Schmidt on Gaussian vectors, which is the QR
- * decomposition of a Gaussian matrix with diag(R) > 0. An LSTM's [H, 4H] recurrent kernel thus
- * has H orthonormal rows of length 4H (not an orthogonal [H, H] per gate).
- */
-function orthogonal([rows, cols]: [number, number], rng: Random): Float32Array {
-  const n = Math.min(rows, cols);
-  const m = Math.max(rows, cols);
-  // n orthonormal vectors of length m.
-  const basis: Float64Array[] = [];
-  while (basis.length < n) {
-    const v = Float64Array.from({ length: m }, () => rng.normal());
-    for (const b of basis) {
-      let dot = 0;
-      for (let i = 0; i < m; i++) dot += v[i] * b[i];
-      for (let i = 0; i < m; i++) v[i] -= dot * b[i];
-    }
-    const norm = Math.hypot(...v);
-    if (norm < 1e-6) continue;
-    basis.push(v.map((x) => x / norm));
-  }
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = rows <= cols ? basis[r][c] : basis[c][r];
-  return out;
-}

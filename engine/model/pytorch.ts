@@ -84,7 +84,7 @@ export function parseTorchStateDict(json: unknown): ParseStateDictResult {
   if (!isRecord(json.tensors)) return { ok: false, errors: [`tensors: expected an object of tensors by name ({ "rnn.weight_ih_l0": { "shape": [...], "data": [...] }, … }), got ${json.tensors === undefined ? 'nothing' : JSON.stringify(json.tensors).slice(0, 40)}`] };
   const envelope = TorchStateDict.extend({ tensors: z.record(z.string(), z.unknown()) }).safeParse(json);
   const errors = envelope.success ? [] : envelope.error.issues.map((i) => `${formatPath(i.path) || 'state dict'}: ${i.message}`);
-  for (const [name, t] of Object.entries(json.tensors)) errors.push(...checkTensor(name, t));
+  for (const [name, t] of Object.entries(json.tensors)) for (const problem of checkTensor(name, t)) errors.push(problem);
   if (errors.length > 0) return { ok: false, errors };
   const parsed = TorchStateDict.safeParse(json);
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`) };

@@ -31,6 +31,8 @@ export const ErrorCode = z.enum([
   'busy',
   /** A file could not be read or written. */
   'io',
+  /** Over a budget (steps, parameters, input length, memory): the message names the limit and how to raise it. */
+  'too-large',
   /** The engine host is not connected (client side), or went away before replying. */
   'host-unavailable',
   /** No reply within the client's deadline. */
@@ -272,6 +274,11 @@ export const HostEvent = z.discriminatedUnion('type', [
     /** Optimizer steps per epoch (batchesPerEpoch, times chunksPerBatch under truncated BPTT with a target at every step). */
     stepsPerEpoch: z.number().int().optional(),
   }),
+  /**
+   * Before `train.started`: how far the run is in setting up (compiling; initialising the
+   * weights, counted in parameters). Sent a few times a second at most while a phase lasts.
+   */
+  z.strictObject({ type: z.literal('train.progress'), runId: RunId, phase: z.enum(['compile', 'initialise']), done: z.number().min(0), total: z.number().min(0) }),
   /** Steps since the last such event (the host sends a few per second, not one per step). */
   z.strictObject({ type: z.literal('train.steps'), runId: RunId, points: z.array(StepPoint), stepsPerSecond: z.number() }),
   z.strictObject({

@@ -10,6 +10,7 @@
  * its passes prepared on the executor once, on first use; the runner holds the programs and
  * releases them in `dispose`.
  */
+import type { Budgets } from '../compiler/budgets.ts';
 import { type Compiled, compileGraph } from '../compiler/compile.ts';
 import type { Dataset } from '../datasets/types.ts';
 import { type Executor, float32, type FloatTensor, type Outputs, type Program, type Tensor } from '../executors/index.ts';
@@ -54,6 +55,7 @@ export class StepRunner {
     private readonly graph: GraphDocument,
     private readonly dataset: Dataset,
     private readonly executor: Executor,
+    private readonly budgets?: Pick<Budgets, 'steps' | 'parameters'>,
   ) {}
 
   /** The graph compiled for `steps` steps and batch `batch`. Throws CompileError for a graph it cannot compile so. */
@@ -103,7 +105,7 @@ export class StepRunner {
     const key = `${stateful ? 'S' : ''}${stateGradients ? 'G' : ''}T${steps}B${batch}`;
     let v = this.variants.get(key);
     if (!v) {
-      v = { compiled: compileGraph(this.graph, { steps, batch, streams: streamTypes(this.dataset), stateful, stateGradients }), programs: new Map() };
+      v = { compiled: compileGraph(this.graph, { steps, batch, streams: streamTypes(this.dataset), stateful, stateGradients, budgets: this.budgets }), programs: new Map() };
       this.variants.set(key, v);
     }
     return v;

@@ -13,13 +13,15 @@
  * Dropout acts in the train steps only, with masks drawn fresh for every step from a generator
  * seeded by settings.seed; validation (and the forward-only chunks above) run without it.
  */
+import { freemem } from 'node:os';
+import { type Budgets, checkActivationMemory, DEFAULT_BUDGETS } from '../compiler/budgets.ts';
 import type { WeightInfo } from '../compiler/compile.ts';
 import { CompileError } from '../graph/diagnostics.ts';
 import { Random } from '../datasets/random.ts';
 import type { Dataset } from '../datasets/types.ts';
 import type { Executor, ExecutorInfo, Outputs } from '../executors/index.ts';
 import type { GraphDocument, ResolvedTraining } from '../graph/schema.ts';
-import { initWeights, type Weights } from '../model/init.ts';
+import { initWeightsAsync, type Weights } from '../model/init.ts';
 import { batchesOf, chunksOf, type TimeWindow } from './batches.ts';
 import { EarlyStopper } from './early-stopping.ts';
 import { headsOf, type Head, MetricSums } from './metrics.ts';
@@ -51,6 +53,16 @@ export interface EpochRecord extends Evaluation {
   readonly epoch: number;
   /** On the held-out examples, with the weights at the end of the epoch (only with a validation split). */
   readonly validation?: Evaluation;
+}
+
+/** What a run does before its first step, each reported as it goes. */
+export type SetupPhase = 'compile' | 'initialise';
+
+/** How far a run is in setting up: `done` of `total` units of a phase (parameters, for 'initialise'). */
+export interface SetupProgress {
+  readonly phase: SetupPhase;
+  readonly done: number;
+  readonly total: number;
 }
 
 export type TrainEvent =
@@ -120,7 +132,10 @@ export interface TrainOptions {
   readonly executorReason?: string | null;
   /** Start from these weights (by IR param name) instead of fresh ones. */
   readonly weights?: Weights;
+  /** Stops the run: between steps it ends as 'cancelled'; before the first step train() rejects with TrainingCancelled. */
   readonly signal?: AbortSignal;
+  /** Steps and parameters beyond which compiling is refused, and the memory a train step may take (default DEFAULT_BUDGETS). */
+  readonly budgets?: Budgets;
   /**
    * Awaited before each step: a pause is a promise that resolves on resume. Cancelling through
    * `signal` ends the wait at once, so a paused run can still be stopped. Time spent waiting does
@@ -128,6 +143,8 @@ export interface TrainOptions {
    */
   readonly gate?: () => Promise<void>;
   readonly onEvent?: (e: TrainEvent) => void;
+  /** While the run sets up, before its start event. */
+  readonly onProgress?: (p: SetupProgress) => void;
 }
 
 export interface TrainResult {
@@ -135,6 +152,13 @@ export interface TrainResult {
   readonly weightInfo: readonly WeightInfo[];
   readonly history: readonly EpochRecord[];
   readonly end: Extract<TrainEvent, { type: 'end' }>;
+}
+
+/** A run stopped before its first step: it has no weights to hand back. */
+export class TrainingCancelled extends Error {
+  constructor(phase: SetupPhase) {
+    super(phase === 'compile' ? 'stopped while compiling the graph' : 'stopped while initialising the weights');
+  }
 }
 
 /** Waits for `gate` or for `signal` to abort, whichever comes first; returns the milliseconds waited. */
@@ -229,15 +253,37 @@ interface Progress {
 /** How a run ends: the reason, the message and the epochs completed. */
 type Ending = readonly [reason: EndReason, message: string, epochs: number];
 
-/** Compiles the graph for the first chunk and sets up the weights, the optimizer, the split and the random streams. */
-function setUp(o: TrainOptions): Setup {
+/**
+ * Compiles the graph for the first chunk, checks one train step's memory against the budget, and
+ * sets up the weights, the optimizer, the split and the random streams. The weights are made in
+ * slices that give the event loop back, so the run can be stopped meanwhile. Throws BudgetError,
+ * CompileError, and TrainingCancelled when `o.signal` aborts first.
+ */
+async function setUp(o: TrainOptions, runner: StepRunner): Promise<Setup> {
   const { dataset, settings } = o;
-  const runner = new StepRunner(o.graph, dataset, o.executor);
+  const budgets = o.budgets ?? DEFAULT_BUDGETS;
+  const emit = o.onEvent ?? (() => {});
+  const report = o.onProgress ?? (() => {});
   const split = splitExamples(dataset.size, settings.validationSplit, settings.seed);
   const batchSize = Math.min(settings.batchSize, split.train.length);
   const truncated = settings.truncatedBptt !== null;
   const windows = chunksOf(dataset.steps, settings.truncatedBptt?.steps ?? dataset.steps);
+  report({ phase: 'compile', done: 0, total: 1 });
   const first = compileExplained(() => runner.compile(windows[0].length, batchSize, truncated));
+  checkActivationMemory(first.train, budgets.memoryBytes, freemem());
+  report({ phase: 'compile', done: 1, total: 1 });
+  // Let a stop that came in while compiling through before the weights are made.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (o.signal?.aborted) throw new TrainingCancelled('compile');
+  let weights: Weights;
+  if (o.weights) weights = new Map([...o.weights].map(([k, v]) => [k, Float32Array.from(v)]));
+  else
+    try {
+      weights = await initWeightsAsync(first.weights, settings.seed, { signal: o.signal, onProgress: (p) => report({ phase: 'initialise', ...p }) });
+    } catch (e) {
+      if (o.signal?.aborted) throw new TrainingCancelled('initialise');
+      throw e;
+    }
   const optimizer = createOptimizer(settings.optimizer);
   return {
     o,
@@ -247,7 +293,7 @@ function setUp(o: TrainOptions): Setup {
     truncated,
     windows,
     weightInfo: first.weights,
-    weights: o.weights ? new Map([...o.weights].map(([k, v]) => [k, Float32Array.from(v)])) : initWeights(first.weights, settings.seed),
+    weights,
     optimizer,
     stepContext: { runner, weightInfo: first.weights, optimizer, clipValue: settings.clipValue, clipNorm: settings.clipNorm },
     shuffler: new Random(settings.seed ^ 0x5eed),
@@ -258,7 +304,7 @@ function setUp(o: TrainOptions): Setup {
     normsEvery: settings.gradientNormsOverTime === true ? 1 : settings.gradientNormsOverTime === false ? 0 : settings.gradientNormsOverTime,
     stopper: settings.earlyStopping ? new EarlyStopper(settings.earlyStopping.patience, settings.earlyStopping.minDelta) : null,
     monitor: split.validation.length > 0 ? 'validation' : 'training',
-    emit: o.onEvent ?? (() => {}),
+    emit,
   };
 }
 
@@ -423,12 +469,14 @@ function finish(s: Setup, p: Progress, [reason, message, epochs]: Ending): Train
 
 /**
  * Trains `o.graph` on `o.dataset` with `o.settings`, emitting a start event, a step event per
- * optimizer step, an epoch event per epoch and an end event. Throws CompileError for a graph that
- * cannot be compiled for training, and what the executor throws.
+ * optimizer step, an epoch event per epoch and an end event; `o.onProgress` hears how far it is in
+ * setting up before that. Throws CompileError for a graph that cannot be compiled for training, BudgetError for one
+ * over a budget, TrainingCancelled when stopped before the first step, and what the executor throws.
  */
 export async function train(o: TrainOptions): Promise<TrainResult> {
-  const s = setUp(o);
+  const runner = new StepRunner(o.graph, o.dataset, o.executor, o.budgets ?? DEFAULT_BUDGETS);
   try {
+    const s = await setUp(o, runner);
     s.emit(startEvent(s));
     const p: Progress = { step: 0, lastLoss: null, history: [], bestWeights: null, speed: { started: performance.now(), steps: 0 } };
     const order = [...s.split.train];
@@ -441,6 +489,6 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const kept = best && best.epoch !== epochs ? `; kept the weights of epoch ${best.epoch}, whose ${s.monitor} loss ${best.loss.toPrecision(4)} was the lowest` : '';
     return finish(s, p, ['completed', `trained ${epochs} epoch${epochs === 1 ? '' : 's'}${kept}`, epochs]);
   } finally {
-    await s.runner.dispose();
+    await runner.dispose();
   }
 }

@@ -47,6 +47,8 @@ export interface RunData {
   /** The run's settings ask for gradient norms over time (on some steps, at least). */
   readonly measuresGradients: boolean;
   readonly info: RunInfo | null;
+  /** Before the run's first step: how far it is in compiling and initialising its weights. */
+  readonly setup: { readonly phase: 'compile' | 'initialise'; readonly done: number; readonly total: number } | null;
   readonly stepsPerSecond: number | null;
   /** The last step number seen, and its loss. */
   readonly step: number;
@@ -97,6 +99,7 @@ function freshData(): RunData {
     datasetType: null,
     measuresGradients: false,
     info: null,
+    setup: null,
     stepsPerSecond: null,
     step: 0,
     lastLoss: null,
@@ -122,10 +125,13 @@ export function createRunStore(now: () => number = () => performance.now()): Run
     const apply = (event: RunEvent): void => {
       const s = get();
       switch (event.type) {
+        case 'train.progress':
+          set({ setup: { phase: event.phase, done: event.done, total: event.total } });
+          return;
         case 'train.started': {
           const { type: _type, runId: _runId, ...info } = event;
-          if (s.phase === 'starting' || s.phase === 'running') set({ phase: 'running', info });
-          else set({ info });
+          if (s.phase === 'starting' || s.phase === 'running') set({ phase: 'running', info, setup: null });
+          else set({ info, setup: null });
           return;
         }
         case 'train.steps': {
