@@ -59,8 +59,13 @@ export function rejectedIds(vocabulary: readonly string[], reject: readonly stri
  * Reads the prime, then generates `o.length` tokens, feeding each back in. Without a prime the
  * first token is drawn uniformly from the tokens that are not rejected. Throws InputError for bad
  * options, a prime character outside the vocabulary, or a graph that does not read tokens;
- * BudgetError when the prime and the tokens to generate are more than `budgets.inputSteps`.
+ * BudgetError when the prime is longer than `budgets.inputSteps`. Sampling runs one step at a
+ * time with the state carried, so what it generates is not unrolled: its length is bounded only by
+ * MAX_SAMPLE_LENGTH, what the text it returns may hold.
  */
+/** The most tokens one sample generates. */
+export const MAX_SAMPLE_LENGTH = 1_000_000;
+
 export async function sampleTokens(
   graph: GraphDocument,
   weights: Weights,
@@ -71,8 +76,9 @@ export async function sampleTokens(
 ): Promise<Sampled> {
   const draw: DrawOptions = { temperature: o.temperature, topK: o.topK ?? 0, rejected: rejectedIds(vocabulary, o.reject ?? []) };
   checkDrawOptions(draw);
-  if (!Number.isInteger(o.length) || o.length < 0) throw new InputError(`length must be a non-negative integer, got ${o.length}`);
-  checkInputSteps([...(o.prime ?? '')].length + o.length, 'the prime and the text to generate', budgets.inputSteps);
+  if (!Number.isInteger(o.length) || o.length < 0 || o.length > MAX_SAMPLE_LENGTH)
+    throw new InputError(`length must be a whole number from 0 to ${MAX_SAMPLE_LENGTH.toLocaleString('en-US')}, got ${o.length}`);
+  checkInputSteps([...(o.prime ?? '')].length, 'the prime', budgets.inputSteps);
   const [input] = sources(graph);
   if (!input?.type.tokens) throw new InputError('sampling needs a model whose input block reads tokens (a character or word model)');
   const compiled = compileGraph(graph, { steps: 1, batch: 1, stateful: true });

@@ -41,14 +41,16 @@ describe('the input-steps budget', () => {
     await assert.rejects(predict(series, weightsOf(series), ofLength(4), executor, { inputSteps: 3 }), refusedWith(/has 4 steps, more than the limit of 3/));
   });
 
-  it('forecast refuses a window or a forecast over the limit; sample a prime and length over it', async () => {
+  it('forecast refuses a window or a forecast over the limit; sample a prime over it, but not a long text it generates step by step', async () => {
     const executor = new ReferenceExecutor();
     const history = Array.from({ length: 8 }, (_, i) => i / 8);
     await assert.rejects(forecast(series, weightsOf(series), { history, steps: 1, window: 8 }, executor, { inputSteps: 5 }), refusedWith(/^the window has 8 steps/));
     await assert.rejects(forecast(series, weightsOf(series), { history, steps: 6, window: 2 }, executor, { inputSteps: 5 }), refusedWith(/^the forecast has 6 steps/));
     await assert.rejects(
-      sample(text, weightsOf(text), ['a', 'b', 'c'], { length: 4, temperature: 1, prime: 'ab' }, executor, { inputSteps: 5 }),
-      refusedWith(/^the prime and the text to generate has 6 steps/),
+      sample(text, weightsOf(text), ['a', 'b', 'c'], { length: 4, temperature: 1, prime: 'abcabc' }, executor, { inputSteps: 5 }),
+      refusedWith(/^the prime has 6 steps/),
     );
+    const long = await sample(text, weightsOf(text), ['a', 'b', 'c'], { length: 8, temperature: 1, prime: 'ab' }, executor, { inputSteps: 5 });
+    assert.equal([...long].length, 2 + 8, "the prime and the eight tokens after it");
   });
 });
