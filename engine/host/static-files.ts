@@ -28,6 +28,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.wasm': 'application/wasm',
 };
 
+/** The Content-Type a built renderer file is served with (the Electron app:// protocol serves the same files). */
+export const contentTypeOf = (file: string): string => CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+
 /** The policy renderer/index.html declares in its meta tag, for when the built page has none. */
 export const RENDERER_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; form-action 'none'";
@@ -99,7 +102,7 @@ export function createStaticFiles(root: string, headers: Readonly<Record<string,
       const info = await stat(file);
       res.writeHead(200, {
         ...headers,
-        'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Type': contentTypeOf(file),
         'Content-Length': info.size,
         'Cache-Control': 'no-cache',
       });

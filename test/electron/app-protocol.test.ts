@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, contentTypeOf, rendererFileOf, serveRenderer } from '../../electron/main/app-protocol.ts';
+import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, rendererFileOf, serveRenderer } from '../../electron/main/app-protocol.ts';
+import { contentTypeOf } from '../../engine/host/static-files.ts';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/security.ts';
 
 let scratch = '';
