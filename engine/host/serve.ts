@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ExecutorChoice } from '../protocol/executors.ts';
-import type { HostEventOf } from '../protocol/messages.ts';
+import { type HostEventOf, maxMessageBytes } from '../protocol/messages.ts';
 import { createStaticFiles, rendererCsp } from './static-files.ts';
 import { HostSupervisor } from './supervisor.ts';
 
@@ -59,6 +59,15 @@ const sameSecret = (given: string | null, token: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
+/** The largest message a client may send, from the environment; a malformed value is the user's to fix. */
+function messageLimit(): number {
+  try {
+    return maxMessageBytes(process.env);
+  } catch (e) {
+    throw new ServeError((e as Error).message);
+  }
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((done, fail) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -73,6 +82,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new ServeError(`the app is not built (no ${join(rendererDir, 'index.html')}): run \`npm run build:renderer\` first`);
   const workspace = resolve(o.workspace);
   if (!existsSync(workspace) || !statSync(workspace).isDirectory()) throw new ServeError(`--workspace ${workspace}: no such folder`);
+  const maxPayload = messageLimit();
 
   const token = randomBytes(32).toString('base64url');
   const root = realpathSync(rendererDir);
@@ -107,7 +117,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     execArgv: ['--import', import.meta.resolve('tsx')],
     onStatus: o.onStatus,
   });
-  const sockets = new WebSocketServer({ noServer: true });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload });
   sockets.on('connection', (ws: WebSocket) => {
     const connection = supervisor.connect({ send: (m) => ws.send(JSON.stringify(m)) });
     ws.on('message', (data, isBinary) => connection.receive(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString()));

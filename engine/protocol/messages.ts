@@ -14,6 +14,24 @@ import { EXECUTOR_CHOICES, EXECUTOR_IDS } from './executors.ts';
 /** Bumped when a message changes incompatibly; the host reports it in `host.status`. */
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * The largest message, as UTF-8 bytes, a host accepts from a client: room for the largest legal
+ * request (a 64 MiB file in `files.write`, JSON-escaped) and no more, so a client cannot make the
+ * host buffer without bound. `rnn-studio serve` closes a WebSocket that sends more (code 1009);
+ * RNN_STUDIO_MAX_MESSAGE_MB changes it.
+ */
+export const MAX_MESSAGE_BYTES = 96 * 2 ** 20;
+export const MAX_MESSAGE_ENV = 'RNN_STUDIO_MAX_MESSAGE_MB';
+
+/** The message limit: MAX_MESSAGE_BYTES, or RNN_STUDIO_MAX_MESSAGE_MB (a positive whole number of MiB). Throws on a malformed value. */
+export function maxMessageBytes(env: Readonly<Record<string, string | undefined>>): number {
+  const text = env[MAX_MESSAGE_ENV];
+  if (text === undefined || text === '') return MAX_MESSAGE_BYTES;
+  const mb = Number(text);
+  if (!Number.isSafeInteger(mb) || mb < 1) throw new Error(`${MAX_MESSAGE_ENV} must be a positive whole number of MiB, got '${text}'`);
+  return mb * 2 ** 20;
+}
+
 // ─── Shared shapes ──────────────────────────────────────────────────────────────────────────
 
 export const ErrorCode = z.enum([

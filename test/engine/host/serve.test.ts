@@ -4,7 +4,7 @@
  * mid-request and mid-run, then restarted.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -155,6 +155,29 @@ describe('rnn-studio serve: starting and stopping', () => {
     const { code } = await s.stop();
     assert.equal(code, 0);
     assert.ok(processIsGone(pid!), 'the engine host was stopped too');
+  });
+
+  it('a message over the limit closes its socket (1009) before the host sees it; the other tabs go on', async () => {
+    const s = await startServe(['--json', '--workspace', workspace], { ...env, RNN_STUDIO_MAX_MESSAGE_MB: '1' });
+    try {
+      const big = connectClient(s.port, s.token, s.origin);
+      const other = connectClient(s.port, s.token, s.origin);
+      await big.status('ready');
+      await other.status('ready');
+      const refused = await big.client.call('files.write', { name: 'big.rnn.json', text: 'x'.repeat(2 ** 20 + 1) });
+      assert.ok(!refused.ok);
+      assert.match(refused.error.message, /1009/);
+      assert.equal(existsSync(join(workspace, 'big.rnn.json')), false, 'nothing was written');
+      const small = await other.client.call('files.write', { name: 'small.rnn.json', text: 'x'.repeat(2 ** 20 - 1024) });
+      assert.ok(small.ok, 'a message under the limit is served');
+      other.close();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('a malformed message limit is a one-line user error', async () => {
+    await assert.rejects(startServe(['--workspace', workspace], { ...env, RNN_STUDIO_MAX_MESSAGE_MB: 'lots' }), /rnn-studio: RNN_STUDIO_MAX_MESSAGE_MB must be a positive whole number of MiB, got 'lots'\n$/);
   });
 
   it('a missing renderer build is a one-line user error', async () => {
