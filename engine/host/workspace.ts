@@ -10,6 +10,7 @@ import { PathPolicy, PathRefused } from '../files/path-policy.ts';
 import { saveFileAtomicAsync } from '../model/atomic.ts';
 import type { FileEntry } from '../protocol/messages.ts';
 import { messageOf, RequestError } from './errors.ts';
+import { HIDDEN_CHARACTER } from '../graph/hidden-characters.ts';
 
 export const WORKSPACE_EXTENSIONS = ['.rnn.json', '.rnn-model.json', '.json'] as const;
 
@@ -19,12 +20,6 @@ const LIMIT_SHOWN = `${MAX_WORKSPACE_FILE_BYTES / (1024 * 1024)} MiB`;
 
 /** Device names Windows reserves whatever the extension (`con.rnn.json` opens the console there). */
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³]) *(\.|$)/i;
-/**
- * Control characters, C0, DEL and C1, and the bidirectional controls (U+200E, U+200F,
- * U+202A–U+202E, U+2066–U+2069) that make `evil\u202Enosj.exe` show as `eviljson.exe`.
- */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Why `name` is not an acceptable workspace file name, or null when it is. */
 export function fileNameProblem(name: string): string | null {
@@ -32,7 +27,7 @@ export function fileNameProblem(name: string): string | null {
   if (/[/\\]/.test(name)) return 'it contains a path separator; only a plain file name inside the workspace is allowed';
   if (name === '.' || name === '..' || name.includes('..')) return "it contains '..'";
   if (name.startsWith('.')) return 'it starts with a dot (hidden files are not used)';
-  if (CONTROL.test(name)) return 'it contains a control character (bidirectional text controls such as U+202E hide what a name really ends in)';
+  if (HIDDEN_CHARACTER.test(name)) return 'it contains a control character (bidirectional text controls such as U+202E hide what a name really ends in)';
   if (/[<>:"|?*]/.test(name)) return 'it contains a character that file names cannot hold on every system (< > : " | ? *)';
   if (WINDOWS_RESERVED.test(name)) return 'CON, PRN, AUX, NUL, COM1–9 and LPT1–9 are reserved on Windows, whatever the extension';
   if (/[ .]$/.test(name)) return 'it ends in a space or a dot';
