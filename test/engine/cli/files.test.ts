@@ -30,9 +30,8 @@ describe('reading the files the CLI is given', () => {
   it('refuses a named pipe at once instead of waiting for a writer', { skip: process.platform === 'win32' }, () => {
     const fifo = join(dir, 'pipe.json');
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-    const started = performance.now();
+    // Opening a FIFO for reading would block until a writer comes: that the call returns at all shows it was not opened.
     assert.throws(() => readText(fifo), refused(fifo, /not a regular file/));
-    assert.ok(performance.now() - started < 1000);
   });
 
   it('refuses a file over the size cap, naming the cap', () => {
