@@ -23,6 +23,8 @@ import { ToastProvider } from './ui/toasts.tsx';
 const ports = window.rnnStudio ? listenForEnginePorts(window) : undefined;
 const store = createDocumentStore(exampleGraph());
 const runSession = new RunSession();
+// For the app's lifetime: the run store always knows which document is open.
+runSession.follow(store);
 
 void initI18n().then(() => {
   const root = document.getElementById('root');

@@ -16,9 +16,11 @@ import { createBrowserFileService } from './browser-file-service.ts';
 import { createDesktopFileService, pickImportFile, type DesktopFileService } from './desktop-file-service.ts';
 import { downloadText } from './download.ts';
 import { createFileActions, failureMessage, type FileActions, type Translate } from './file-actions.ts';
-import { askUnsavedOn, createFilePromptSlot, pickTemplateOn, showErrorsOn, workspacePromptsOn, type FilePrompt, type FilePromptSlot } from './file-prompts.ts';
+import { askTrainingOn, askUnsavedOn, createFilePromptSlot, pickTemplateOn, showErrorsOn, workspacePromptsOn, type FilePrompt, type FilePromptSlot } from './file-prompts.ts';
 import type { FileService, RecentItem } from './file-service.ts';
-import { DocumentErrorsDialog, OverwriteDialog, UnsavedChangesDialog } from './FileQuestions.tsx';
+import { DocumentErrorsDialog, OverwriteDialog, TrainingDialog, UnsavedChangesDialog } from './FileQuestions.tsx';
+import { trainingOnSwitchFor } from './training-on-switch.ts';
+import { useRunSession } from '../training/run-session-context.tsx';
 import { openHandedFiles } from './open-file-events.ts';
 import { documentAccessFor } from './store-access.ts';
 import { fromMenuCommand, shortcutCommand, shortcutLabel, type FileCommand } from './shortcuts.ts';
@@ -49,6 +51,7 @@ export function FileMenu() {
   const store = useDocumentStore();
   const { client } = useEngine();
   const toasts = useToasts();
+  const runSession = useRunSession();
   const path = useDocument((s) => s.path);
 
   const clientRef = useRef(client);
@@ -78,6 +81,11 @@ export function FileMenu() {
       service,
       getClient,
       t: translate,
+      training: trainingOnSwitchFor(
+        runSession,
+        (name) => askTrainingOn(slot, name),
+        (message) => toastsRef.current.show({ kind: 'error', message: i18n.t('error.stopFailed', { message, ns: 'training' }) }),
+      ),
       ui: {
         askUnsaved: (name) => askUnsavedOn(slot, name),
         showDocumentErrors: (source, errors) => showErrorsOn(slot, source, errors),
@@ -199,6 +207,8 @@ function PromptView({ prompt, client }: { prompt: FilePrompt | null; client: Ret
   switch (prompt.kind) {
     case 'unsaved':
       return <UnsavedChangesDialog name={prompt.name} onAnswer={prompt.answer} />;
+    case 'training':
+      return <TrainingDialog name={prompt.name} onAnswer={prompt.answer} />;
     case 'open':
       return <WorkspaceFileDialog mode="open" listing={prompt.listing} onAnswer={prompt.answer} />;
     case 'saveAs':

@@ -1,10 +1,11 @@
-/** The File menu's small dialogs: unsaved changes, replacing a file, and a file that did not parse. */
+/** The File menu's small dialogs: unsaved changes, a run still training, replacing a file, and a file that did not parse. */
 import { useTranslation } from 'react-i18next';
 import type { DocumentError } from '../../engine/graph/document.ts';
 import { Button } from '../ui/Button.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
 import { showDocumentErrors } from './document-text.ts';
 import { useInitialFocus } from './initial-focus.ts';
+import type { TrainingChoice } from './training-on-switch.ts';
 import type { UnsavedChoice } from './unsaved-changes.ts';
 
 export function UnsavedChangesDialog({ name, onAnswer }: { name: string; onAnswer: (choice: UnsavedChoice) => void }) {
@@ -31,6 +32,34 @@ export function UnsavedChangesDialog({ name, onAnswer }: { name: string; onAnswe
       }
     >
       <p>{t('unsaved.body')}</p>
+    </Dialog>
+  );
+}
+
+export function TrainingDialog({ name, onAnswer }: { name: string; onAnswer: (choice: TrainingChoice) => void }) {
+  const { t } = useTranslation('files');
+  useInitialFocus('training-keep');
+  return (
+    <Dialog
+      open
+      testId="training-dialog"
+      title={t('training.title', { name })}
+      onClose={() => onAnswer('cancel')}
+      footer={
+        <>
+          <Button data-testid="training-cancel" onClick={() => onAnswer('cancel')}>
+            {t('training.cancel')}
+          </Button>
+          <Button variant="danger" data-testid="training-stop" onClick={() => onAnswer('stop')}>
+            {t('training.stop')}
+          </Button>
+          <Button variant="primary" data-testid="training-keep" onClick={() => onAnswer('keep')}>
+            {t('training.keep')}
+          </Button>
+        </>
+      }
+    >
+      <p>{t('training.body')}</p>
     </Dialog>
   );
 }

@@ -15,6 +15,7 @@ import { readGraphText, writeGraphText } from './document-text.ts';
 import { suggestedFileName } from './file-names.ts';
 import type { FileFailure, FileService, OpenedGraph, Outcome, RecentItem } from './file-service.ts';
 import { readTemplate } from './templates.ts';
+import type { TrainingOnSwitch } from './training-on-switch.ts';
 import { mayReplaceDocument, type UnsavedChoice } from './unsaved-changes.ts';
 
 /** The document store as these actions use it. */
@@ -45,6 +46,8 @@ export interface FileActionsDeps {
   readonly getClient: () => EngineClient | null;
   readonly ui: FileActionsUi;
   readonly t: Translate;
+  /** The open document's run, which replacing the document must ask about while it trains. */
+  readonly training: TrainingOnSwitch;
 }
 
 /** A file the user picked in the browser's own file chooser (a `File`). */
@@ -89,7 +92,7 @@ export function failureMessage(t: Translate, failure: FileFailure, context: Fail
   }
 }
 
-export function createFileActions({ document, service, getClient, ui, t }: FileActionsDeps): FileActions {
+export function createFileActions({ document, service, getClient, ui, t, training }: FileActionsDeps): FileActions {
   let busy = false;
   /** Settles when the action under way ends. */
   let idle: Promise<void> = Promise.resolve();
@@ -143,9 +146,17 @@ export function createFileActions({ document, service, getClient, ui, t }: FileA
     return true;
   }
 
-  function mayReplaceCurrent(): Promise<boolean> {
+  /**
+   * Asks about a run of the open document that is still training, then about unsaved changes;
+   * the run is stopped only once the document really goes (a cancelled save keeps both).
+   */
+  async function mayReplaceCurrent(): Promise<boolean> {
     const { doc, dirty } = document.current();
-    return mayReplaceDocument({ dirty, ask: () => ui.askUnsaved(doc.name), save: () => saveDocument(false) });
+    const choice = training.training() ? await training.ask(doc.name) : null;
+    if (choice === 'cancel') return false;
+    if (!(await mayReplaceDocument({ dirty, ask: () => ui.askUnsaved(doc.name), save: () => saveDocument(false) }))) return false;
+    if (choice === 'stop') await training.stop();
+    return true;
   }
 
   const openNow = exclusive(async (read: () => Promise<Outcome<OpenedGraph>>) => {

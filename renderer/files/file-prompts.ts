@@ -6,10 +6,12 @@ import type { DocumentError } from '../../engine/graph/document.ts';
 import type { TemplateInfo } from '../../engine/protocol/index.ts';
 import type { WorkspaceListing, WorkspacePrompts } from './browser-file-service.ts';
 import { PromptSlot } from './prompt-slot.ts';
+import type { TrainingChoice } from './training-on-switch.ts';
 import type { UnsavedChoice } from './unsaved-changes.ts';
 
 export type FilePrompt =
   | { readonly kind: 'unsaved'; readonly name: string; readonly answer: (choice: UnsavedChoice) => void }
+  | { readonly kind: 'training'; readonly name: string; readonly answer: (choice: TrainingChoice) => void }
   | { readonly kind: 'open'; readonly listing: WorkspaceListing; readonly answer: (name: string | null) => void }
   | { readonly kind: 'saveAs'; readonly listing: WorkspaceListing; readonly suggested: string; readonly answer: (name: string | null) => void }
   | { readonly kind: 'overwrite'; readonly name: string; readonly answer: (replace: boolean) => void }
@@ -31,6 +33,9 @@ export function workspacePromptsOn(slot: FilePromptSlot): WorkspacePrompts {
 
 export const askUnsavedOn = (slot: FilePromptSlot, name: string): Promise<UnsavedChoice> =>
   slot.ask<UnsavedChoice>((answer) => ({ kind: 'unsaved', name, answer }), 'cancel');
+
+export const askTrainingOn = (slot: FilePromptSlot, name: string): Promise<TrainingChoice> =>
+  slot.ask<TrainingChoice>((answer) => ({ kind: 'training', name, answer }), 'cancel');
 
 /** Shows the errors; nothing waits for the dialog to be closed. */
 export function showErrorsOn(slot: FilePromptSlot, source: string, errors: readonly DocumentError[]): void {

@@ -20,6 +20,13 @@ const en = {
     discard: 'Don’t save',
     cancel: 'Cancel',
   },
+  training: {
+    title: '“{{name}}” is still training',
+    body: 'Stop the run, or keep it training in the background? A run kept in the background shows again when you reopen its graph.',
+    stop: 'Stop training',
+    keep: 'Keep training in the background',
+    cancel: 'Cancel',
+  },
   errors: {
     title: 'Cannot open “{{source}}”',
     body: 'This is not a valid graph document, so nothing was changed. Fix the problems below and try again.',
@@ -97,6 +104,13 @@ const zh: typeof en = {
     body: '如果不保存，你的修改将会丢失。',
     save: '保存',
     discard: '不保存',
+    cancel: '取消',
+  },
+  training: {
+    title: '“{{name}}”仍在训练',
+    body: '要停止这次训练，还是让它在后台继续？在后台继续的训练会在你重新打开它的图时再次显示。',
+    stop: '停止训练',
+    keep: '在后台继续训练',
     cancel: '取消',
   },
   errors: {

@@ -14,6 +14,7 @@ import { useStore } from 'zustand';
 import { buildChartSeries } from './chart-data.ts';
 import { recordChartDraw, recordPointsArrived } from './chart-probe.ts';
 import { formatLoss } from './run-text.ts';
+import { shownRun } from './run-store.ts';
 import { useRunSession } from './run-session-context.tsx';
 
 /** Step numbers are whole: ticks every 1, 2, 5, 10, 20, 50, … steps, never 2.5. */
@@ -34,9 +35,13 @@ export function LossChart() {
   const containerRef = useRef<HTMLDivElement>(null);
   const plotHostRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLDivElement>(null);
-  const empty = useStore(store, (s) => s.series.length === 0);
+  // Only the open document's run is drawn (`shownRun`).
+  const empty = useStore(store, (s) => shownRun(s).series.length === 0);
   // Known when the run starts; the plot is rebuilt with a third series for it.
-  const validation = useStore(store, (s) => (s.info?.validationExamples ?? 0) > 0 || s.epochs.hasValidation);
+  const validation = useStore(store, (state) => {
+    const s = shownRun(state);
+    return (s.info?.validationExamples ?? 0) > 0 || s.epochs.hasValidation;
+  });
 
   useEffect(() => {
     const container = containerRef.current;
@@ -109,7 +114,7 @@ export function LossChart() {
 
     const draw = (): void => {
       frame = 0;
-      const s = store.getState();
+      const s = shownRun(store.getState());
       const width = plot.bbox.width > 0 ? plot.bbox.width / uPlot.pxRatio : host.clientWidth;
       const series = buildChartSeries({
         steps: s.series.step.view(),
@@ -128,7 +133,9 @@ export function LossChart() {
       if (frame === 0) frame = requestAnimationFrame(draw);
     };
 
-    const unsubscribe = store.subscribe((s, prev) => {
+    const unsubscribe = store.subscribe((state, before) => {
+      const s = shownRun(state);
+      const prev = shownRun(before);
       if (s.series !== prev.series) zoomed = false; // a new run
       else if (s.pointsVersion !== prev.pointsVersion) recordPointsArrived(s.series.length, s.arrivals.at.last() ?? performance.now());
       if (s.pointsVersion !== prev.pointsVersion || s.epochsVersion !== prev.epochsVersion || s.series !== prev.series) schedule();

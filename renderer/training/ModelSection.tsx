@@ -1,7 +1,8 @@
 /**
  * What a finished run leaves: "Export model…" (the graph and its trained weights as a model file)
  * and, for a character model, a box that samples text from it; for an encoder–decoder, a box
- * that decodes a source and shows its attention.
+ * that decodes a source and shows its attention. Only for the open document's run (`useRun`);
+ * a run of an earlier version of the graph exports that version, and its button says so.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +13,7 @@ import { canDecode } from './decode-source.ts';
 import { DecodeBox } from './DecodeBox.tsx';
 import { useRunSession } from './run-session-context.tsx';
 import { saveModelText } from './save-model.ts';
+import { runForDocument } from './run-store.ts';
 import { useRun } from './use-run.ts';
 
 const TEMPERATURE = { min: 0, max: 10 };
@@ -24,20 +26,21 @@ export function ModelSection() {
   const runId = useRun((s) => s.runId);
   const datasetType = useRun((s) => s.datasetType);
   const decodable = useDocument((s) => canDecode(datasetType, s.doc));
+  const relation = useRun(runForDocument);
   if (phase !== 'ended' || runId === null) return null;
   return (
     <section className="training-section model-section" aria-labelledby="training-model-heading">
       <h3 id="training-model-heading" className="training-heading">
         {t('section.model')}
       </h3>
-      <ExportButton />
+      <ExportButton earlier={relation === 'earlier'} />
       {datasetType === 'text' && <SampleBox key={runId} />}
       {decodable && <DecodeBox key={runId} />}
     </section>
   );
 }
 
-function ExportButton() {
+function ExportButton({ earlier }: { readonly earlier: boolean }) {
   const runSession = useRunSession();
   const { t } = useTranslation('training');
   const toasts = useToasts();
@@ -59,8 +62,8 @@ function ExportButton() {
     }
   };
   return (
-    <Button data-testid="train-export" disabled={busy} onClick={() => void exportModel()}>
-      {busy ? t('model.exporting') : t('model.export')}
+    <Button data-testid="train-export" data-version={earlier ? 'earlier' : 'current'} title={earlier ? t('model.exportEarlierTitle') : undefined} disabled={busy} onClick={() => void exportModel()}>
+      {busy ? t('model.exporting') : earlier ? t('model.exportEarlier') : t('model.export')}
     </Button>
   );
 }

@@ -14,14 +14,18 @@ import { Button } from '../ui/Button.tsx';
 import { useToasts } from '../ui/toasts.tsx';
 import type { RunSession } from './run-session.ts';
 import { useRunSession } from './run-session-context.tsx';
-import { isActive } from './run-store.ts';
+import { documentIdOf, isActive, runForDocument } from './run-store.ts';
 import { useLanguage } from '../ui/use-language.ts';
 import { bestText, endText, executorStatusText, executorSummaryText, failureText, formatLoss, formatSpeed, type Translate } from './run-text.ts';
-import { useRun } from './use-run.ts';
+import { useRun, useStoredRun } from './use-run.ts';
+import type { DocumentState } from '../store/document-store.ts';
+
+/** The open document, as the document store holds it. */
+type OpenDocumentState = Pick<DocumentState, 'doc' | 'path' | 'loads'>;
 
 /** Starts a run of the open document; what went wrong goes to a toast as well as the panel. */
-export async function startTraining(runSession: RunSession, doc: Parameters<RunSession['start']>[0], path: string | null, fail: (message: string) => void, t: Translate): Promise<void> {
-  const reply = await runSession.start(doc, path);
+export async function startTraining(runSession: RunSession, open: OpenDocumentState, fail: (message: string) => void, t: Translate): Promise<void> {
+  const reply = await runSession.start(open.doc, open.path, documentIdOf(open.path, open.loads));
   if (!reply.ok) {
     const failure = runSession.store.getState().failure;
     fail(failure ? failureText(t, failure) : t('error.startFailed', { message: reply.error.message }));
@@ -59,11 +63,13 @@ export function RunControls() {
   const run = useRun((s) => s);
   const { phase, runId, info } = run;
   const connected = client !== null;
+  const relation = useStoredRun(runForDocument);
+  // The host trains one run at a time: another document's run blocks Start until it ends.
+  const background = useStoredRun((s) => (runForDocument(s) === 'other' && isActive(s.phase) ? s.document : null));
 
   const showError = (message: string) => toasts.show({ kind: 'error', message });
   const start = () => {
-    const { doc, path } = store.getState();
-    void startTraining(runSession, doc, path, showError, t);
+    void startTraining(runSession, store.getState(), showError, t);
   };
   const request = (call: () => Promise<Parsed<unknown>>, failKey: string) => () => {
     void call().then((r) => {
@@ -71,7 +77,7 @@ export function RunControls() {
     });
   };
 
-  const canStart = connected && hasDataset && !isActive(phase);
+  const canStart = connected && hasDataset && !isActive(phase) && background === null;
   const startTitle = !connected ? t('action.notConnected') : !hasDataset ? t('dataset.missing') : t('action.startTitle');
 
   return (
@@ -136,6 +142,21 @@ export function RunControls() {
         </div>
       )}
       {client && <ExecutorAvailability client={client} />}
+
+      {relation === 'earlier' && (
+        <p className="run-document-notice" role="note" data-testid="run-earlier-version">
+          {t('runDocument.earlier')}
+        </p>
+      )}
+      {background && (
+        <p className="run-document-notice" data-testid="run-in-background" data-document={background.id}>
+          {t('runDocument.background', { name: background.name })}{' '}
+          <Button variant="danger" size="sm" data-testid="train-stop-background" disabled={!connected} onClick={request(() => runSession.stop(), 'error.stopFailed')}>
+            {t('action.stop')}
+          </Button>{' '}
+          <span className="muted">{t('runDocument.backgroundHint')}</span>
+        </p>
+      )}
 
       {phase === 'failed' && run.failure && (
         <p className="run-failure field-error" role="alert" data-testid="train-error" data-code={run.failure.code}>

@@ -58,8 +58,7 @@ function useTrainMenuCommands(): void {
     return desktop.onMenuCommand((command) => {
       const phase = runSession.store.getState().phase;
       if (command === 'train.start' && !isActive(phase)) {
-        const { doc, path } = store.getState();
-        void startTraining(runSession, doc, path, (message) => toasts.show({ kind: 'error', message }), t);
+        void startTraining(runSession, store.getState(), (message) => toasts.show({ kind: 'error', message }), t);
       } else if (command === 'train.stop' && (phase === 'running' || phase === 'paused')) {
         void runSession.stop().then((r) => {
           if (!r.ok) toasts.show({ kind: 'error', message: t('error.stopFailed', { message: r.error.message }) });

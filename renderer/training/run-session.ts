@@ -7,8 +7,10 @@
 import type { EngineClient } from '../../engine/protocol/client.ts';
 import type { Parsed } from '../../engine/protocol/index.ts';
 import type { HostState, ParamsIn, ProtocolError, Result } from '../../engine/protocol/messages.ts';
+import { mayChangeNetwork, networkHash } from '../../engine/graph/network-hash.ts';
 import { type GraphDocument, resolveTraining } from '../../engine/graph/schema.ts';
-import { createRunStore, isActive, type RunStore } from './run-store.ts';
+import type { DocumentStore } from '../store/document-store.ts';
+import { createRunStore, documentIdOf, isActive, runDocumentOf, type RunStore } from './run-store.ts';
 
 const unavailable = (what: string): ProtocolError => ({ code: 'host-unavailable', message: `the engine is not connected, so ${what} cannot be sent` });
 
@@ -68,11 +70,33 @@ export class RunSession {
     return this.client !== null && !this.client.closed;
   }
 
-  /** Starts a run of `graph`; the store follows it from here on. */
-  async start(graph: GraphDocument, documentPath: string | null): Promise<Parsed<Result<'train.start'>>> {
+  /**
+   * Tells the run store which document is open, now and after every change: its id (a load or a
+   * save under a new path changes it) and the hash of its network, computed again only when an
+   * edit may have changed the network (not while blocks are dragged). Returns the unsubscribe.
+   */
+  follow(documents: DocumentStore): () => void {
+    let last = documents.getState();
+    let hash = networkHash(last.doc);
+    this.store.getState().documentOpened({ id: documentIdOf(last.path, last.loads), hash });
+    return documents.subscribe((next) => {
+      const prev = last;
+      last = next;
+      if (next.doc === prev.doc && next.path === prev.path && next.loads === prev.loads) return;
+      const id = documentIdOf(next.path, next.loads);
+      const before = documentIdOf(prev.path, prev.loads);
+      // Saved under a new path: the same document, so its run follows it.
+      if (next.loads === prev.loads && id !== before) this.store.getState().documentMoved(before, id);
+      if (next.loads !== prev.loads || mayChangeNetwork(prev.doc, next.doc)) hash = networkHash(next.doc);
+      this.store.getState().documentOpened({ id, hash });
+    });
+  }
+
+  /** Starts a run of `graph`, the document `documentId`; the store follows it from here on. */
+  async start(graph: GraphDocument, documentPath: string | null, documentId: string): Promise<Parsed<Result<'train.start'>>> {
     const state = this.store.getState();
     if (isActive(state.phase)) return { ok: false, error: { code: 'busy', message: 'a run is already in progress; stop it first' } };
-    state.begin(graph.dataset?.type ?? null, resolveTraining(graph.training).gradientNormsOverTime !== false);
+    state.begin(graph.dataset?.type ?? null, resolveTraining(graph.training).gradientNormsOverTime !== false, runDocumentOf(documentId, graph));
     this.runPid = this.hostPid;
     const client = this.client;
     const reply = client ? await client.call('train.start', { graph, documentPath }) : { ok: false as const, error: unavailable('train.start') };

@@ -13,9 +13,16 @@
  * and `epochsVersion` change whenever they do, so subscribers can tell that there is news without
  * the store copying arrays per event. The per-time-step gradient norms that some steps carry are
  * few (one snapshot per measured step, the last GRADIENT_HISTORY kept) and are replaced, not mutated.
+ *
+ * Runs belong to documents. A run records the document it trained (`document`: its id and the hash
+ * of its network as trained) and the store knows the document open now (`openDocument`);
+ * `runForDocument` is the one place that decides whether the run is the open document's, trained
+ * an earlier version of it, or belongs to another document (and is then not shown, see `shownRun`).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { HostEvent, HostEventOf, HostState, ProtocolError } from '../../engine/protocol/messages.ts';
+import type { GraphDocument } from '../../engine/graph/schema.ts';
+import { networkHash } from '../../engine/graph/network-hash.ts';
 import { ArrivalLog, EpochTable, StepSeries } from './columns.ts';
 import { type GradientSnapshot, keepLatest, snapshotsOf } from './gradient-flow.ts';
 
@@ -39,9 +46,41 @@ export interface RunFailure {
   readonly message: string | null;
 }
 
+/**
+ * Which document a run trained. `id` says which document it is (see `documentIdOf`), `hash` what
+ * its network was when the run started (`networkHash`: positions, labels and names left out), and
+ * `name` what the graph was called then.
+ */
+export interface RunDocument {
+  readonly id: string;
+  readonly hash: string;
+  readonly name: string;
+}
+
+/** The document open in the window now: its id and the hash of its network (as in `RunDocument`). */
+export interface OpenDocument {
+  readonly id: string;
+  readonly hash: string;
+}
+
+/**
+ * A document's identity: the file it was opened from or saved to, or, for one that exists on no
+ * disk yet (New, Import, the start page), the load that made it (`loads` counts the document
+ * store's loads, so each is different). Reopening a file gives the same id; saving an unsaved
+ * document under a path gives it a new one (`documentMoved` carries its run along).
+ */
+export const documentIdOf = (path: string | null, loads: number): string => (path !== null ? `file:${path}` : `unsaved:${loads}`);
+
+/** The binding a run started from `doc` records. */
+export const runDocumentOf = (id: string, doc: GraphDocument): RunDocument => ({ id, hash: networkHash(doc), name: doc.name });
+
 export interface RunData {
   readonly phase: RunPhase;
   readonly runId: string | null;
+  /** The document the run trained; null before the first run. */
+  readonly document: RunDocument | null;
+  /** The document open in the window (null until the session follows a document store). */
+  readonly openDocument: OpenDocument | null;
   /** The dataset kind of the document the run was started from (sampling needs text). */
   readonly datasetType: string | null;
   /** The run's settings ask for gradient norms over time (on some steps, at least). */
@@ -70,8 +109,12 @@ export interface RunData {
 }
 
 export interface RunActions {
-  /** The user pressed Start; the request is on its way. */
-  begin(datasetType: string | null, measuresGradients?: boolean): void;
+  /** The user pressed Start on `document`; the request is on its way. */
+  begin(datasetType: string | null, measuresGradients: boolean, document: RunDocument): void;
+  /** Another document is open now, or the open one changed. */
+  documentOpened(open: OpenDocument): void;
+  /** The document `from` was saved under a new identity `to`: its run goes with it. */
+  documentMoved(from: string, to: string): void;
   /** The host accepted the start request. */
   accepted(runId: string): void;
   /** The host (or the connection) refused the start request. */
@@ -92,10 +135,13 @@ export const isActive = (phase: RunPhase): boolean => phase === 'starting' || ph
 /** Events kept while the start reply is outstanding; more than this is not a start-up race. */
 const MAX_EARLY_EVENTS = 1000;
 
-function freshData(): RunData {
+type RunOfItsOwn = Omit<RunData, 'openDocument'>;
+
+function freshData(): RunOfItsOwn {
   return {
     phase: 'idle',
     runId: null,
+    document: null,
     datasetType: null,
     measuresGradients: false,
     info: null,
@@ -191,10 +237,22 @@ export function createRunStore(now: () => number = () => performance.now()): Run
 
     return {
       ...freshData(),
+      openDocument: null,
 
-      begin(datasetType, measuresGradients = false) {
+      begin(datasetType, measuresGradients, document) {
         early = [];
-        set({ ...freshData(), phase: 'starting', datasetType, measuresGradients });
+        set({ ...freshData(), phase: 'starting', datasetType, measuresGradients, document });
+      },
+
+      documentOpened(open) {
+        const current = get().openDocument;
+        if (current?.id === open.id && current.hash === open.hash) return;
+        set({ openDocument: open });
+      },
+
+      documentMoved(from, to) {
+        const { document } = get();
+        if (document?.id === from) set({ document: { ...document, id: to } });
       },
 
       accepted(runId) {
@@ -239,6 +297,46 @@ export function createRunStore(now: () => number = () => performance.now()): Run
       },
     };
   });
+}
+
+/**
+ * How the store's run stands to the open document:
+ * - `none`: there is no run;
+ * - `this`: the run trained the open document as it is now (moving blocks changes nothing);
+ * - `earlier`: it trained this document, but its network has changed since the run started;
+ * - `other`: it trained another document (or no document is open).
+ */
+export type RunRelation = 'none' | 'this' | 'earlier' | 'other';
+
+export function runForDocument(s: Pick<RunData, 'phase' | 'document' | 'openDocument'>): RunRelation {
+  if (s.phase === 'idle') return 'none';
+  if (s.document === null || s.openDocument === null || s.document.id !== s.openDocument.id) return 'other';
+  return s.document.hash === s.openDocument.hash ? 'this' : 'earlier';
+}
+
+/** The open document's run is training (or starting, or paused): replacing the document must ask. */
+export function trainsOpenDocument(s: Pick<RunData, 'phase' | 'document' | 'openDocument'>): boolean {
+  const relation = runForDocument(s);
+  return isActive(s.phase) && (relation === 'this' || relation === 'earlier');
+}
+
+const hidden = new WeakMap<RunState, RunState>();
+/** What a hidden run reads as; never mutated (only a run's own columns are appended to). */
+const NO_RUN = freshData();
+
+/**
+ * The run as the open document's views show it: the store's state when the run is this document's
+ * (or an earlier version's), otherwise no run at all. The same state gives the same object, so
+ * a selector of the whole state stays stable.
+ */
+export function shownRun(s: RunState): RunState {
+  if (runForDocument(s) !== 'other') return s;
+  let none = hidden.get(s);
+  if (!none) {
+    none = { ...s, ...NO_RUN };
+    hidden.set(s, none);
+  }
+  return none;
 }
 
 function assertNever(value: never): never {

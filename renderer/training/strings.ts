@@ -164,6 +164,13 @@ export const training = {
       saved: 'Model saved to {{path}}',
       downloaded: 'Model downloaded as {{name}}',
       exportFailed: 'Could not export the model: {{message}}',
+      exportEarlier: 'Export the earlier version’s model…',
+      exportEarlierTitle: 'Exports the graph this run trained, as it was when the run started, with its weights — not the graph as it is now.',
+    },
+    runDocument: {
+      earlier: 'This run trained an earlier version of this graph. Its charts, samples and exported model are of that version, not of the graph as it is now.',
+      background: '“{{name}}” is training in the background.',
+      backgroundHint: 'Stop it to train this graph.',
     },
     sample: {
       title: 'Sample text',
@@ -360,6 +367,13 @@ export const training = {
       saved: '模型已保存到 {{path}}',
       downloaded: '模型已下载为 {{name}}',
       exportFailed: '无法导出模型：{{message}}',
+      exportEarlier: '导出早先版本的模型…',
+      exportEarlierTitle: '导出的是这次训练所用的图（训练开始时的样子）及其权重，而不是现在的图。',
+    },
+    runDocument: {
+      earlier: '这次训练用的是这个图的早先版本。它的曲线、生成结果和导出的模型都属于那个版本，而不是现在的图。',
+      background: '“{{name}}”正在后台训练。',
+      backgroundHint: '停止它之后才能训练这个图。',
     },
     sample: {
       title: '生成文本',

@@ -12,6 +12,7 @@ import { createBrowserFileService } from '../../../renderer/files/browser-file-s
 import { suggestedFileName } from '../../../renderer/files/file-names.ts';
 import { createFileActions, type DocumentAccess, type FileActions, type ToastKind } from '../../../renderer/files/file-actions.ts';
 import { files as strings } from '../../../renderer/files/strings.ts';
+import type { TrainingChoice } from '../../../renderer/files/training-on-switch.ts';
 import type { UnsavedChoice } from '../../../renderer/files/unsaved-changes.ts';
 import { parseGraphText, serializeGraph, type DocumentError } from '../../../engine/graph/document.ts';
 import type { GraphDocument } from '../../../engine/graph/schema.ts';
@@ -36,6 +37,8 @@ interface Harness {
   readonly toasts: { kind: ToastKind; message: string }[];
   readonly errorDialogs: { source: string; errors: readonly DocumentError[] }[];
   readonly unsavedAsked: string[];
+  /** The questions asked about the open document's run, and what happened to it, in order. */
+  readonly trainingLog: string[];
   readonly prompts: ScriptedPrompts;
 }
 
@@ -44,7 +47,8 @@ describe('file actions', () => {
   let client: EngineClient | null;
   let h: Harness;
 
-  function harness(options: { doc?: GraphDocument; path?: string | null; dirty?: boolean; prompts?: PromptAnswer[]; unsaved?: UnsavedChoice[] } = {}): Harness {
+  /** `training`: the open document's run trains, and these are the answers to the question about it. */
+  function harness(options: { doc?: GraphDocument; path?: string | null; dirty?: boolean; prompts?: PromptAnswer[]; unsaved?: UnsavedChoice[]; training?: TrainingChoice[] } = {}): Harness {
     const state = { doc: options.doc ?? template('sine-elman.rnn.json'), path: options.path ?? null, dirty: options.dirty ?? false };
     const loads: number[] = [];
     const document: DocumentAccess = {
@@ -61,6 +65,8 @@ describe('file actions', () => {
     const toasts: Harness['toasts'] = [];
     const errorDialogs: Harness['errorDialogs'] = [];
     const unsavedAsked: string[] = [];
+    const trainingAnswers = options.training === undefined ? null : [...options.training];
+    const trainingLog: string[] = [];
     const prompts = scriptedPrompts(options.prompts ?? []);
     const service = createBrowserFileService({ getClient: () => client, prompts, storage: memoryStorage(), download: () => assert.fail('no download') });
     const actions = createFileActions({
@@ -68,9 +74,22 @@ describe('file actions', () => {
       service,
       getClient: () => client,
       t,
+      training: {
+        training: () => trainingAnswers !== null && !trainingLog.includes('stopped'),
+        async ask(name) {
+          const answer = trainingAnswers?.shift();
+          assert.ok(answer, `unexpected question about the run of ${name}`);
+          trainingLog.push(`asked about ${name}: ${answer}`);
+          return answer;
+        },
+        async stop() {
+          trainingLog.push('stopped');
+        },
+      },
       ui: {
         async askUnsaved(name) {
           unsavedAsked.push(name);
+          trainingLog.push('asked about unsaved changes');
           const answer = unsaved.shift();
           assert.ok(answer, `unexpected unsaved-changes question about ${name}`);
           return answer;
@@ -79,7 +98,7 @@ describe('file actions', () => {
         notify: (kind, message) => void toasts.push({ kind, message }),
       },
     });
-    h = { actions, state, loads, toasts, errorDialogs, unsavedAsked, prompts };
+    h = { actions, state, loads, toasts, errorDialogs, unsavedAsked, trainingLog, prompts };
     return h;
   }
 
@@ -168,6 +187,34 @@ describe('file actions', () => {
     const { actions, state } = harness({ dirty: true, path: '/somewhere.rnn.json', unsaved: ['discard'] });
     assert.equal(await actions.newDocument(), true);
     assert.deepEqual(state, { doc: { format: 'rnn-studio.graph', version: 1, name: 'Untitled', nodes: [], edges: [] }, path: null, dirty: false });
+  });
+
+  it('asks about a run still training first: Cancel keeps the document and the run', async () => {
+    const { actions, state, trainingLog } = harness({ dirty: true, training: ['cancel'] });
+    const doc = state.doc;
+    assert.equal(await actions.newDocument(), false);
+    assert.equal(state.doc, doc);
+    assert.deepEqual(trainingLog, [`asked about ${doc.name}: cancel`]);
+  });
+
+  it('stops the run only once the document really goes', async () => {
+    const kept = harness({ dirty: true, training: ['stop'], unsaved: ['cancel'] });
+    assert.equal(await kept.actions.newDocument(), false);
+    assert.deepEqual(kept.trainingLog, [`asked about ${kept.state.doc.name}: stop`, 'asked about unsaved changes'], 'a cancelled replacement leaves the run training');
+
+    const { actions, state, trainingLog } = harness({ dirty: true, training: ['stop'], unsaved: ['discard'] });
+    const name = state.doc.name;
+    assert.equal(await actions.newDocument(), true);
+    assert.equal(state.doc.name, 'Untitled');
+    assert.deepEqual(trainingLog, [`asked about ${name}: stop`, 'asked about unsaved changes', 'stopped']);
+  });
+
+  it('keeps the run training in the background when asked to, and opens the template', async () => {
+    const { actions, state, trainingLog } = harness({ training: ['keep'] });
+    const name = state.doc.name;
+    assert.equal(await actions.openTemplate({ id: 'adding-lstm', name: 'adding' }), true);
+    assert.equal(state.doc.name, template('adding-lstm.rnn.json').name);
+    assert.deepEqual(trainingLog, [`asked about ${name}: keep`]);
   });
 
   it('opens a template at its own path, and Save then asks for a new name', async () => {

@@ -64,6 +64,12 @@ function harness(options: FakeDesktopOptions & { dirty?: boolean; unsaved?: Unsa
     service,
     getClient: () => null,
     t: i18n.getFixedT(options.lng ?? 'en', 'files'),
+    // No run trains here: handed files are asked about only for unsaved changes.
+    training: {
+      training: () => false,
+      ask: (name) => assert.fail(`unexpected question about the run of ${name}`),
+      stop: () => assert.fail('unexpected stop'),
+    },
     ui: {
       async askUnsaved(name) {
         unsavedAsked.push(name);

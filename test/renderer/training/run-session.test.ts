@@ -76,7 +76,7 @@ const started = (runId: string): HostEvent => ({
 describe('run session', () => {
   test('Start sends the document and its path, and the run follows the events of its id', async () => {
     const { host, session, state } = connected();
-    const reply = session.start(doc, '/home/me/tiny.rnn.json');
+    const reply = session.start(doc, '/home/me/tiny.rnn.json', 'file:/home/me/tiny.rnn.json');
     assert.equal(state().phase, 'starting');
     assert.equal(state().datasetType, 'text');
     const request = host.sent[0];
@@ -120,7 +120,7 @@ describe('run session', () => {
 
   test('a refused start fails the run with the host error', async () => {
     const { host, session, state } = connected();
-    const reply = session.start(doc, null);
+    const reply = session.start(doc, null, 'unsaved:1');
     host.refuse('graph-has-errors', "the graph has 1 error; the first at node 'gru': missing input");
     const r = await reply;
     assert.equal(r.ok, false);
@@ -130,8 +130,8 @@ describe('run session', () => {
 
   test('Start while a run is active is refused here, without a request', async () => {
     const { host, session } = connected();
-    const first = session.start(doc, null);
-    const second = await session.start(doc, null);
+    const first = session.start(doc, null, 'unsaved:1');
+    const second = await session.start(doc, null, 'unsaved:1');
     assert.equal(second.ok, false);
     assert.equal(host.sent.length, 1);
     host.reply({ runId: 'run-1-aaaaaaaa' });
@@ -140,7 +140,7 @@ describe('run session', () => {
 
   test('without a connection, Start fails at once and says so', async () => {
     const session = new RunSession();
-    const r = await session.start(doc, null);
+    const r = await session.start(doc, null, 'unsaved:1');
     assert.equal(r.ok, false);
     assert.equal(session.store.getState().phase, 'failed');
     assert.equal(session.store.getState().failure?.code, 'host-unavailable');
@@ -149,7 +149,7 @@ describe('run session', () => {
   test('a new connection to the same host keeps the run; to a restarted host, the run is gone', async () => {
     const { host, session, state } = connected();
     host.event({ type: 'host.status', state: 'ready', pid: 100, protocol: 1, message: null });
-    const reply = session.start(doc, null);
+    const reply = session.start(doc, null, 'unsaved:1');
     host.reply({ runId: 'run-1-aaaaaaaa' });
     await reply;
     host.event(started('run-1-aaaaaaaa'));
@@ -178,7 +178,7 @@ describe('run session', () => {
     const session = new RunSession();
     session.attach(client);
     session.attach(client);
-    const reply = session.start(doc, null);
+    const reply = session.start(doc, null, 'unsaved:1');
     host.reply({ runId: 'run-1-aaaaaaaa' });
     await reply;
     host.event(started('run-1-aaaaaaaa'));
@@ -189,7 +189,7 @@ describe('run session', () => {
 
   test('a host crash reported on the connection fails the run', async () => {
     const { host, session, state } = connected();
-    const reply = session.start(doc, null);
+    const reply = session.start(doc, null, 'unsaved:1');
     host.reply({ runId: 'run-1-aaaaaaaa' });
     await reply;
     host.event(started('run-1-aaaaaaaa'));

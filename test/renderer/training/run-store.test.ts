@@ -9,9 +9,11 @@ import assert from 'node:assert/strict';
 import type { HostEvent, StepPoint } from '../../../engine/protocol/messages.ts';
 import { Float64Column, sameValues } from '../../../renderer/training/columns.ts';
 import { GRADIENT_HISTORY } from '../../../renderer/training/gradient-flow.ts';
-import { createRunStore } from '../../../renderer/training/run-store.ts';
+import { createRunStore, type RunDocument } from '../../../renderer/training/run-store.ts';
 
 const RUN = 'run-1';
+/** The document these runs trained (which document is open plays no part in following events). */
+const TRAINED: RunDocument = { id: 'file:/w/sine.rnn.json', hash: 'sha256:0', name: 'sine' };
 
 const started = (runId = RUN, batchesPerEpoch = 4): HostEvent => ({
   type: 'train.started',
@@ -48,7 +50,7 @@ const ended = (reason: 'completed' | 'cancelled' | 'diverged' | 'target-reached'
 function runningStore() {
   let clock = 0;
   const store = createRunStore(() => ++clock);
-  store.getState().begin('sine');
+  store.getState().begin('sine', false, TRAINED);
   store.getState().accepted(RUN);
   store.getState().receive(started());
   return store;
@@ -66,7 +68,7 @@ describe('run store', () => {
   test('a whole run: starting → running → paused → running → ended', () => {
     const store = createRunStore(() => 42);
     const s = () => store.getState();
-    s().begin('weather-food');
+    s().begin('weather-food', false, TRAINED);
     assert.equal(s().phase, 'starting');
     assert.equal(s().datasetType, 'weather-food');
     s().accepted(RUN);
@@ -127,7 +129,7 @@ describe('run store', () => {
   test('events that overtake the start reply are replayed once the run id is known', () => {
     const store = createRunStore();
     const s = () => store.getState();
-    s().begin('adding');
+    s().begin('adding', false, TRAINED);
     s().receive(started('other'));
     s().receive(started());
     s().receive(steps(1, 2));
@@ -164,7 +166,7 @@ describe('run store', () => {
   test('a refused start fails with the host error; a late reply changes nothing', () => {
     const store = createRunStore();
     const s = () => store.getState();
-    s().begin('sine');
+    s().begin('sine', false, TRAINED);
     s().refused({ code: 'graph-has-errors', message: 'the graph has 2 errors' });
     assert.equal(s().phase, 'failed');
     assert.deepEqual(s().failure, { code: 'graph-has-errors', message: 'the graph has 2 errors' });
@@ -191,7 +193,7 @@ describe('run store', () => {
     s().receive(epoch(1, 0.4));
     s().receive(ended('completed'));
     const oldSeries = s().series;
-    s().begin('sine');
+    s().begin('sine', false, TRAINED);
     assert.equal(s().phase, 'starting');
     assert.equal(s().runId, null);
     assert.equal(s().series.length, 0);
@@ -242,7 +244,7 @@ describe('run store', () => {
   test('gradient norms over time: the latest measured step, the first and the last few, oldest first; other steps change nothing', () => {
     const store = createRunStore();
     const s = () => store.getState();
-    s().begin('sine', true);
+    s().begin('sine', true, TRAINED);
     assert.equal(s().measuresGradients, true);
     s().accepted(RUN);
     s().receive(started());
@@ -267,7 +269,7 @@ describe('run store', () => {
     assert.equal(s().gradientNorms?.step, 396);
     assert.equal(s().gradientHistory[0].step, 1, 'the untrained network’s norms stay, to compare with');
     assert.equal(s().gradientHistory[1].step, 396 - 5 * (GRADIENT_HISTORY - 2));
-    s().begin('sine');
+    s().begin('sine', false, TRAINED);
     assert.equal(s().gradientNorms, null, 'a new run starts without norms');
     assert.deepEqual(s().gradientHistory, []);
     assert.equal(s().measuresGradients, false);
@@ -276,7 +278,7 @@ describe('run store', () => {
   test('truncated BPTT: epochs end at stepsPerEpoch, not batchesPerEpoch, and a snapshot keeps its chunk', () => {
     const store = createRunStore();
     const s = () => store.getState();
-    s().begin('text');
+    s().begin('text', false, TRAINED);
     s().accepted(RUN);
     s().receive({ ...started(RUN, 4), chunksPerBatch: 3, stepsPerEpoch: 12 } as HostEvent);
     s().receive({ type: 'train.steps', runId: RUN, stepsPerSecond: 5, points: [{ ...point(2), chunk: 2, stateGradNorms: [{ delay: 'gru.h', block: 'gru', start: 10, norms: [1, 2] }] }] });
@@ -299,7 +301,7 @@ describe('run store', () => {
     let clock = 1000;
     const store = createRunStore(() => (clock += 0.5));
     const s = () => store.getState();
-    s().begin('adding');
+    s().begin('adding', false, TRAINED);
     s().accepted(RUN);
     s().receive(started(RUN, 1000));
     const buffers = new Set<ArrayBufferLike>();
