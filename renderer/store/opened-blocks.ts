@@ -105,14 +105,14 @@ function editedSince(doc: GraphDocument, blockId: string, record: OpenedBlock): 
   const touching = doc.edges.filter((e) => ids.has(e.source) || ids.has(e.target));
   for (const e of touching) {
     const was = wires.get(e.id);
-    if (!was || !sameValue(was, e)) return `edge '${e.id}' (${e.source}.${e.sourcePort} → ${e.target}.${e.targetPort}) was connected to its primitives since`;
+    if (!was || !sameValue(was, e)) return `edge '${e.id}' (${e.source}.${e.sourcePort} → ${e.target}.${e.targetPort}) was connected to its primitives`;
   }
   if (touching.length < wires.size) {
     const gone = record.wires.find((w) => !touching.some((e) => e.id === w.id))!;
     return `edge '${gone.id}' (${gone.source}.${gone.sourcePort} → ${gone.target}.${gone.targetPort}) was removed`;
   }
   const holder = doc.nodes.find((n) => n.id === blockId);
-  if (holder) return `another block now has its id '${blockId}'`;
+  if (holder) return `another block took its id '${blockId}'`;
   return null;
 }
 
@@ -128,7 +128,7 @@ export function collapseOpening(doc: GraphDocument, blockId: string): Collapse {
   const record = records.get(blockId);
   if (!record) return { ok: false, reason: `no block '${blockId}' was opened into primitives here` };
   const edited = editedSince(doc, blockId, record);
-  if (edited) return { ok: false, reason: `'${blockId}' cannot be closed again: ${edited}` };
+  if (edited) return { ok: false, reason: `${edited} after '${blockId}' was opened` };
   const ids = new Set(record.parts.map((p) => p.id));
   const parts = doc.nodes.filter((n) => ids.has(n.id));
   const now = centreOf(parts);

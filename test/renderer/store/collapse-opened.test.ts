@@ -81,7 +81,7 @@ describe('document store: collapseOpened', () => {
   });
 
   const edits: [string, (s: ReturnType<typeof opened>) => void, RegExp][] = [
-    ['changed params', ({ store, parts }) => store.getState().setParams(parts.find((p) => store.getState().doc.nodes.find((n) => n.id === p)?.type === 'linear')!, { units: 9 }), /parameters of its primitive '.*' were changed/],
+    ['changed params', ({ store, parts }) => store.getState().setParams(parts.find((p) => store.getState().doc.nodes.find((n) => n.id === p)?.type === 'linear')!, { units: 9 }), /parameters of its primitive '.*' were changed after 'rnn' was opened/],
     ['a renamed primitive', ({ store, parts }) => store.getState().setLabel(parts[0], 'mine'), /primitive '.*' was renamed/],
     ['a deleted primitive', ({ store, parts }) => store.getState().removeNodes([parts[1]]), /primitive '.*' was deleted/],
     ['a deleted wire', ({ store, parts }) => store.getState().removeEdges([store.getState().doc.edges.find((e) => parts.includes(e.source) && parts.includes(e.target))!.id]), /edge '.*' .* was removed/],
@@ -92,12 +92,12 @@ describe('document store: collapseOpened', () => {
         const r = store.getState().connect({ source: parts.find((p) => store.getState().doc.edges.some((e) => e.source === p))!, sourcePort: 'out', target: tanh, targetPort: 'in' });
         assert.ok(r.ok, r.ok ? '' : r.reason);
       },
-      /edge '.*' .* was connected to its primitives since/,
+      /edge '.*' .* was connected to its primitives after 'rnn' was opened/,
     ],
     [
       'another block with its id',
       ({ store }) => store.getState().insertElements([{ id: 'rnn', type: 'tanh', params: {}, position: { x: 9, y: 9 } }], []),
-      /another block now has its id 'rnn'/,
+      /another block took its id 'rnn'/,
     ],
   ];
   for (const [name, edit, reason] of edits)
