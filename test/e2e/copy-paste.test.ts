@@ -139,6 +139,9 @@ describe('copy and paste', () => {
     await page.keyboard.press('Shift+F10');
     await page.getByTestId('context-collapse').click();
     await toast(page, 'error', `its primitive '${gone}' was deleted`);
+    // The inspector of the selected primitive offers the same, disabled, with the same reason.
+    assert.equal(await page.getByTestId('collapse-node').isDisabled(), true);
+    assert.match((await page.getByTestId('collapse-node-reason').textContent()) ?? '', new RegExp(`its primitive '${gone}' was deleted after 'lstm' was opened`));
     assert.ok(!(await ids(page)).includes('lstm'));
     await page.keyboard.press('ControlOrMeta+z');
     await page.keyboard.press('ControlOrMeta+z');

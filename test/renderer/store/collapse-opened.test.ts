@@ -115,7 +115,7 @@ describe('document store: collapseOpened', () => {
     const { store, parts } = opened();
     store.getState().removeNodes(parts.slice(0, 2));
     assert.equal(openedBlocks(store.getState().doc).size, 1, 'some primitives are left: kept (and refused with a reason)');
-    store.getState().removeNodes(parts);
+    store.getState().removeNodes([...parts]);
     assert.equal(store.getState().doc.ui, undefined, 'nothing left to close: the record is gone');
     store.getState().undo();
     assert.equal(openedBlocks(store.getState().doc).size, 1);
