@@ -151,6 +151,7 @@ describe('copy and paste', () => {
     await nodeLocator(page, 'sum').locator('.block-node-header').click({ button: 'right' });
     await page.getByTestId('context-help').click();
     assert.match((await page.locator('.help-card').textContent()) ?? '', /Dense/);
+    await screenshot(page, 'context-help-en');
     await page.keyboard.press('Escape');
     await page.getByTestId('context-help').waitFor({ state: 'detached' });
 
