@@ -18,7 +18,7 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type MouseEvent as ReactMouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type DocumentState, type XY } from '../store/document-store.ts';
 import { useDocument, useDocumentStore } from '../store/context.tsx';
@@ -26,9 +26,12 @@ import { useToasts } from '../ui/toasts.tsx';
 import { useLanguage } from '../ui/use-language.ts';
 import { BlockNode } from './BlockNode.tsx';
 import { type ConnectionHints, connectionHints, verdictFor } from './connection-hints.ts';
+import { ContextMenu, type MenuRequest } from './ContextMenu.tsx';
+import type { MenuTarget } from './context-menu.ts';
 import { type BlockFlowNode, toFlowEdges } from './flow-model.ts';
 import { ConnectionHintsContext } from './hints-context.ts';
 import { useAnalysis } from './use-analysis.ts';
+import { useClipboard } from './use-clipboard.ts';
 import { useFocusView } from './use-focus-view.ts';
 import { type Measured, useFlowNodes } from './use-flow-nodes.ts';
 
@@ -65,6 +68,27 @@ export function Canvas() {
   const [measured, setMeasured] = useState<Measured>({});
   const [hints, setHints] = useState<ConnectionHints | null>(null);
   const hintsRef = useRef<ConnectionHints | null>(null);
+  const clipboard = useClipboard();
+  const [menu, setMenu] = useState<MenuRequest | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+
+  /** Opens the context menu; a block or edge that is not selected becomes the selection first. */
+  const openMenu = useCallback(
+    (e: Pick<MouseEvent, 'preventDefault' | 'clientX' | 'clientY' | 'currentTarget'>, target: MenuTarget) => {
+      e.preventDefault();
+      const s = store.getState();
+      if (target.kind === 'block' && !s.selection.nodes.includes(target.id)) s.select([target.id]);
+      if (target.kind === 'edge' && !s.selection.edges.includes(target.id)) s.select([], [target.id]);
+      // The Menu key and Shift+F10 give no pointer position: open at the element instead.
+      const keyboard = e.clientX === 0 && e.clientY === 0;
+      const box = e.currentTarget instanceof Element ? e.currentTarget.getBoundingClientRect() : null;
+      setMenu({ target, x: keyboard && box ? box.left + 16 : e.clientX, y: keyboard && box ? box.top + 16 : e.clientY });
+    },
+    [store],
+  );
+  const onNodeContextMenu = useCallback((e: ReactMouseEvent, node: BlockFlowNode) => openMenu(e, { kind: 'block', id: node.id }), [openMenu]);
+  const onEdgeContextMenu = useCallback((e: ReactMouseEvent, edge: Edge) => openMenu(e, { kind: 'edge', id: edge.id }), [openMenu]);
+  const onPaneContextMenu = useCallback((e: MouseEvent | ReactMouseEvent) => openMenu(e, { kind: 'canvas' }), [openMenu]);
 
   const nodes = useFlowNodes(doc, analysis, diagnostics, selection.nodes, measured, language);
   const edges = useMemo(() => toFlowEdges(doc, analysis, diagnostics, selection.edges), [doc, analysis, diagnostics, selection.edges]);
@@ -192,6 +216,9 @@ export function Canvas() {
           onConnectStart={onConnectStart}
           onConnectEnd={onConnectEnd}
           isValidConnection={isValidConnection}
+          onNodeContextMenu={onNodeContextMenu}
+          onEdgeContextMenu={onEdgeContextMenu}
+          onPaneContextMenu={onPaneContextMenu}
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={['Meta', 'Control']}
@@ -208,6 +235,7 @@ export function Canvas() {
         </ReactFlow>
       </ConnectionHintsContext.Provider>
       {doc.nodes.length === 0 && <div className="canvas-empty">{t('canvas.empty')}</div>}
+      {menu && <ContextMenu request={menu} clipboard={clipboard} onClose={closeMenu} />}
     </div>
   );
 }

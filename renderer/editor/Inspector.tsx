@@ -10,6 +10,7 @@ import type { GraphNode } from '../../engine/graph/schema.ts';
 import { shallowEqual, useDocument, useDocumentStore } from '../store/context.tsx';
 import { Button } from '../ui/Button.tsx';
 import { useLanguage } from '../ui/use-language.ts';
+import { CollapseButton } from './CollapseButton.tsx';
 import { DiagnosticList } from './DiagnosticList.tsx';
 import { ParamsForm } from './ParamsForm.tsx';
 import { describeType } from './type-text.ts';
@@ -102,6 +103,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
         {diagnostics.length === 0 ? <p className="muted">{t('inspector.noProblems')}</p> : <DiagnosticList diagnostics={diagnostics} />}
       </section>
       {OPENABLE_BLOCKS.has(node.type) && <OpenButton nodeId={node.id} />}
+      <CollapseButton nodeId={node.id} />
       <Button variant="danger" size="sm" onClick={() => store.getState().removeNodes([node.id])}>
         {t('inspector.remove')}
       </Button>

@@ -1,11 +1,12 @@
 /**
- * The editor's keyboard shortcuts and native menu commands: undo, redo, delete, select all, fit
- * view. Keys typed into a text field belong to that field (its own undo, its own Delete).
+ * The editor's keyboard shortcuts and native menu commands: undo, redo, delete, duplicate, select
+ * all, fit view (copy, cut and paste arrive as the page's clipboard events: use-clipboard.ts). Keys typed into a text field belong to that field (its own undo, its own Delete).
  */
 import type { MenuCommand } from '../platform/desktop-api.ts';
 import type { DocumentStore } from '../store/document-store.ts';
+import { duplicateSelection } from './clipboard-commands.ts';
 
-export type EditCommand = 'undo' | 'redo' | 'delete' | 'selectAll' | 'fitView';
+export type EditCommand = 'undo' | 'redo' | 'delete' | 'duplicate' | 'selectAll' | 'fitView';
 
 export interface KeyLike {
   readonly key: string;
@@ -25,6 +26,7 @@ export function editCommandFor(e: KeyLike, mac: boolean): EditCommand | null {
   if (letter === 'z') return e.shiftKey ? 'redo' : 'undo';
   if (letter === 'y' && !mac && !e.shiftKey) return 'redo';
   if (letter === 'a' && !e.shiftKey) return 'selectAll';
+  if (letter === 'd' && !e.shiftKey) return 'duplicate';
   return null;
 }
 
@@ -57,6 +59,9 @@ export function runEditCommand(store: DocumentStore, command: EditCommand): bool
       return true;
     case 'delete':
       s.removeSelection();
+      return true;
+    case 'duplicate':
+      duplicateSelection(store);
       return true;
     case 'selectAll':
       s.select(

@@ -23,8 +23,8 @@ export function useEditCommands(): void {
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.isComposing || isTextEntry(e.target) || document.querySelector('dialog[open]')) return;
       const command = editCommandFor(e, mac);
-      // Inside Electron the menu's accelerators send these; Delete and Backspace have none there.
-      if (!command || (desktop && command !== 'delete')) return;
+      // Inside Electron the menu's accelerators send these; Delete, Backspace and Duplicate have none there.
+      if (!command || (desktop && command !== 'delete' && command !== 'duplicate')) return;
       e.preventDefault();
       run(command);
     };
@@ -34,7 +34,7 @@ export function useEditCommands(): void {
       const command = editCommandFromMenu(menuCommand);
       if (!command) return;
       // A menu shortcut pressed while typing in a field acts on the field's text.
-      if (command !== 'fitView' && isTextEntry(document.activeElement)) {
+      if (command !== 'fitView' && command !== 'duplicate' && isTextEntry(document.activeElement)) {
         const native = { undo: 'undo', redo: 'redo', delete: 'delete', selectAll: 'selectAll' }[command];
         document.execCommand(native);
         return;

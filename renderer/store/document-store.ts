@@ -4,15 +4,16 @@
  * patches make undo/redo (one entry per user action: a whole drag is one entry). Selection,
  * diagnostics and the saved-state marker live outside the history.
  */
-import { applyPatches, type Draft, enablePatches, produce, produceWithPatches } from 'immer';
+import { applyPatches, current, type Draft, enablePatches, produce, produceWithPatches } from 'immer';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { expandNode, type WeightPiece } from '../../engine/blocks/expand.ts';
 import { getBlock } from '../../engine/blocks/registry.ts';
-import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../engine/graph/schema.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type GraphEdge, type GraphNode } from '../../engine/graph/schema.ts';
 import type { Diagnostic } from '../../engine/protocol/messages.ts';
 import { checkConnection, type ConnectionRequest } from './connection-rules.ts';
 import { PatchHistory } from './history.ts';
 import { freshEdgeId, freshNodeId } from './ids.ts';
+import { type Collapse, collapseOpening, recordOpening, withoutGoneOpenings } from './opened-blocks.ts';
 import { sameValue } from './same-value.ts';
 
 enablePatches();
@@ -56,6 +57,10 @@ export interface DocumentState {
   setLabel(nodeId: string, label: string | undefined): void;
   /** Replaces a macro block by its cell of primitive blocks, as one undo step; selects the new nodes. */
   expandNode(nodeId: string): ExpandResult;
+  /** Puts back the block that `blockId`'s primitives were opened from, as one undo step; selects it. */
+  collapseOpened(blockId: string): Collapse;
+  /** Adds blocks and edges (already given fresh ids) as one undo step and selects them. */
+  insertElements(nodes: readonly GraphNode[], edges: readonly GraphEdge[]): void;
   setName(name: string): void;
   setDescription(description: string | undefined): void;
   setDataset(spec: GraphDocument['dataset']): void;
@@ -88,6 +93,12 @@ function within(doc: GraphDocument, s: Selection): Selection {
   const nodes = s.nodes.filter((id) => doc.nodes.some((n) => n.id === id));
   const edges = s.edges.filter((id) => doc.edges.some((e) => e.id === id));
   return nodes.length === s.nodes.length && edges.length === s.edges.length ? s : { nodes, edges };
+}
+
+function setUi(d: Draft<GraphDocument>, ui: GraphDocument['ui']): void {
+  if (ui === undefined) {
+    if (d.ui !== undefined) delete d.ui;
+  } else if (!sameValue(d.ui, ui)) d.ui = structuredClone(ui);
 }
 
 function placeNodes(d: Draft<GraphDocument>, positions: Record<string, XY>): void {
@@ -195,6 +206,7 @@ export function createDocumentStore(initial: GraphDocument = emptyDocument(), op
         commit((d) => {
           d.nodes = d.nodes.filter((n) => !nodes.has(n.id));
           d.edges = d.edges.filter(keepEdge);
+          setUi(d, withoutGoneOpenings(current(d)));
         });
       },
       removeNodes(ids) {
@@ -246,12 +258,36 @@ export function createDocumentStore(initial: GraphDocument = emptyDocument(), op
         settleDrag();
         const opened = expandNode(get().doc, nodeId);
         if (!opened.ok) return opened;
+        const ui = recordOpening(get().doc, nodeId, opened.doc, opened.nodes);
         commit((d) => {
           d.nodes = structuredClone(opened.doc.nodes);
           d.edges = structuredClone(opened.doc.edges);
+          setUi(d, ui);
         });
         set({ selection: within(get().doc, { nodes: [...opened.nodes], edges: [] }) });
         return { ok: true, nodes: opened.nodes, weights: opened.weights };
+      },
+
+      collapseOpened(blockId) {
+        settleDrag();
+        const closed = collapseOpening(get().doc, blockId);
+        if (!closed.ok) return closed;
+        commit((d) => {
+          d.nodes = structuredClone(closed.doc.nodes);
+          d.edges = structuredClone(closed.doc.edges);
+          setUi(d, closed.doc.ui);
+        });
+        set({ selection: within(get().doc, { nodes: [blockId], edges: [] }) });
+        return closed;
+      },
+
+      insertElements(nodes, edges) {
+        if (nodes.length === 0) return;
+        commit((d) => {
+          d.nodes.push(...structuredClone(nodes));
+          d.edges.push(...structuredClone(edges));
+        });
+        set({ selection: within(get().doc, { nodes: nodes.map((n) => n.id), edges: edges.map((e) => e.id) }) });
       },
 
       setName(name) {
