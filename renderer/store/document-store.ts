@@ -52,6 +52,11 @@ export interface DocumentState {
   removeElements(nodes: string[], edges: string[]): void;
   removeSelection(): void;
   moveNodes(positions: Record<string, XY>, phase: 'drag' | 'end'): void;
+  /**
+   * Moves nodes as one undo step (tidy up, room for new blocks). With `joining`, the document the
+   * previous action made: if nothing changed since, the move joins that action's undo step.
+   */
+  arrangeNodes(positions: Record<string, XY>, joining?: GraphDocument): void;
   setParams(nodeId: string, params: Record<string, unknown>): void;
   setLabel(nodeId: string, label: string | undefined): void;
   /** Replaces a macro block by its cell of primitive blocks, as one undo step; selects the new nodes. */
@@ -222,6 +227,16 @@ export function createDocumentStore(initial: GraphDocument = emptyDocument(), op
           placeNodes(d, Object.fromEntries(moved.nodes.map((n) => [n.id, n.position])));
         });
         if (patches.length > 0) history.record(patches, inverse, null, now());
+        set({ doc: next, ...status(next) });
+      },
+
+      arrangeNodes(positions, joining) {
+        settleDrag();
+        const doc = get().doc;
+        const [next, patches, inverse] = produceWithPatches(doc, (d) => placeNodes(d, positions));
+        if (patches.length === 0) return;
+        if (joining === doc) history.amend(patches, inverse, now());
+        else history.record(patches, inverse, null, now());
         set({ doc: next, ...status(next) });
       },
 
