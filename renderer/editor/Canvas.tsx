@@ -8,6 +8,7 @@ import {
   Background,
   BackgroundVariant,
   type Connection,
+  ControlButton,
   Controls,
   type Edge,
   type EdgeChange,
@@ -29,6 +30,7 @@ import { type ConnectionHints, connectionHints, verdictFor } from './connection-
 import { type BlockFlowNode, toFlowEdges } from './flow-model.ts';
 import { ConnectionHintsContext } from './hints-context.ts';
 import { useAnalysis } from './use-analysis.ts';
+import { useArrange } from './use-arrange.ts';
 import { useFocusView } from './use-focus-view.ts';
 import { type Measured, useFlowNodes } from './use-flow-nodes.ts';
 
@@ -45,6 +47,19 @@ const CATEGORY_COLOURS: Readonly<Record<string, string>> = {
 };
 
 const selectionOf = (s: DocumentState) => s.selection;
+const TIDY_UP_KEYS = typeof navigator !== 'undefined' && /mac/i.test(navigator.platform || navigator.userAgent) ? '⌘⇧L' : 'Ctrl+Shift+L';
+
+/** Three blocks in a row, joined left to right: the picture of a tidy graph. */
+function TidyUpIcon() {
+  return (
+    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+      <rect x="1" y="2" width="4" height="4" rx="1" fill="currentColor" />
+      <rect x="1" y="10" width="4" height="4" rx="1" fill="currentColor" />
+      <rect x="11" y="6" width="4" height="4" rx="1" fill="currentColor" />
+      <path d="M5 4h3v8H5M8 8h3" stroke="currentColor" strokeWidth="1.2" fill="none" />
+    </svg>
+  );
+}
 
 function requestOf(c: Connection | Edge) {
   return { source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' };
@@ -61,6 +76,7 @@ export function Canvas() {
   const loads = useDocument((s) => s.loads);
   const language = useLanguage();
   const analysis = useAnalysis();
+  const arrange = useArrange();
   useFocusView();
   const [measured, setMeasured] = useState<Measured>({});
   const [hints, setHints] = useState<ConnectionHints | null>(null);
@@ -204,7 +220,11 @@ export function Canvas() {
         >
           <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#c8cfdb" />
           <MiniMap pannable zoomable style={{ width: 168, height: 108 }} nodeColor={(n) => CATEGORY_COLOURS[(n.data as BlockFlowNode['data']).category ?? ''] ?? '#94a3b8'} nodeStrokeWidth={2} maskColor="rgba(241, 244, 249, 0.7)" />
-          <Controls showInteractive={false} />
+          <Controls showInteractive={false}>
+            <ControlButton data-testid="tidy-up" title={t('layout.tidyUpTitle', { shortcut: TIDY_UP_KEYS })} aria-label={t('layout.tidyUp')} disabled={doc.nodes.length === 0} onClick={() => void arrange.tidyUp()}>
+              <TidyUpIcon />
+            </ControlButton>
+          </Controls>
         </ReactFlow>
       </ConnectionHintsContext.Provider>
       {doc.nodes.length === 0 && <div className="canvas-empty">{t('canvas.empty')}</div>}

@@ -1,11 +1,11 @@
 /**
  * The editor's keyboard shortcuts and native menu commands: undo, redo, delete, select all, fit
- * view. Keys typed into a text field belong to that field (its own undo, its own Delete).
+ * view, tidy up. Keys typed into a text field belong to that field (its own undo, its own Delete).
  */
 import type { MenuCommand } from '../platform/desktop-api.ts';
 import type { DocumentStore } from '../store/document-store.ts';
 
-export type EditCommand = 'undo' | 'redo' | 'delete' | 'selectAll' | 'fitView';
+export type EditCommand = 'undo' | 'redo' | 'delete' | 'selectAll' | 'fitView' | 'tidyUp';
 
 export interface KeyLike {
   readonly key: string;
@@ -25,6 +25,7 @@ export function editCommandFor(e: KeyLike, mac: boolean): EditCommand | null {
   if (letter === 'z') return e.shiftKey ? 'redo' : 'undo';
   if (letter === 'y' && !mac && !e.shiftKey) return 'redo';
   if (letter === 'a' && !e.shiftKey) return 'selectAll';
+  if (letter === 'l' && e.shiftKey) return 'tidyUp';
   return null;
 }
 
@@ -40,12 +41,14 @@ export function editCommandFromMenu(command: MenuCommand): EditCommand | null {
       return 'selectAll';
     case 'view.fitView':
       return 'fitView';
+    case 'view.tidyUp':
+      return 'tidyUp';
     default:
       return null;
   }
 }
 
-/** Runs a command on the document; 'fitView' is the canvas's and returns false here. */
+/** Runs a command on the document; 'fitView' and 'tidyUp' need the canvas and return false here. */
 export function runEditCommand(store: DocumentStore, command: EditCommand): boolean {
   const s = store.getState();
   switch (command) {
@@ -65,6 +68,7 @@ export function runEditCommand(store: DocumentStore, command: EditCommand): bool
       );
       return true;
     case 'fitView':
+    case 'tidyUp':
       return false;
   }
 }

@@ -49,6 +49,11 @@ const en = {
   connect: {
     refused: 'Cannot connect: {{reason}}',
   },
+  layout: {
+    tidyUp: 'Tidy up',
+    tidyUpTitle: 'Tidy up: lay out the selected blocks, or the whole graph, left to right ({{shortcut}})',
+    failed: 'The layout failed: {{message}}',
+  },
   inspector: {
     title: 'Inspector',
     label: 'Label',
@@ -173,6 +178,11 @@ const zh: Strings = {
   },
   connect: {
     refused: '无法连接：{{reason}}',
+  },
+  layout: {
+    tidyUp: '整理布局',
+    tidyUpTitle: '整理布局：把所选模块（或整个图）从左到右自动排列（{{shortcut}}）',
+    failed: '布局失败：{{message}}',
   },
   inspector: {
     title: '属性',
