@@ -29,6 +29,7 @@ import { BlockNode } from './BlockNode.tsx';
 import { type ConnectionHints, connectionHints, verdictFor } from './connection-hints.ts';
 import { type BlockFlowNode, toFlowEdges } from './flow-model.ts';
 import { ConnectionHintsContext } from './hints-context.ts';
+import { roomForGrowth } from './layout/boxes.ts';
 import { useAnalysis } from './use-analysis.ts';
 import { useArrange } from './use-arrange.ts';
 import { useFocusView } from './use-focus-view.ts';
@@ -79,6 +80,7 @@ export function Canvas() {
   const arrange = useArrange();
   useFocusView();
   const [measured, setMeasured] = useState<Measured>({});
+  const measuredRef = useRef<Measured>({});
   const [hints, setHints] = useState<ConnectionHints | null>(null);
   const hintsRef = useRef<ConnectionHints | null>(null);
 
@@ -129,11 +131,17 @@ export function Canvas() {
       if (Object.keys(dragging).length > 0) s.moveNodes(dragging, 'drag');
       if (endedAny) s.moveNodes(ended, 'end');
       if (selectionChanged) s.select([...chosen], s.selection.edges);
-      if (Object.keys(sizes).length > 0)
+      if (Object.keys(sizes).length > 0) {
+        // Blocks that grew (error callouts) push the blocks below them down, as part of the
+        // action that brought the callouts; a document just opened is left as its file has it.
+        const room = roomForGrowth(s.doc, measuredRef.current, sizes);
+        if (Object.keys(room).length > 0 && s.canUndo) s.arrangeNodes(room, s.doc);
+        measuredRef.current = { ...measuredRef.current, ...sizes };
         setMeasured((m) => {
           const changed = Object.entries(sizes).some(([id, d]) => m[id]?.width !== d.width || m[id]?.height !== d.height);
           return changed ? { ...m, ...sizes } : m;
         });
+      }
     },
     [store],
   );

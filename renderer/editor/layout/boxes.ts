@@ -142,3 +142,32 @@ export function freeSpot(wanted: XY, size: { width: number; height: number }, oc
   if (best) return { x: Math.round(best.x), y: Math.round(best.y) };
   return { x: at.x, y: Math.round(Math.max(...occupied.map((b) => b.y + b.height)) + gap) };
 }
+
+type Dimensions = Readonly<Record<string, { readonly width: number; readonly height: number }>>;
+
+/**
+ * Room for blocks that grew taller where they stand (error callouts appeared under them): the
+ * blocks a grown block now reaches, and every block from there down, move down together so the
+ * grown one ends `gap` above them. Blocks beside or above it stay. `before` and `after` are the
+ * drawn sizes before and after; returns the new positions of the blocks that move.
+ */
+export function roomForGrowth(doc: GraphDocument, before: Dimensions, after: Dimensions, gap = GAP): Record<string, XY> {
+  const moved: Record<string, XY> = {};
+  const at = (n: GraphNode) => moved[n.id] ?? n.position;
+  const box = (n: GraphNode): Box => {
+    const size = after[n.id] ?? before[n.id] ?? estimateSize(n);
+    return { ...at(n), width: size.width, height: size.height };
+  };
+  for (const grown of doc.nodes) {
+    const [was, now] = [before[grown.id], after[grown.id]];
+    if (!was || !now || now.height <= was.height) continue;
+    const g = box(grown);
+    const oldBottom = g.y + was.height;
+    const below = doc.nodes.filter((n) => n !== grown && at(n).y >= oldBottom);
+    const reached = below.filter((n) => overlaps(g, box(n), gap / 2));
+    if (reached.length === 0) continue;
+    const shift = g.y + g.height + gap - Math.min(...reached.map((n) => at(n).y));
+    for (const n of below) moved[n.id] = { x: at(n).x, y: Math.round(at(n).y + shift) };
+  }
+  return moved;
+}

@@ -12,7 +12,7 @@ import { expandNode } from '../../../engine/blocks/expand.ts';
 import { parseGraphText } from '../../../engine/graph/document.ts';
 import type { GraphDocument } from '../../../engine/graph/schema.ts';
 import { placeNewBlocks, tidyUp } from '../../../renderer/editor/layout/arrange.ts';
-import { type Box, boxOf, estimateSize, freeSpot, makeRoom, overlappingPairs, overlaps, type Sizes, type XY } from '../../../renderer/editor/layout/boxes.ts';
+import { type Box, boxOf, estimateSize, freeSpot, makeRoom, overlappingPairs, overlaps, roomForGrowth, type Sizes, type XY } from '../../../renderer/editor/layout/boxes.ts';
 import { layeredPositions } from '../../../renderer/editor/layout/layered.ts';
 
 const elk = new ELK();
@@ -139,5 +139,18 @@ describe('room and free space', () => {
     const spot = freeSpot({ x: 10, y: 10 }, { width: 100, height: 50 }, taken, 20);
     for (const b of taken) assert.ok(!overlaps({ ...spot, width: 100, height: 50 }, b, 20));
     assert.deepEqual(spot, { x: 10, y: -70 }, 'above is nearest');
+  });
+
+  it('roomForGrowth: a block grown taller pushes what it now reaches, and all below it, down; the rest stays', () => {
+    const doc = graph([node('top', 'input', 0, 0), node('under', 'dense', 0, 140), node('lower', 'dense', 400, 300), node('beside', 'dense', 400, 0)], []);
+    const size = { width: 200, height: 100 };
+    const before = { top: size, under: size, lower: size, beside: size };
+    const grown = { top: { width: 200, height: 180 } };
+    const at = roomForGrowth(doc, before, grown, 40);
+    assert.deepEqual(Object.keys(at).sort(), ['lower', 'under']);
+    assert.equal(at.under.y, 220, 'the grown block ends 40 above the block it reached');
+    assert.equal(at.lower.y - at.under.y, 160, 'everything below moves as one');
+    assert.deepEqual(roomForGrowth(doc, before, { top: { width: 200, height: 110 } }, 40), {}, 'a growth that reaches nothing moves nothing');
+    assert.deepEqual(roomForGrowth(doc, {}, grown, 40), {}, 'a first measurement is not a growth');
   });
 });
