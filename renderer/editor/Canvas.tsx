@@ -96,6 +96,14 @@ export function Canvas() {
     return () => clearTimeout(timer);
   }, [loads, flow, store]);
 
+  // A document whose file left positions out has its blocks on one spot: lay them out.
+  const stackedCheckedFor = useRef(0);
+  useEffect(() => {
+    if (loads === 0 || stackedCheckedFor.current === loads) return;
+    stackedCheckedFor.current = loads;
+    void arrange.placeStacked();
+  }, [loads, arrange]);
+
   const onNodesChange = useCallback(
     (changes: NodeChange<BlockFlowNode>[]) => {
       const s = store.getState();

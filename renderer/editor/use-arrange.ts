@@ -26,6 +26,11 @@ export interface Arranger {
    * the move joins that action's undo step.
    */
   placeNew(ids: readonly string[], options?: Pick<PlaceOptions, 'arrange' | 'room'>): Promise<void>;
+  /**
+   * Lays out the blocks of a document just opened that share one spot with another block (a
+   * file that left their positions out), as part of opening it.
+   */
+  placeStacked(): Promise<void>;
 }
 
 const FIT_VIEW = { padding: 0.08, maxZoom: 1, duration: 200 };
@@ -71,6 +76,24 @@ export function useArrange(): Arranger {
             .then(fitLater)
             .catch(failed);
         return result;
+      },
+
+      async placeStacked() {
+        const loaded = store.getState().doc;
+        const spots = new Map<string, string[]>();
+        for (const n of loaded.nodes) spots.set(`${n.position.x},${n.position.y}`, [...(spots.get(`${n.position.x},${n.position.y}`) ?? []), n.id]);
+        const stacked = [...spots.values()].filter((ids) => ids.length > 1).flat();
+        if (stacked.length === 0) return;
+        try {
+          await whenMeasured(flow, stacked);
+          if (store.getState().doc !== loaded) return;
+          const options = { sizes: measuredSizes(flow), elk: appElk() };
+          const positions = stacked.length === loaded.nodes.length ? await tidyUp(loaded, [], options) : await placeNewBlocks(loaded, stacked, options);
+          store.getState().settleLoaded(positions, loaded);
+          fitLater();
+        } catch (e) {
+          failed(e);
+        }
       },
 
       async placeNew(ids, options = {}) {

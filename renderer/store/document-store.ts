@@ -57,6 +57,8 @@ export interface DocumentState {
    * previous action made: if nothing changed since, the move joins that action's undo step.
    */
   arrangeNodes(positions: Record<string, XY>, joining?: GraphDocument): void;
+  /** Places nodes of the document `loaded` as part of loading it: no undo step, no unsaved change; nothing if it was edited since. */
+  settleLoaded(positions: Record<string, XY>, loaded: GraphDocument): void;
   setParams(nodeId: string, params: Record<string, unknown>): void;
   setLabel(nodeId: string, label: string | undefined): void;
   /** Replaces a macro block by its cell of primitive blocks, as one undo step; selects the new nodes. */
@@ -238,6 +240,14 @@ export function createDocumentStore(initial: GraphDocument = emptyDocument(), op
         if (joining === doc) history.amend(patches, inverse, now());
         else history.record(patches, inverse, null, now());
         set({ doc: next, ...status(next) });
+      },
+
+      settleLoaded(positions, loaded) {
+        if (get().doc !== loaded || history.canUndo) return;
+        const next = produce(loaded, (d) => placeNodes(d, positions));
+        // As saved as it was when loaded: an opened file's saved state includes the layout, an import stays unsaved.
+        if (!get().dirty) saved = next;
+        set({ doc: next });
       },
 
       setParams(nodeId, params) {

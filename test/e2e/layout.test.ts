@@ -6,7 +6,9 @@
  * getBoundingClientRect, labels are cut short where scrollWidth exceeds clientWidth.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { assertNoPageErrors, clickNode, fileMenu, graphOnCanvas, newGraph, openApp, screenshot, type Served, settleViewport, startSuite, stopSuite } from './harness.ts';
@@ -158,6 +160,29 @@ describe('layout', () => {
     const added = await settledProblems(page, (p) => p.overlaps.length === 0);
     assert.deepEqual(added.overlaps, []);
     await screenshot(page, 'layout-palette-clicks');
+    assertNoPageErrors(t, app);
+  });
+
+  test('a graph file without positions is laid out when it opens', async (t) => {
+    const app = await openApp(browser, served);
+    t.after(() => app.close());
+    const { page } = app;
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-studio-e2e-layout-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const graph = JSON.parse(readFileSync(join('templates', 'reverse-attention.rnn.json'), 'utf8')) as { nodes: Record<string, unknown>[] };
+    for (const n of graph.nodes) delete n.position;
+    const file = join(dir, 'unplaced.rnn.json');
+    writeFileSync(file, JSON.stringify(graph));
+
+    const chooser = page.waitForEvent('filechooser');
+    await fileMenu(page, 'import');
+    await (await chooser).setFiles(file);
+    await page.waitForFunction((count) => document.querySelectorAll('.react-flow__node').length === count, graph.nodes.length);
+    const opened = await settledProblems(page, (p) => p.overlaps.length === 0);
+    assert.equal(opened.nodes, graph.nodes.length);
+    assert.deepEqual(opened.overlaps, [], 'no block is left on top of another');
+    assert.equal(await page.getByTestId('undo').isDisabled(), true, 'laying out is part of opening, not an edit to undo');
+    await screenshot(page, 'layout-unplaced-file');
     assertNoPageErrors(t, app);
   });
 });

@@ -58,4 +58,30 @@ describe('document store: arrangeNodes', () => {
     assert.deepEqual(positionOf(store.getState().doc, 'o'), { x: 600, y: 0 });
     assert.equal(store.getState().doc.name, 'renamed', 'the rename is not taken back with it');
   });
+
+  it('settleLoaded places a document just loaded without an undo step or an unsaved change', () => {
+    const store = createDocumentStore();
+    store.getState().load(start, '/graphs/a.rnn.json');
+    store.getState().settleLoaded({ o: { x: 900, y: 0 } }, store.getState().doc);
+    assert.deepEqual(positionOf(store.getState().doc, 'o'), { x: 900, y: 0 });
+    assert.equal(store.getState().dirty, false);
+    assert.equal(store.getState().canUndo, false);
+    store.getState().setName('renamed');
+    store.getState().undo();
+    assert.equal(store.getState().dirty, false, 'the placed document is the saved state');
+  });
+
+  it('settleLoaded leaves an edited document alone, and an unsaved one unsaved', () => {
+    const store = createDocumentStore();
+    store.getState().load(start, null);
+    const loaded = store.getState().doc;
+    store.getState().setName('edited');
+    store.getState().settleLoaded({ o: { x: 900, y: 0 } }, loaded);
+    assert.deepEqual(positionOf(store.getState().doc, 'o'), { x: 600, y: 0 }, 'edited since: not moved');
+    store.getState().load(start, null);
+    store.setState({ dirty: true }); // as an import is loaded
+    store.getState().settleLoaded({ o: { x: 900, y: 0 } }, store.getState().doc);
+    assert.deepEqual(positionOf(store.getState().doc, 'o'), { x: 900, y: 0 });
+    assert.equal(store.getState().dirty, true);
+  });
 });
