@@ -81,7 +81,10 @@ export function useArrange(): Arranger {
       async placeStacked() {
         const loaded = store.getState().doc;
         const spots = new Map<string, string[]>();
-        for (const n of loaded.nodes) spots.set(`${n.position.x},${n.position.y}`, [...(spots.get(`${n.position.x},${n.position.y}`) ?? []), n.id]);
+        for (const n of loaded.nodes) {
+          const spot = `${n.position.x},${n.position.y}`;
+          spots.set(spot, [...(spots.get(spot) ?? []), n.id]);
+        }
         const stacked = [...spots.values()].filter((ids) => ids.length > 1).flat();
         if (stacked.length === 0) return;
         try {

@@ -83,14 +83,6 @@ export function bounds(boxes: readonly Box[]): Box {
   return { x, y, width: Math.max(...boxes.map((b) => b.x + b.width)) - x, height: Math.max(...boxes.map((b) => b.y + b.height)) - y };
 }
 
-/** Pairs of nodes whose boxes overlap (ids in document order). */
-export function overlappingPairs(doc: GraphDocument, sizes: Sizes, positions: Readonly<Record<string, XY>> = {}): [string, string][] {
-  const boxes = doc.nodes.map((n) => ({ id: n.id, box: boxOf(sizes, n, positions[n.id] ?? n.position) }));
-  const out: [string, string][] = [];
-  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) if (overlaps(boxes[i].box, boxes[j].box)) out.push([boxes[i].id, boxes[j].id]);
-  return out;
-}
-
 /**
  * Moves the `others` out of `region` (plus `gap`): every box whose centre is right of the region's
  * centre moves right by one distance, every other box left by another, so the others keep their

@@ -12,7 +12,7 @@ import { expandNode } from '../../../engine/blocks/expand.ts';
 import { parseGraphText } from '../../../engine/graph/document.ts';
 import type { GraphDocument } from '../../../engine/graph/schema.ts';
 import { placeNewBlocks, tidyUp } from '../../../renderer/editor/layout/arrange.ts';
-import { type Box, boxOf, estimateSize, freeSpot, makeRoom, overlappingPairs, overlaps, roomForGrowth, type Sizes, type XY } from '../../../renderer/editor/layout/boxes.ts';
+import { type Box, boxOf, estimateSize, freeSpot, makeRoom, overlaps, roomForGrowth, type Sizes, type XY } from '../../../renderer/editor/layout/boxes.ts';
 import { layeredPositions } from '../../../renderer/editor/layout/layered.ts';
 
 const elk = new ELK();
@@ -33,6 +33,14 @@ const withPositions = (doc: GraphDocument, positions: Record<string, XY>): Graph
 const node = (id: string, type: string, x = 0, y = 0) => ({ id, type, params: {}, position: { x, y } });
 const edge = (source: string, target: string, targetPort = 'in') => ({ id: `${source}-${target}-${targetPort}`, source, sourcePort: 'out', target, targetPort });
 const graph = (nodes: GraphDocument['nodes'], edges: GraphDocument['edges']): GraphDocument => ({ format: 'rnn-studio.graph', version: 1, name: 'g', nodes, edges });
+
+/** Pairs of nodes whose boxes overlap (ids in document order). */
+function overlappingPairs(doc: GraphDocument, sizes: Sizes): [string, string][] {
+  const boxes = doc.nodes.map((n) => ({ id: n.id, box: boxOf(sizes, n) }));
+  const out: [string, string][] = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) if (overlaps(boxes[i].box, boxes[j].box)) out.push([boxes[i].id, boxes[j].id]);
+  return out;
+}
 
 /** Every edge whose target starts to the right of its source's right side (data flows left to right). */
 function edgesForward(doc: GraphDocument): string[] {
