@@ -38,6 +38,7 @@ export const MENU_COMMANDS = [
   'edit.delete',
   'edit.selectAll',
   'view.fitView',
+  'view.tidyUp',
   'train.start',
   'train.stop',
 ] as const;

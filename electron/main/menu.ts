@@ -22,6 +22,7 @@ export const ACCELERATORS: Record<MenuCommand, string | null> = {
   'edit.delete': 'Delete',
   'edit.selectAll': 'CmdOrCtrl+A',
   'view.fitView': 'CmdOrCtrl+1',
+  'view.tidyUp': 'CmdOrCtrl+Shift+L',
   'train.start': 'F5',
   'train.stop': 'Shift+F5',
 };
@@ -112,6 +113,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
     label: s.menuView,
     submenu: [
       item('view.fitView', s.viewFitView),
+      item('view.tidyUp', s.viewTidyUp),
       separator,
       { role: 'resetZoom', label: s.viewActualSize },
       { role: 'zoomIn', label: s.viewZoomIn },

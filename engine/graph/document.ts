@@ -40,6 +40,16 @@ function issueMessage(doc: unknown, issue: z.core.$ZodIssue): DocumentError {
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
+/**
+ * A node may leave out its position (a file written by hand or by a script): it is placed at
+ * (0, 0), and the editor lays out the blocks it finds stacked on one spot when the document opens.
+ */
+function withPlaceholderPositions(doc: Record<string, unknown>): Record<string, unknown> {
+  const nodes = doc.nodes;
+  if (!Array.isArray(nodes) || !nodes.some((n) => isRecord(n) && n.position === undefined)) return doc;
+  return { ...doc, nodes: nodes.map((n: unknown) => (isRecord(n) && n.position === undefined ? { ...n, position: { x: 0, y: 0 } } : n)) };
+}
+
 /** Parses a graph document from already-decoded JSON. */
 export function parseGraph(json: unknown): ParseResult {
   if (!isRecord(json)) return { ok: false, errors: [{ path: '', message: 'a graph document is a JSON object' }] };
@@ -56,7 +66,7 @@ export function parseGraph(json: unknown): ParseResult {
     if (!step) return { ok: false, errors: [{ path: 'version', message: `version: no migration from version ${v}` }] };
     doc = { ...step(doc), version: v + 1 };
   }
-  const parsed = GraphDocument.safeParse(doc);
+  const parsed = GraphDocument.safeParse(withPlaceholderPositions(doc));
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => issueMessage(doc, i)) };
   return { ok: true, graph: parsed.data };
 }

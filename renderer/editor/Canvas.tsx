@@ -8,6 +8,7 @@ import {
   Background,
   BackgroundVariant,
   type Connection,
+  ControlButton,
   Controls,
   type Edge,
   type EdgeChange,
@@ -30,8 +31,10 @@ import { ContextMenu, type MenuRequest } from './ContextMenu.tsx';
 import type { MenuTarget } from './context-menu.ts';
 import { type BlockFlowNode, toFlowEdges } from './flow-model.ts';
 import { ConnectionHintsContext } from './hints-context.ts';
+import { roomForGrowth } from './layout/boxes.ts';
 import { useAnalysis } from './use-analysis.ts';
 import { useClipboard } from './use-clipboard.ts';
+import { useArrange } from './use-arrange.ts';
 import { useFocusView } from './use-focus-view.ts';
 import { type Measured, useFlowNodes } from './use-flow-nodes.ts';
 
@@ -48,6 +51,19 @@ const CATEGORY_COLOURS: Readonly<Record<string, string>> = {
 };
 
 const selectionOf = (s: DocumentState) => s.selection;
+const TIDY_UP_KEYS = typeof navigator !== 'undefined' && /mac/i.test(navigator.platform || navigator.userAgent) ? '⌘⇧L' : 'Ctrl+Shift+L';
+
+/** Three blocks in a row, joined left to right: the picture of a tidy graph. */
+function TidyUpIcon() {
+  return (
+    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+      <rect x="1" y="2" width="4" height="4" rx="1" fill="currentColor" />
+      <rect x="1" y="10" width="4" height="4" rx="1" fill="currentColor" />
+      <rect x="11" y="6" width="4" height="4" rx="1" fill="currentColor" />
+      <path d="M5 4h3v8H5M8 8h3" stroke="currentColor" strokeWidth="1.2" fill="none" />
+    </svg>
+  );
+}
 
 function requestOf(c: Connection | Edge) {
   return { source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' };
@@ -64,8 +80,10 @@ export function Canvas() {
   const loads = useDocument((s) => s.loads);
   const language = useLanguage();
   const analysis = useAnalysis();
+  const arrange = useArrange();
   useFocusView();
   const [measured, setMeasured] = useState<Measured>({});
+  const measuredRef = useRef<Measured>({});
   const [hints, setHints] = useState<ConnectionHints | null>(null);
   const hintsRef = useRef<ConnectionHints | null>(null);
   const clipboard = useClipboard();
@@ -102,6 +120,14 @@ export function Canvas() {
     return () => clearTimeout(timer);
   }, [loads, flow, store]);
 
+  // A document whose file left positions out has its blocks on one spot: lay them out.
+  const stackedCheckedFor = useRef(0);
+  useEffect(() => {
+    if (loads === 0 || stackedCheckedFor.current === loads) return;
+    stackedCheckedFor.current = loads;
+    void arrange.placeStacked();
+  }, [loads, arrange]);
+
   const onNodesChange = useCallback(
     (changes: NodeChange<BlockFlowNode>[]) => {
       const s = store.getState();
@@ -137,11 +163,17 @@ export function Canvas() {
       if (Object.keys(dragging).length > 0) s.moveNodes(dragging, 'drag');
       if (endedAny) s.moveNodes(ended, 'end');
       if (selectionChanged) s.select([...chosen], s.selection.edges);
-      if (Object.keys(sizes).length > 0)
+      if (Object.keys(sizes).length > 0) {
+        // Blocks that grew (error callouts) push the blocks below them down, as part of the
+        // action that brought the callouts; a document just opened is left as its file has it.
+        const room = roomForGrowth(s.doc, measuredRef.current, sizes);
+        if (Object.keys(room).length > 0 && s.canUndo) s.arrangeNodes(room, s.doc);
+        measuredRef.current = { ...measuredRef.current, ...sizes };
         setMeasured((m) => {
           const changed = Object.entries(sizes).some(([id, d]) => m[id]?.width !== d.width || m[id]?.height !== d.height);
           return changed ? { ...m, ...sizes } : m;
         });
+      }
     },
     [store],
   );
@@ -231,7 +263,11 @@ export function Canvas() {
         >
           <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#c8cfdb" />
           <MiniMap pannable zoomable style={{ width: 168, height: 108 }} nodeColor={(n) => CATEGORY_COLOURS[(n.data as BlockFlowNode['data']).category ?? ''] ?? '#94a3b8'} nodeStrokeWidth={2} maskColor="rgba(241, 244, 249, 0.7)" />
-          <Controls showInteractive={false} />
+          <Controls showInteractive={false}>
+            <ControlButton data-testid="tidy-up" title={t('layout.tidyUpTitle', { shortcut: TIDY_UP_KEYS })} aria-label={t('layout.tidyUp')} disabled={doc.nodes.length === 0} onClick={() => void arrange.tidyUp()}>
+              <TidyUpIcon />
+            </ControlButton>
+          </Controls>
         </ReactFlow>
       </ConnectionHintsContext.Provider>
       {doc.nodes.length === 0 && <div className="canvas-empty">{t('canvas.empty')}</div>}

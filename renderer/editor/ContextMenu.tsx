@@ -13,6 +13,7 @@ import { BlockHelpCard } from './BlockHelpCard.tsx';
 import { duplicateSelection } from './clipboard-commands.ts';
 import { type MenuAction, type MenuTarget, menuLines } from './context-menu.ts';
 import { runEditCommand } from './edit-commands.ts';
+import { useArrange } from './use-arrange.ts';
 import type { ClipboardActions } from './use-clipboard.ts';
 
 export interface MenuRequest {
@@ -35,6 +36,7 @@ function shortcutOf(a: MenuAction): string | undefined {
 export function ContextMenu({ request, clipboard, onClose }: { request: MenuRequest; clipboard: ClipboardActions; onClose: () => void }) {
   const { t } = useTranslation('editor');
   const store = useDocumentStore();
+  const arrange = useArrange();
   const toasts = useToasts();
   const language = useLanguage();
   const doc = useDocument((s) => s.doc);
@@ -72,7 +74,7 @@ export function ContextMenu({ request, clipboard, onClose }: { request: MenuRequ
       case 'paste':
         return clipboard.paste();
       case 'duplicate':
-        return void duplicateSelection(store);
+        return void arrange.placeNew(duplicateSelection(store), { arrange: false, room: 'free' });
       case 'delete':
         return s.removeSelection();
       case 'deleteEdge':
@@ -82,7 +84,7 @@ export function ContextMenu({ request, clipboard, onClose }: { request: MenuRequ
         return void runEditCommand(store, 'selectAll');
       case 'open': {
         if (target.kind !== 'block') return;
-        const opened = s.expandNode(target.id);
+        const opened = arrange.openAsPrimitives(target.id);
         if (!opened.ok) toasts.show({ kind: 'error', message: t('inspector.cannotOpen', { reason: opened.reason }) });
         return;
       }

@@ -15,6 +15,7 @@ import { DiagnosticList } from './DiagnosticList.tsx';
 import { ParamsForm } from './ParamsForm.tsx';
 import { describeType } from './type-text.ts';
 import { useAnalysis } from './use-analysis.ts';
+import { useArrange } from './use-arrange.ts';
 
 export function Inspector() {
   const { t } = useTranslation('editor');
@@ -114,12 +115,12 @@ function NodeInspector({ node }: { node: GraphNode }) {
 /** "Open as primitives": enabled when the block's params and connections can be expressed by primitives, else why not. */
 function OpenButton({ nodeId }: { nodeId: string }) {
   const { t } = useTranslation('editor');
-  const store = useDocumentStore();
+  const arrange = useArrange();
   const doc = useDocument((s) => s.doc);
   const check = useMemo(() => expandNode(doc, nodeId), [doc, nodeId]);
   return (
     <section className="inspector-section">
-      <Button size="sm" data-testid="expand-node" disabled={!check.ok} title={t('inspector.openTitle')} onClick={() => store.getState().expandNode(nodeId)}>
+      <Button size="sm" data-testid="expand-node" disabled={!check.ok} title={t('inspector.openTitle')} onClick={() => arrange.openAsPrimitives(nodeId)}>
         {t('inspector.open')}
       </Button>
       {!check.ok && (

@@ -13,6 +13,7 @@ import { SearchIcon } from '../ui/icons.tsx';
 import { useLanguage } from '../ui/use-language.ts';
 import { paletteGroups } from './block-catalog.ts';
 import { BlockHelpCard } from './BlockHelpCard.tsx';
+import { measuredSizes } from './layout/measured.ts';
 import { freePosition, GRAB_OFFSET } from './place-block.ts';
 
 /** Pointer travel (px) before a press on an item becomes a drag. */
@@ -52,14 +53,14 @@ export function Palette() {
   const groups = paletteGroups(query);
 
   const add = (block: AnyBlock, flowPoint: { x: number; y: number }) => {
-    const s = store.getState();
-    s.addNode(block.type, freePosition(s.doc, { x: flowPoint.x - GRAB_OFFSET.x, y: flowPoint.y - GRAB_OFFSET.y }));
+    store.getState().addNode(block.type, { x: Math.round(flowPoint.x - GRAB_OFFSET.x), y: Math.round(flowPoint.y - GRAB_OFFSET.y) });
   };
 
   const addAtCentre = (block: AnyBlock) => {
     const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
     const centre = canvas ? { x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 } : { x: window.innerWidth / 2, y: window.innerHeight / 2 };
-    add(block, flow.screenToFlowPosition(centre));
+    const s = store.getState();
+    s.addNode(block.type, freePosition(s.doc, block.type, flow.screenToFlowPosition(centre), measuredSizes(flow)));
   };
 
   const onPointerDown = (block: AnyBlock) => (e: ReactPointerEvent<HTMLButtonElement>) => {

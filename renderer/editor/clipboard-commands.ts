@@ -27,7 +27,8 @@ export function cutSelection(store: DocumentStore): Copied | null {
   return copied;
 }
 
-export type PasteOutcome = { readonly ok: true; readonly blocks: number } | { readonly ok: false; readonly reason: string };
+/** A paste that worked names the blocks it added, for the layout to give them their place. */
+export type PasteOutcome = { readonly ok: true; readonly ids: readonly string[] } | { readonly ok: false; readonly reason: string };
 
 /** Adds the blocks in `text` (selected afterwards), or says why `text` is not copied blocks. */
 export function pasteText(store: DocumentStore, text: string): PasteOutcome {
@@ -35,15 +36,15 @@ export function pasteText(store: DocumentStore, text: string): PasteOutcome {
   if (!parsed.ok) return parsed;
   const { nodes, edges } = pasteElements(store.getState().doc, parsed.fragment, pastePositions);
   store.getState().insertElements(nodes, edges);
-  return { ok: true, blocks: nodes.length };
+  return { ok: true, ids: nodes.map((n) => n.id) };
 }
 
-/** A copy of the selected blocks beside them, leaving the clipboard alone; how many, 0 when none is selected. */
-export function duplicateSelection(store: DocumentStore): number {
+/** A copy of the selected blocks beside them, leaving the clipboard alone; the new blocks' ids, none when none is selected. */
+export function duplicateSelection(store: DocumentStore): readonly string[] {
   const { doc, selection } = store.getState();
   const fragment = copyFragment(doc, selection);
-  if (!fragment) return 0;
+  if (!fragment) return [];
   const { nodes, edges } = pasteElements(doc, fragment, pastePositions);
   store.getState().insertElements(nodes, edges);
-  return nodes.length;
+  return nodes.map((n) => n.id);
 }

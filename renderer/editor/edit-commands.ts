@@ -1,12 +1,13 @@
 /**
  * The editor's keyboard shortcuts and native menu commands: undo, redo, delete, duplicate, select
- * all, fit view (copy, cut and paste arrive as the page's clipboard events: use-clipboard.ts). Keys typed into a text field belong to that field (its own undo, its own Delete).
+ * all, fit view, tidy up (copy, cut and paste arrive as the page's clipboard events: use-clipboard.ts).
+ * Keys typed into a text field belong to that field (its own undo, its own Delete).
  */
 import type { MenuCommand } from '../platform/desktop-api.ts';
 import type { DocumentStore } from '../store/document-store.ts';
 import { duplicateSelection } from './clipboard-commands.ts';
 
-export type EditCommand = 'undo' | 'redo' | 'delete' | 'duplicate' | 'selectAll' | 'fitView';
+export type EditCommand = 'undo' | 'redo' | 'delete' | 'duplicate' | 'selectAll' | 'fitView' | 'tidyUp';
 
 export interface KeyLike {
   readonly key: string;
@@ -27,6 +28,7 @@ export function editCommandFor(e: KeyLike, mac: boolean): EditCommand | null {
   if (letter === 'y' && !mac && !e.shiftKey) return 'redo';
   if (letter === 'a' && !e.shiftKey) return 'selectAll';
   if (letter === 'd' && !e.shiftKey) return 'duplicate';
+  if (letter === 'l' && e.shiftKey) return 'tidyUp';
   return null;
 }
 
@@ -42,12 +44,14 @@ export function editCommandFromMenu(command: MenuCommand): EditCommand | null {
       return 'selectAll';
     case 'view.fitView':
       return 'fitView';
+    case 'view.tidyUp':
+      return 'tidyUp';
     default:
       return null;
   }
 }
 
-/** Runs a command on the document; 'fitView' is the canvas's and returns false here. */
+/** Runs a command on the document; 'fitView' and 'tidyUp' need the canvas and return false here. */
 export function runEditCommand(store: DocumentStore, command: EditCommand): boolean {
   const s = store.getState();
   switch (command) {
@@ -70,6 +74,7 @@ export function runEditCommand(store: DocumentStore, command: EditCommand): bool
       );
       return true;
     case 'fitView':
+    case 'tidyUp':
       return false;
   }
 }

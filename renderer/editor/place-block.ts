@@ -1,15 +1,18 @@
-/** Where a new block goes: under the pointer, or in the middle of the view, never exactly on another. */
+/** Where a new block goes: under the pointer when dropped, in free space when added by a click. */
 import type { GraphDocument } from '../../engine/graph/schema.ts';
+import { boxOf, estimateSize, freeSpot, type Sizes, type XY } from './layout/boxes.ts';
 
 /** A new node is placed with the pointer over its title bar, not at its corner. */
 export const GRAB_OFFSET = { x: 80, y: 18 };
-const STEP = 28;
 
-export function freePosition(doc: GraphDocument, wanted: { x: number; y: number }): { x: number; y: number } {
-  let at = { x: Math.round(wanted.x), y: Math.round(wanted.y) };
-  const near = (p: { x: number; y: number }) => doc.nodes.some((n) => Math.abs(n.position.x - p.x) < 8 && Math.abs(n.position.y - p.y) < 8);
-  for (let i = 0; i < 50 && near(at); i++) at = { x: at.x + STEP, y: at.y + STEP };
-  return at;
+/**
+ * The free place nearest to `centre` (the middle of the view) for a new block of `type`, clear of
+ * every block as drawn (`sizes`), so that blocks added one after another lie side by side.
+ */
+export function freePosition(doc: GraphDocument, type: string, centre: XY, sizes: Sizes): XY {
+  const size = estimateSize({ type, params: {} });
+  const occupied = doc.nodes.map((n) => boxOf(sizes, n));
+  return freeSpot({ x: centre.x - size.width / 2, y: centre.y - size.height / 2 }, size, occupied);
 }
 
 /** How far pasted blocks sit from where they were copied, again for each paste that would land on the last one. */

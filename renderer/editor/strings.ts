@@ -76,6 +76,11 @@ const en = {
     helpLabel: 'Help: {{block}}',
     closeHelp: 'Close help',
   },
+  layout: {
+    tidyUp: 'Tidy up',
+    tidyUpTitle: 'Tidy up: lay out the selected blocks, or the whole graph, left to right ({{shortcut}})',
+    failed: 'The layout failed: {{message}}',
+  },
   inspector: {
     title: 'Inspector',
     label: 'Label',
@@ -227,6 +232,11 @@ const zh: Strings = {
     help: '此模块的帮助',
     helpLabel: '帮助：{{block}}',
     closeHelp: '关闭帮助',
+  },
+  layout: {
+    tidyUp: '整理布局',
+    tidyUpTitle: '整理布局：把所选模块（或整个图）从左到右自动排列（{{shortcut}}）',
+    failed: '布局失败：{{message}}',
   },
   inspector: {
     title: '属性',

@@ -11,6 +11,7 @@ import { useDocumentStore } from '../store/context.tsx';
 import { useToasts } from '../ui/toasts.tsx';
 import { type Copied, copySelection, cutSelection, type PasteOutcome, pasteText } from './clipboard-commands.ts';
 import { isTextEntry } from './edit-commands.ts';
+import { useArrange } from './use-arrange.ts';
 
 export interface ClipboardActions {
   copy(): void;
@@ -32,12 +33,16 @@ export function useClipboard(): ClipboardActions {
   /** What this window put on the clipboard last, for a paste from the menu where reading it is refused. */
   const lastCopied = useRef<string | null>(null);
 
+  const arrange = useArrange();
+
   const report = useCallback(
     (outcome: PasteOutcome) => {
-      if (outcome.ok) toasts.show({ kind: 'success', message: t('clipboard.pasted', { count: outcome.blocks }) });
-      else toasts.show({ kind: 'error', message: t('clipboard.notPasted', { reason: outcome.reason }) });
+      if (!outcome.ok) return toasts.show({ kind: 'error', message: t('clipboard.notPasted', { reason: outcome.reason }) });
+      toasts.show({ kind: 'success', message: t('clipboard.pasted', { count: outcome.ids.length }) });
+      // The pasted blocks keep their arrangement and move together into free space.
+      void arrange.placeNew(outcome.ids, { arrange: false, room: 'free' });
     },
-    [toasts, t],
+    [toasts, t, arrange],
   );
 
   useEffect(() => {

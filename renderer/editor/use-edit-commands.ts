@@ -6,16 +6,21 @@ import { useReactFlow } from '@xyflow/react';
 import { useEffect } from 'react';
 import { useDocumentStore } from '../store/context.tsx';
 import { editCommandFor, editCommandFromMenu, type EditCommand, isTextEntry, runEditCommand } from './edit-commands.ts';
+import { duplicateSelection } from './clipboard-commands.ts';
+import { useArrange } from './use-arrange.ts';
 
 const isMac = () => /mac/i.test(navigator.platform || navigator.userAgent);
 
 export function useEditCommands(): void {
   const store = useDocumentStore();
   const flow = useReactFlow();
+  const arrange = useArrange();
 
   useEffect(() => {
     const run = (command: EditCommand) => {
-      if (!runEditCommand(store, command)) void flow.fitView({ padding: 0.2, duration: 200 });
+      if (command === 'tidyUp') void arrange.tidyUp();
+      else if (command === 'duplicate') void arrange.placeNew(duplicateSelection(store), { arrange: false, room: 'free' });
+      else if (!runEditCommand(store, command)) void flow.fitView({ padding: 0.2, duration: 200 });
     };
     const desktop = window.rnnStudio;
     const mac = isMac();
@@ -34,7 +39,7 @@ export function useEditCommands(): void {
       const command = editCommandFromMenu(menuCommand);
       if (!command) return;
       // A menu shortcut pressed while typing in a field acts on the field's text.
-      if (command !== 'fitView' && command !== 'duplicate' && isTextEntry(document.activeElement)) {
+      if (command !== 'fitView' && command !== 'duplicate' && command !== 'tidyUp' && isTextEntry(document.activeElement)) {
         const native = { undo: 'undo', redo: 'redo', delete: 'delete', selectAll: 'selectAll' }[command];
         document.execCommand(native);
         return;
@@ -46,5 +51,5 @@ export function useEditCommands(): void {
       window.removeEventListener('keydown', onKeyDown);
       offMenu?.();
     };
-  }, [store, flow]);
+  }, [store, flow, arrange]);
 }

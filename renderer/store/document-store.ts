@@ -53,6 +53,13 @@ export interface DocumentState {
   removeElements(nodes: string[], edges: string[]): void;
   removeSelection(): void;
   moveNodes(positions: Record<string, XY>, phase: 'drag' | 'end'): void;
+  /**
+   * Moves nodes as one undo step (tidy up, room for new blocks). With `joining`, the document the
+   * previous action made: if nothing changed since, the move joins that action's undo step.
+   */
+  arrangeNodes(positions: Record<string, XY>, joining?: GraphDocument): void;
+  /** Places nodes of the document `loaded` as part of loading it: no undo step, no unsaved change; nothing if it was edited since. */
+  settleLoaded(positions: Record<string, XY>, loaded: GraphDocument): void;
   setParams(nodeId: string, params: Record<string, unknown>): void;
   setLabel(nodeId: string, label: string | undefined): void;
   /** Replaces a macro block by its cell of primitive blocks, as one undo step; selects the new nodes. */
@@ -235,6 +242,24 @@ export function createDocumentStore(initial: GraphDocument = emptyDocument(), op
         });
         if (patches.length > 0) history.record(patches, inverse, null, now());
         set({ doc: next, ...status(next) });
+      },
+
+      arrangeNodes(positions, joining) {
+        settleDrag();
+        const doc = get().doc;
+        const [next, patches, inverse] = produceWithPatches(doc, (d) => placeNodes(d, positions));
+        if (patches.length === 0) return;
+        if (joining === doc) history.amend(patches, inverse, now());
+        else history.record(patches, inverse, null, now());
+        set({ doc: next, ...status(next) });
+      },
+
+      settleLoaded(positions, loaded) {
+        if (get().doc !== loaded || history.canUndo) return;
+        const next = produce(loaded, (d) => placeNodes(d, positions));
+        // As saved as it was when loaded: an opened file's saved state includes the layout, an import stays unsaved.
+        if (!get().dirty) saved = next;
+        set({ doc: next });
       },
 
       setParams(nodeId, params) {

@@ -46,6 +46,15 @@ export class PatchHistory {
     this.sealed = false;
   }
 
+  /** Adds to the last entry (an action finished in two parts is still one undo step); a new entry when there is none. */
+  amend(patches: Patch[], inverse: Patch[], at: number): void {
+    const last = this.past[this.past.length - 1];
+    if (!last) return this.record(patches, inverse, null, at);
+    this.future = [];
+    last.patches = [...last.patches, ...patches];
+    last.inverse = [...inverse, ...last.inverse];
+  }
+
   /** The entry to take back (its `inverse` patches), moved to the redo stack. */
   undo(): HistoryEntry | undefined {
     const entry = this.past.pop();

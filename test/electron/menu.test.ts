@@ -47,6 +47,7 @@ const EXPECTED: Record<MenuCommand, string> = {
   'edit.delete': 'Delete',
   'edit.selectAll': 'CmdOrCtrl+A',
   'view.fitView': 'CmdOrCtrl+1',
+  'view.tidyUp': 'CmdOrCtrl+Shift+L',
   'train.start': 'F5',
   'train.stop': 'Shift+F5',
 };

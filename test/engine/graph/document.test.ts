@@ -129,6 +129,15 @@ describe('graph documents', () => {
     assert.match(e.message, /^nodes\[1\]\.position\.x \(node 'embed'\): .*expected number/);
   });
 
+  it('places a node without a position at (0, 0), for the editor to lay out', () => {
+    const doc = valid();
+    const { position: _left, ...unplaced } = nodesOf(doc)[1] as Record<string, unknown>;
+    nodesOf(doc)[1] = unplaced;
+    const graph = parsed(parseGraph(doc));
+    assert.deepEqual(graph.nodes[1].position, { x: 0, y: 0 });
+    assert.deepEqual(graph.nodes[0].position, (valid().nodes as { position: unknown }[])[0].position, 'the other nodes keep theirs');
+  });
+
   it('rejects unknown fields, at the top level and in a node', () => {
     const [top] = errors(parseGraph({ ...valid(), colour: 'blue' }));
     assert.equal(top.path, '');
