@@ -109,7 +109,7 @@ export function DocumentRecovery() {
         </Button>
       }
     >
-      <p>{t('intro', { count: offers.length })}</p>
+      <p>{t(offers.length === 1 ? 'introOne' : 'introMany')}</p>
       <ul className="recovery-list">
         {offers.map((b) => (
           <li key={b.id} className="recovery-item" data-testid="recovery-item" data-backup={b.id} data-state={b.state}>

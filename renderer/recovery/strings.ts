@@ -2,8 +2,8 @@
 
 const en = {
   title: 'Restore unsaved work?',
-  intro_one: 'RNN Studio closed before this document was saved. It was backed up and can be restored.',
-  intro_other: 'RNN Studio closed before these documents were saved. They were backed up and can be restored, one at a time.',
+  introOne: 'RNN Studio closed before this document was saved. It was backed up and can be restored.',
+  introMany: 'RNN Studio closed before these documents were saved. They were backed up and can be restored, one at a time.',
   backedUp: 'Backed up {{when}}',
   neverSaved: 'Never saved',
   from: 'From {{path}}',
@@ -23,8 +23,8 @@ const en = {
 
 const zh: typeof en = {
   title: '恢复未保存的内容？',
-  intro_one: 'RNN Studio 在此文档保存之前关闭了。它已被备份，可以恢复。',
-  intro_other: 'RNN Studio 在这些文档保存之前关闭了。它们已被备份，可以逐个恢复。',
+  introOne: 'RNN Studio 在此文档保存之前关闭了。它已被备份，可以恢复。',
+  introMany: 'RNN Studio 在这些文档保存之前关闭了。它们已被备份，可以逐个恢复。',
   backedUp: '备份于 {{when}}',
   neverSaved: '从未保存',
   from: '来自 {{path}}',
