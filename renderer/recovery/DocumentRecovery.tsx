@@ -54,9 +54,14 @@ export function DocumentRecovery() {
         e.returnValue = '';
       }
     };
+    // In Electron a page goes away only after its changes were saved or the user chose Don't Save;
+    // a crash or a kill never gets here, so its backup stays to be offered.
+    const closed = () => void backups.closedByChoice();
     window.addEventListener('beforeunload', leaving);
+    if (!inBrowser) window.addEventListener('pagehide', closed);
     return () => {
       window.removeEventListener('beforeunload', leaving);
+      window.removeEventListener('pagehide', closed);
       backups.dispose();
     };
   }, [backups, store]);

@@ -88,6 +88,15 @@ export class DocumentBackups {
     return this.scheduler.flush();
   }
 
+  /**
+   * The window is closing and the user has decided about its changes (Electron asks Save / Don't
+   * Save / Cancel before it lets a window with changes close): its backup goes with it.
+   */
+  closedByChoice(): Promise<void> {
+    this.scheduler.clean();
+    return this.scheduler.flush();
+  }
+
   /** Backups to offer: every one but this window's own. */
   async offers(): Promise<BackupAnswer<readonly BackupSummary[]>> {
     const listed = await this.options.storage.list();

@@ -5,11 +5,11 @@
  * it was backed up) and restoring it brings the edits back as an unsaved document.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import {
   assertNoPageErrors,
   clickNode,
@@ -50,15 +50,25 @@ async function editAndWaitForBackup(page: Page, workspace: string, label: string
   return id;
 }
 
-async function restoreAndCheck(page: Page, id: string, label: string, screenshotName: string, texts: { restore: string; backedUp: RegExp }): Promise<void> {
+/** The offer on screen: `count` backups, one of them whole; `beforeRestore` acts on the dialog first. */
+async function restoreAndCheck(
+  page: Page,
+  id: string,
+  label: string,
+  screenshotName: string,
+  texts: { restore: string; backedUp: RegExp },
+  count = 1,
+  beforeRestore: (dialog: Locator) => Promise<void> = async () => undefined,
+): Promise<void> {
   const dialog = page.getByTestId('recovery-dialog');
   await dialog.waitFor({ timeout: 20_000 });
-  const item = dialog.getByTestId('recovery-item');
-  assert.equal(await item.count(), 1);
+  assert.equal(await dialog.getByTestId('recovery-item').count(), count);
+  const item = dialog.locator('[data-testid="recovery-item"][data-state="ok"]');
   assert.match(await item.innerText(), /Adding problem \(LSTM\)/);
   assert.match(await item.getByTestId('recovery-when').innerText(), texts.backedUp);
   assert.equal((await item.getByTestId('recovery-restore').innerText()).trim(), texts.restore);
   await screenshot(page, screenshotName);
+  await beforeRestore(dialog);
   await item.getByTestId('recovery-restore').click();
   await dialog.waitFor({ state: 'hidden' });
   await nodeLocator(page, id).waitFor();
@@ -73,6 +83,8 @@ describe('recovery', () => {
       const app = await openApp(browser!, served);
       const { page } = app;
       const id = await editAndWaitForBackup(page, served.workspace, 'renamed before reload');
+      // A backup cut off half-way (as a full disk would leave it, were writes not atomic).
+      writeFileSync(join(backupsIn(served.workspace), 'cut-off-0001.backup.json'), backupTexts(served.workspace)[0].slice(0, 120));
       const dialogs: string[] = [];
       page.on('dialog', (d) => {
         dialogs.push(d.type());
@@ -80,7 +92,14 @@ describe('recovery', () => {
       });
       await page.reload();
       assert.deepEqual(dialogs, ['beforeunload'], 'leaving a page with unsaved changes warns');
-      await restoreAndCheck(page, id, 'renamed before reload', 'recovery-en', { restore: 'Restore', backedUp: /^Backed up / });
+      await restoreAndCheck(page, id, 'renamed before reload', 'recovery-en', { restore: 'Restore', backedUp: /^Backed up / }, 2, async (dialog) => {
+        const damaged = dialog.locator('[data-testid="recovery-item"][data-state="damaged"]');
+        assert.match(await damaged.innerText(), /Damaged backup[\s\S]*This backup cannot be restored: not valid JSON \(cut off or damaged\)/);
+        assert.equal(await damaged.getByTestId('recovery-restore').count(), 0, 'a damaged backup can only be discarded');
+        await damaged.getByTestId('recovery-discard').click();
+        await damaged.waitFor({ state: 'detached' });
+        assert.ok(!existsSync(join(backupsIn(served.workspace), 'cut-off-0001.backup.json')));
+      });
       // Still unsaved: the backup stays, under the same id, until the document is saved or discarded.
       await eventually(() => assert.equal(backupTexts(served.workspace).length, 1));
       assertNoPageErrors(t, app);

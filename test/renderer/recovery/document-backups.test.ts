@@ -130,6 +130,18 @@ describe('document backups', () => {
     assert.deepEqual(backupFiles(host), []);
   });
 
+  it('a window closed after the user chose not to save takes its backup with it', async () => {
+    const host = createFakeHost();
+    hosts.push(host);
+    const w = window(host, 'window-iiii');
+    w.store.getState().setName('not wanted');
+    await w.clock.advance(1000);
+    await w.backups.flush();
+    assert.deepEqual(backupFiles(host), ['window-iiii.backup.json']);
+    await w.backups.closedByChoice();
+    assert.deepEqual(backupFiles(host), []);
+  });
+
   it('reports once that backups cannot be written while the engine is away', async () => {
     const host = createFakeHost();
     hosts.push(host);
