@@ -54,7 +54,7 @@ export class DocumentBackups {
       write: async () => {
         const { doc, path } = store.getState();
         const id = this.backupId;
-        await orThrow(storage.write(id, serializeBackup({ id, savedAt: (options.timers?.now ?? Date.now)(), path, document: doc })));
+        await orThrow(storage.write(id, serializeBackup({ id, savedAt: options.timers ? options.timers.now() : Date.now(), path, document: doc })));
       },
       remove: async () => {
         await orThrow(storage.remove(this.backupId));
