@@ -11,6 +11,7 @@ import { TopBar } from './editor/TopBar.tsx';
 import { useEditCommands } from './editor/use-edit-commands.ts';
 import { useLiveValidation } from './connection/use-live-validation.ts';
 import { useDocumentState } from './platform/use-desktop-document-state.ts';
+import { DocumentRecovery } from './recovery/DocumentRecovery.tsx';
 import { BottomPanel } from './shell/BottomPanel.tsx';
 import { usePanels } from './shell/context.tsx';
 import type { PanelArea } from './shell/panel-registry.ts';
@@ -38,6 +39,7 @@ function Shell() {
         <SidePanels area="right" />
       </main>
       <BottomPanel />
+      <DocumentRecovery />
     </div>
   );
 }

@@ -49,6 +49,8 @@ function bundles(outDir) {
         platform: 'node',
         target: NODE_TARGET,
         external: ['electron', 'onnxruntime-node'],
+        // Main checks document backups with the engine's graph parser, which uses jsonc-parser (see engine-host).
+        mainFields: ['module', 'main'],
       },
     },
     {

@@ -9,6 +9,7 @@ export {
   FILE_EXTENSIONS,
   MENU_COMMANDS,
   SAVE_FILTERS,
+  type BackupEntry,
   type DocumentState,
   type ErrorInfo,
   type MenuCommand,

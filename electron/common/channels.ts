@@ -10,6 +10,10 @@ export const OPEN_GRAPH_PATH = 'rnn-studio:open-graph-path';
 export const SAVE_GRAPH = 'rnn-studio:save-graph';
 export const SAVE_TEXT_DIALOG = 'rnn-studio:save-text-dialog';
 export const RECENT_FILES = 'rnn-studio:recent-files';
+export const LIST_BACKUPS = 'rnn-studio:list-backups';
+export const READ_BACKUP = 'rnn-studio:read-backup';
+export const WRITE_BACKUP = 'rnn-studio:write-backup';
+export const REMOVE_BACKUP = 'rnn-studio:remove-backup';
 
 // ─── Renderer tells main (ipcRenderer.send ↔ ipcMain.on) ──────────────────────────────────
 export const SET_DOCUMENT_STATE = 'rnn-studio:set-document-state';

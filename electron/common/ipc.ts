@@ -13,15 +13,19 @@ import {
   CLOSE_WINDOW,
   ENGINE_PORT,
   HOST_STATUS,
+  LIST_BACKUPS,
   MENU_COMMAND,
   OPEN_FILE,
   OPEN_GRAPH_DIALOG,
   OPEN_GRAPH_PATH,
+  READ_BACKUP,
   RECENT_FILES,
+  REMOVE_BACKUP,
   SAVE_BEFORE_CLOSE,
   SAVE_GRAPH,
   SAVE_TEXT_DIALOG,
   SET_DOCUMENT_STATE,
+  WRITE_BACKUP,
 } from './channels.ts';
 
 /** Every command the native menu can send; the preload passes on only these. */
@@ -77,6 +81,18 @@ const SavedFile = z.object({ path: z.string() });
 export const DocumentState = z.object({ title: z.string().max(1000), path: z.string().max(4096).nullable(), dirty: z.boolean() });
 export type DocumentState = z.infer<typeof DocumentState>;
 
+/**
+ * A backup of the window's document (hot exit), kept in userData/backups. Its file format is the
+ * engine's (engine/graph/backup.ts), which main checks; this layer may not import the engine, so
+ * the id rule and the summary are restated here for the boundary.
+ */
+const BackupId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'a backup id is 8 to 64 letters, digits or dashes');
+export const BackupEntry = z.discriminatedUnion('state', [
+  z.object({ id: z.string(), state: z.literal('ok'), name: z.string(), path: z.string().nullable(), savedAt: z.number(), bytes: z.number() }),
+  z.object({ id: z.string(), state: z.literal('damaged'), problem: z.string(), savedAt: z.number(), bytes: z.number() }),
+]);
+export type BackupEntry = z.infer<typeof BackupEntry>;
+
 // Main checks any platform's form: a path of the other platform's form is refused a moment later
 // anyway, as a file the user never chose.
 const ABSOLUTE = /^(\/|\\|[A-Za-z]:[\\/])/;
@@ -101,6 +117,13 @@ export const IPC = {
   saveTextDialog: invoke(SAVE_TEXT_DIALOG, z.tuple([z.string(), SuggestedName, SaveFilter]), result(SavedFile.nullable())),
   /** Never fails: a list that cannot be read is an empty one. */
   recentFiles: invoke(RECENT_FILES, z.tuple([]), z.array(RecentFile)),
+  /** The backups in userData, newest first; damaged ones with their problem. */
+  listBackups: invoke(LIST_BACKUPS, z.tuple([]), result(z.array(BackupEntry))),
+  readBackup: invoke(READ_BACKUP, z.tuple([BackupId]), result(z.string())),
+  /** Replaces the backup atomically; main refuses text that is not a whole backup of that id. */
+  writeBackup: invoke(WRITE_BACKUP, z.tuple([BackupId, z.string()]), result(z.null())),
+  /** Removes a backup; one that is not there is not an error. */
+  removeBackup: invoke(REMOVE_BACKUP, z.tuple([BackupId]), result(z.null())),
   setDocumentState: send(SET_DOCUMENT_STATE, z.tuple([DocumentState])),
   closeWindow: send(CLOSE_WINDOW, z.tuple([])),
   /**

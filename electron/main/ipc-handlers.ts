@@ -11,6 +11,7 @@
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 import { dirname, join, resolve } from 'node:path';
 import { type ArgsOf, FILE_EXTENSIONS, IPC, type InvokeName, type ReplyOf, type SaveFilter, type SendName } from '../common/ipc.ts';
+import { BackupRefused, type BackupFolder } from '../../engine/files/backups.ts';
 import type { DocumentWindow } from './document-window.ts';
 import { MAX_OPEN_BYTES, readTextFile, suggestedFileName, writeTextFile } from './file-access.ts';
 import type { RecentFiles } from './recent-files.ts';
@@ -46,6 +47,8 @@ export interface IpcHandlerDeps<S, W> {
   windowOf(sender: S): IpcTarget<W> | null;
   readonly dialogs: DialogsLike<W>;
   readonly recent: RecentFiles;
+  /** The window documents' backups (userData/backups). */
+  readonly backups: BackupFolder;
   /** Where dialogs start before the user has picked a folder (the Documents folder). */
   defaultFolder(): string;
   /** The user chose a file in `folder`: the engine may read dataset files there. */
@@ -200,6 +203,20 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
     }
     return written;
   });
+
+  /** The backups folder's answer; its refusals keep their code and message. */
+  const backupsDo = async <T>(act: () => Promise<T>): Promise<{ ok: true; value: T } | Failure> => {
+    try {
+      return ok(await act());
+    } catch (e) {
+      if (e instanceof BackupRefused) return fail(e.code, e.message);
+      throw e;
+    }
+  };
+  answer('listBackups', () => backupsDo(() => deps.backups.list()));
+  answer('readBackup', (_target, [id]) => backupsDo(async () => (await deps.backups.read(id)).text));
+  answer('writeBackup', (_target, [id, text]) => backupsDo(async () => (await deps.backups.write(id, text), null)));
+  answer('removeBackup', (_target, [id]) => backupsDo(async () => (await deps.backups.remove(id), null)));
 
   ipc.handle(IPC.recentFiles.channel, async (event): Promise<ReplyOf<'recentFiles'>> => {
     const target = targetOf(IPC.recentFiles.channel, event);

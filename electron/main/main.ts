@@ -20,6 +20,7 @@ import { buildMenuTemplate } from './menu.ts';
 import { checkNativeFiles, describeNativeProblems, type NativeFileProblem } from './native-files.ts';
 import { type AppPaths, appPaths } from './paths.ts';
 import { RecentFiles } from './recent-files.ts';
+import { createBackupFolder } from '../../engine/files/backups.ts';
 import { denyAllPermissions, guardWebContents, installContentSecurityPolicy, secureWebPreferences } from './security.ts';
 import { stringsFor, type MainStrings } from './strings.ts';
 
@@ -188,6 +189,7 @@ class Studio {
         showSaveDialog: (parent, options) => dialog.showSaveDialog(parent, options),
       },
       recent: this.recentFiles,
+      backups: createBackupFolder(join(app.getPath('userData'), 'backups'), { root: app.getPath('userData') }),
       defaultFolder: () => app.getPath('documents'),
       folderChosen: (folder) => this.chosenFolders.add(folder),
       get strings() {

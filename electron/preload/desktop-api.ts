@@ -66,6 +66,10 @@ export function createDesktopApi(ipc: PreloadIpc): DesktopApi {
         },
         () => [],
       ),
+    listBackups: () => ask('listBackups'),
+    readBackup: (id) => ask('readBackup', id),
+    writeBackup: (id, text) => ask('writeBackup', id, text),
+    removeBackup: (id) => ask('removeBackup', id),
     setDocumentState: (state) => {
       ipc.send(IPC.setDocumentState.channel, { title: state.title, path: state.path, dirty: state.dirty });
     },

@@ -16,11 +16,16 @@ import type { ClientMessage, DatasetInfo, Diagnostic, HostEvent, Method, Params,
 import { streamTypes } from '../trainer/batches.ts';
 import { messageOf, RequestError } from './errors.ts';
 import { PathPolicy } from '../files/path-policy.ts';
+import { BackupRefused, createBackupFolder } from '../files/backups.ts';
+import { join } from 'node:path';
 import { baseDirFor, type DatasetPlace, diagnose, graphHasErrors, hasErrors, parseGraphParam, requireDatasetOf, toProtocolDiagnostic } from './graphs.ts';
 import { createTemplates } from './templates.ts';
 import { TrainingRuns } from './training.ts';
 import { unrolledView } from './unrolled.ts';
 import { createWorkspace } from './workspace.ts';
+
+/** Where in the workspace backups of open documents are kept: hidden, so `files.*` never shows them. */
+export const BACKUPS_FOLDER = ['.rnn-studio', 'backups'] as const;
 
 export interface EngineServiceOptions {
   /** The folder `files.*` reads and writes; null: none (every `files.*` call is 'not-found'). */
@@ -67,6 +72,17 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     'the workspace, the templates and the folders of files opened in the app',
   );
   const workspace = createWorkspace(options.workspace);
+  const backups = options.workspace === null ? null : createBackupFolder(join(options.workspace, ...BACKUPS_FOLDER), { root: options.workspace });
+  /** The backups folder's answer, with its refusals as request errors. */
+  const backupsDo = async <T>(act: (folder: NonNullable<typeof backups>) => Promise<T>): Promise<T> => {
+    if (backups === null) throw new RequestError('not-found', 'this engine host has no workspace folder: backups are kept by the app');
+    try {
+      return await act(backups);
+    } catch (e) {
+      if (e instanceof BackupRefused) throw new RequestError(e.code, e.message);
+      throw e;
+    }
+  };
   const placeOf = (documentPath: string | null): DatasetPlace => ({ baseDir: baseDirFor(documentPath, options.workspace), policy: paths });
   let datasets: DatasetInfo[] | null = null;
 
@@ -118,6 +134,17 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     'files.list': () => workspace.list(),
     'files.read': ({ name }) => workspace.read(name),
     'files.write': ({ name, text, overwrite }) => workspace.write(name, text, overwrite),
+
+    'backups.list': async () => ({ backups: await backupsDo((b) => b.list()) }),
+    'backups.read': ({ id }) => backupsDo((b) => b.read(id)),
+    'backups.write': async ({ id, text }) => {
+      await backupsDo((b) => b.write(id, text));
+      return {};
+    },
+    'backups.remove': async ({ id }) => {
+      await backupsDo((b) => b.remove(id));
+      return {};
+    },
   };
 
   async function invoke<M extends Method>(method: M, params: Params<M>): Promise<{ ok: true; result: Result<M> } | { ok: false; error: ProtocolError }> {

@@ -9,6 +9,7 @@
  * throw across the boundary, they carry `{ok:false, error:{code, message}}`.
  */
 import { z } from 'zod';
+import { BackupId } from '../graph/backup.ts';
 import { EXECUTOR_CHOICES, EXECUTOR_IDS } from './executors.ts';
 
 /** Bumped when a message changes incompatibly; the host reports it in `host.status`. */
@@ -131,6 +132,14 @@ export const UnrolledView = z.strictObject({
 });
 export type UnrolledView = z.infer<typeof UnrolledView>;
 
+/** One backup of an open document (engine/graph/backup.ts), as the restore offer shows it. */
+export const BackupSummary = z.discriminatedUnion('state', [
+  z.strictObject({ id: z.string(), state: z.literal('ok'), name: z.string(), path: z.string().nullable(), savedAt: z.number(), bytes: z.number() }),
+  /** A file that cannot be restored (cut off, damaged, too large); `problem` says why, `savedAt` is its file time. */
+  z.strictObject({ id: z.string(), state: z.literal('damaged'), problem: z.string(), savedAt: z.number(), bytes: z.number() }),
+]);
+export type BackupSummary = z.infer<typeof BackupSummary>;
+
 const Empty = z.strictObject({});
 const Tensor = z.strictObject({ shape: z.array(z.number().int()), data: z.array(z.number()) });
 
@@ -220,6 +229,16 @@ export const METHODS = {
     params: z.strictObject({ name: FileName, text: z.string(), overwrite: z.boolean().default(false) }),
     result: z.strictObject({ documentPath: z.string() }),
   },
+  /**
+   * Backups of open documents, kept in the workspace's hidden `.rnn-studio/backups` folder (never
+   * listed by `files.list`); newest first. 'not-found' on a host without a workspace.
+   */
+  'backups.list': { params: Empty, result: z.strictObject({ backups: z.array(BackupSummary) }) },
+  'backups.read': { params: z.strictObject({ id: BackupId }), result: z.strictObject({ text: z.string() }) },
+  /** Replaces the backup `id` atomically; the text must be a whole backup of that id ('bad-message'), at most 16 MiB ('too-large'). */
+  'backups.write': { params: z.strictObject({ id: BackupId, text: z.string() }), result: Empty },
+  /** Removes a backup; one that is not there is not an error. */
+  'backups.remove': { params: z.strictObject({ id: BackupId }), result: Empty },
 } as const;
 
 export type Method = keyof typeof METHODS;
@@ -354,6 +373,10 @@ export const ClientMessage = z.discriminatedUnion('method', [
   requestOf('files.list'),
   requestOf('files.read'),
   requestOf('files.write'),
+  requestOf('backups.list'),
+  requestOf('backups.read'),
+  requestOf('backups.write'),
+  requestOf('backups.remove'),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 

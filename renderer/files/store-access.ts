@@ -7,9 +7,8 @@ export function documentAccessFor(store: StoreApi<DocumentState>): DocumentAcces
   return {
     current: () => store.getState(),
     load(doc, path, dirty) {
-      store.getState().load(doc, path);
-      // An import exists nowhere on disk yet: closing or replacing it must ask first.
-      if (dirty) store.setState({ dirty: true });
+      // An import exists nowhere on disk yet: closing or replacing it must ask first, even after every edit is undone.
+      store.getState().load(doc, path, { unsaved: dirty });
     },
     markSaved(path, doc) {
       const edited = store.getState().doc !== doc;

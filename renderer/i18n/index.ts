@@ -8,12 +8,13 @@ import { initReactI18next } from 'react-i18next';
 import { app } from './app.ts';
 import { editor } from '../editor/strings.ts';
 import { files } from '../files/strings.ts';
+import { recovery } from '../recovery/strings.ts';
 import { training } from '../training/strings.ts';
 import { unrolled } from '../unrolled/strings.ts';
 
 export const LANGUAGES = ['en', 'zh'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const NAMESPACES = { app, editor, files, training, unrolled } as const;
+export const NAMESPACES = { app, editor, files, recovery, training, unrolled } as const;
 
 const STORAGE_KEY = 'rnn-studio.language';
 

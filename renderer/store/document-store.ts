@@ -43,7 +43,11 @@ export interface DocumentState {
   canRedo: boolean;
   /** How many documents were loaded since the store was made; the canvas fits its view to each. */
   loads: number;
-  load(doc: GraphDocument, path: string | null): void;
+  /**
+   * Replaces the document. `unsaved`: it is not what is on disk (an import, a restored backup), so
+   * it stays dirty until saved, even when every edit since is undone.
+   */
+  load(doc: GraphDocument, path: string | null, options?: { readonly unsaved?: boolean }): void;
   markSaved(path: string): void;
   addNode(type: string, position: XY): string;
   connect(c: ConnectionRequest): ConnectResult;
@@ -118,12 +122,13 @@ function placeNodes(d: Draft<GraphDocument>, positions: Record<string, XY>): voi
 export function createDocumentStore(initial: GraphDocument = emptyDocument(), options: DocumentStoreOptions = {}): DocumentStore {
   const now = options.now ?? (() => Date.now());
   const history = new PatchHistory();
-  let saved: GraphDocument = structuredClone(initial);
+  /** What is on disk; null when nothing is (the loaded document was marked unsaved). */
+  let saved: GraphDocument | null = structuredClone(initial);
   /** The document as it was when the current drag began; null when no drag is under way. */
   let dragBase: GraphDocument | null = null;
 
   return createStore<DocumentState>()((set, get) => {
-    const status = (doc: GraphDocument) => ({ dirty: !sameValue(doc, saved), canUndo: history.canUndo, canRedo: history.canRedo });
+    const status = (doc: GraphDocument) => ({ dirty: saved === null || !sameValue(doc, saved), canUndo: history.canUndo, canRedo: history.canRedo });
 
     /** A drag interrupted by another action still becomes its own undo step. */
     const settleDrag = () => {
@@ -166,11 +171,12 @@ export function createDocumentStore(initial: GraphDocument = emptyDocument(), op
       canRedo: false,
       loads: 0,
 
-      load(doc, path) {
+      load(doc, path, options = {}) {
         dragBase = null;
         history.clear();
-        saved = structuredClone(doc);
-        set({ doc: structuredClone(doc), path, dirty: false, selection: EMPTY_SELECTION, diagnostics: [], canUndo: false, canRedo: false, loads: get().loads + 1 });
+        const unsaved = options.unsaved === true;
+        saved = unsaved ? null : structuredClone(doc);
+        set({ doc: structuredClone(doc), path, dirty: unsaved, selection: EMPTY_SELECTION, diagnostics: [], canUndo: false, canRedo: false, loads: get().loads + 1 });
       },
 
       markSaved(path) {

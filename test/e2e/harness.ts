@@ -50,10 +50,9 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Starts the server; resolves once it prints where it listens. */
-export async function startServe(): Promise<Served> {
+/** Starts the server (on `workspace`, else a fresh one that close() removes); resolves once it prints where it listens. */
+export async function startServe(workspace: string = mkdtempSync(join(tmpdir(), 'rnn-studio-e2e-'))): Promise<Served> {
   assertBuilt();
-  const workspace = mkdtempSync(join(tmpdir(), 'rnn-studio-e2e-'));
   const child = spawn(process.execPath, ['bin/rnn-studio.js', 'serve', '--port', '0', '--json', '--workspace', workspace], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },

@@ -8,16 +8,22 @@ import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { OpenedFile, Result } from '../../electron/common/api.ts';
 import {
   CLOSE_WINDOW,
+  LIST_BACKUPS,
   OPEN_GRAPH_DIALOG,
   OPEN_GRAPH_PATH,
+  READ_BACKUP,
   RECENT_FILES,
   SAVE_GRAPH,
   SAVE_TEXT_DIALOG,
   SET_DOCUMENT_STATE,
+  WRITE_BACKUP,
 } from '../../electron/common/channels.ts';
 import { INVOKE_CHANNELS, SEND_CHANNELS } from '../../electron/common/ipc.ts';
 import { registerIpcHandlers, type IpcEvent, type IpcMainLike } from '../../electron/main/ipc-handlers.ts';
 import { RecentFiles } from '../../electron/main/recent-files.ts';
+import { BackupRefused, createBackupFolder, type BackupFolder } from '../../engine/files/backups.ts';
+import { serializeBackup } from '../../engine/graph/backup.ts';
+import { emptyDocument } from '../../renderer/store/document-store.ts';
 import { mainStrings } from '../../electron/main/strings.ts';
 import { createDesktopApi } from '../../electron/preload/desktop-api.ts';
 import { fakeDocumentWindow } from './helpers/fakes.ts';
@@ -29,7 +35,7 @@ afterEach(() => {
   for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function setup(options: { maxOpenBytes?: number } = {}) {
+function setup(options: { maxOpenBytes?: number; backups?: BackupFolder } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rnn-ipc-'));
   folders.push(dir);
   const appUrl = pathToFileURL(join(dir, 'app', 'dist', 'renderer', 'index.html')).href;
@@ -69,6 +75,7 @@ function setup(options: { maxOpenBytes?: number } = {}) {
       },
     },
     recent,
+    backups: options.backups ?? createBackupFolder(join(dir, 'user-data', 'backups'), { root: join(dir, 'user-data') }),
     defaultFolder: () => dir,
     folderChosen: (folder) => chosenFolders.push(folder),
     strings: mainStrings.en,
@@ -334,5 +341,61 @@ describe('the preload API against main’s handlers', () => {
     assert.deepEqual(await api.recentFiles(), [{ path: target, name: 'round-trip.rnn.json' }]);
     api.setDocumentState({ title: 'round trip', path: target, dirty: false });
     assert.equal(s.record.titles.at(-1), 'round trip — RNN Studio');
+  });
+});
+
+describe('IPC handlers: backups in userData', () => {
+  const backupText = (id: string, name: string, savedAt: number) => serializeBackup({ id, savedAt, path: null, document: emptyDocument(name) });
+
+  it('writes atomically into userData/backups, lists, reads and removes through the preload API', async () => {
+    const s = setup();
+    const api = createDesktopApi({
+      invoke: (channel, ...args) => s.invoke(channel, ...args),
+      send: (channel, ...args) => s.send(s.trusted, channel, ...args),
+      on: () => undefined,
+      removeListener: () => undefined,
+    });
+    const folder = join(s.dir, 'user-data', 'backups');
+    assert.deepEqual(await api.listBackups(), { ok: true, value: [] });
+    assert.deepEqual(await api.writeBackup('window-0001', backupText('window-0001', 'first', 10)), { ok: true, value: null });
+    assert.deepEqual(await api.writeBackup('window-0001', backupText('window-0001', 'edited', 20)), { ok: true, value: null });
+    assert.deepEqual(readdirSync(folder), ['window-0001.backup.json'], 'one file, no temporary file left');
+    const listed = await api.listBackups();
+    assert.ok(listed.ok);
+    assert.deepEqual(listed.value.map((b) => (b.state === 'ok' ? [b.id, b.name, b.savedAt] : b.problem)), [['window-0001', 'edited', 20]]);
+    assert.deepEqual(await api.readBackup('window-0001'), { ok: true, value: backupText('window-0001', 'edited', 20) });
+    assert.deepEqual(await api.removeBackup('window-0001'), { ok: true, value: null });
+    assert.deepEqual(readdirSync(folder), []);
+    const gone = await api.readBackup('window-0001');
+    assert.ok(!gone.ok && gone.error.code === 'not-found', JSON.stringify(gone));
+  });
+
+  it('refuses a bad id before the folder is asked, and text that is not a whole backup', async () => {
+    const asked: string[] = [];
+    const folder: BackupFolder = {
+      folder: '/nowhere',
+      list: () => Promise.resolve([]),
+      read: (id) => (asked.push(id), Promise.reject(new BackupRefused('not-found', `there is no backup ${id}`))),
+      write: (id) => (asked.push(id), Promise.reject(new BackupRefused('bad-message', `the backup ${id} is not written: not valid JSON`))),
+      remove: (id) => (asked.push(id), Promise.resolve()),
+    };
+    const s = setup({ backups: folder });
+    const bad = (await s.invoke(READ_BACKUP, '../../../etc/passwd')) as Result<unknown>;
+    assert.ok(!bad.ok && bad.error.code === 'bad-request' && /argument 0: a backup id/.test(bad.error.message), JSON.stringify(bad));
+    assert.deepEqual(asked, []);
+    const refused = (await s.invoke(WRITE_BACKUP, 'window-0002', '{"format":')) as Result<unknown>;
+    assert.deepEqual(refused, { ok: false, error: { code: 'bad-message', message: 'the backup window-0002 is not written: not valid JSON' } });
+    assert.deepEqual(asked, ['window-0002']);
+  });
+
+  it('a cut-off backup is listed as damaged, not thrown', async () => {
+    const s = setup();
+    const folder = join(s.dir, 'user-data', 'backups');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'window-0003.backup.json'), backupText('window-0003', 'cut', 5).slice(0, 40));
+    const listed = (await s.invoke(LIST_BACKUPS)) as Result<{ state: string; problem?: string }[]>;
+    assert.ok(listed.ok);
+    assert.equal(listed.value[0].state, 'damaged');
+    assert.match(listed.value[0].problem ?? '', /cut off or damaged/);
   });
 });

@@ -52,6 +52,10 @@ const VALID: Readonly<Record<string, Json>> = {
   'files.list': {},
   'files.read': { name: 'a.rnn.json' },
   'files.write': { name: 'a.rnn.json', text: '{}', overwrite: true },
+  'backups.list': {},
+  'backups.read': { id: 'backup-1' },
+  'backups.write': { id: 'backup-1', text: '{}' },
+  'backups.remove': { id: 'backup-1' },
 };
 
 /** One hostile message for id `id`: what is sent (text or a value) and what was done to it. */

@@ -78,6 +78,10 @@ describe('parseClientMessage', () => {
       'files.list': {},
       'files.read': { name: 'a.rnn.json' },
       'files.write': { name: 'a.rnn.json', text: '' },
+      'backups.list': {},
+      'backups.read': { id: 'backup-1' },
+      'backups.write': { id: 'backup-1', text: '' },
+      'backups.remove': { id: 'backup-1' },
     };
     for (const [method, params] of Object.entries(minimal)) assert.ok(ClientMessage.safeParse({ type: 'request', id: 1, method, params }).success, method);
   });

@@ -62,6 +62,10 @@ export function fakeDesktop(options: FakeDesktopOptions = {}): FakeDesktop {
       return ok({ path: `/home/ada/exports/${suggestedName}` });
     },
     recentFiles: async () => options.recent ?? [],
+    listBackups: unused,
+    readBackup: unused,
+    writeBackup: unused,
+    removeBackup: unused,
     setDocumentState: unused,
     onHostStatus: unused,
     onMenuCommand: unused,
