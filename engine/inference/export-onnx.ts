@@ -12,7 +12,7 @@ import { compileGraph } from '../compiler/compile.ts';
 import { sourceFeed } from '../compiler/lower.ts';
 import { irToModelProto, ONNX_IR_VERSION, ONNX_OPSET, valueInfo } from '../executors/onnx/emit.ts';
 import type { GraphDocument } from '../graph/schema.ts';
-import type { DType, Shape } from '../ir/types.ts';
+import type { DType } from '../ir/types.ts';
 import { checkWeightsAgainst, type TrainingRecord } from '../model/file.ts';
 import { STUDIO_VERSION } from '../protocol/version.ts';
 import { inputBlocks, InputError } from './predict.ts';
@@ -89,7 +89,7 @@ export function exportOnnx(graph: GraphDocument, weights: ReadonlyMap<string, Fl
     const feed = sourceFeed(v.name);
     // An input no output depends on is still an input of the graph, as predict still asks for it.
     if (!fed.has(feed)) continue;
-    boundary.push(transposeOrCopy(v.name, feed, v.shape.length));
+    boundary.push(transposeOrCopy(v.name, feed, v.dims[1] === 'time' ? v.shape.length : 0));
   }
   const tail = outputs.map((v) => transposeOrCopy(`out:${v.name}`, v.name, v.dims[1] === 'time' ? v.shape.length : 0));
   const metadata = metadataOf(graph, training, o, inputs, outputs);
@@ -109,7 +109,7 @@ export function exportOnnx(graph: GraphDocument, weights: ReadonlyMap<string, Fl
 
 const graphName = (graph: GraphDocument): string => graph.name || 'rnn_studio';
 
-/** Swaps batch and time (rank 2 or 3), or copies a value whose first axis is already the batch (rank 0 here). */
+/** Swaps the first two axes of a sequence (rank 2 or 3; the IR is time-major), or copies a value without a time axis (rank 0). */
 function transposeOrCopy(from: string, to: string, rank: number): P.INodeProto {
   if (rank < 2) return { opType: 'Identity', input: [from], output: [to], name: `boundary ${to}` };
   const perm = rank === 3 ? [1, 0, 2] : [1, 0];
