@@ -32,7 +32,7 @@ export interface OnnxValue {
   /** The node id: the ONNX value's name and the key `predict` uses. */
   readonly name: string;
   readonly dtype: DType;
-  /** Batch-major: [B, T, F] or [B, T] for sequences, [B, F] or [B] otherwise. */
+  /** Batch-major: [B, T, F] or [B, T] for sequences, [B, F] or [B] otherwise; -1 for a time dimension of any size. */
   readonly shape: readonly number[];
   /** What each dimension is, e.g. ['batch', 'time', 'features']. */
   readonly dims: readonly string[];
@@ -107,7 +107,7 @@ export function exportOnnx(graph: GraphDocument, weights: ReadonlyMap<string, Fl
   return { bytes: onnx.ModelProto.encode(model).finish(), inputs, outputs, metadata };
 }
 
-const graphName = (graph: GraphDocument): string => graph.name || 'rnn_studio';
+export const graphName = (graph: GraphDocument): string => graph.name || 'rnn_studio';
 
 /** Swaps the first two axes of a sequence (rank 2 or 3; the IR is time-major), or copies a value without a time axis (rank 0). */
 function transposeOrCopy(from: string, to: string, rank: number): P.INodeProto {
@@ -116,7 +116,8 @@ function transposeOrCopy(from: string, to: string, rank: number): P.INodeProto {
   return { opType: 'Transpose', input: [from], output: [to], name: `boundary ${to}`, attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: perm }] };
 }
 
-function metadataOf(graph: GraphDocument, training: TrainingRecord | undefined, o: OnnxExportOptions, inputs: readonly OnnxValue[], outputs: readonly OnnxValue[]): Record<string, string> {
+/** The metadata_props of an export, keys prefixed with METADATA_PREFIX. */
+export function metadataOf(graph: GraphDocument, training: TrainingRecord | undefined, o: { steps: number | 'any'; batch: number }, inputs: readonly OnnxValue[], outputs: readonly OnnxValue[]): Record<string, string> {
   const props: Record<string, string> = {
     graph_name: graphName(graph),
     studio_version: STUDIO_VERSION,

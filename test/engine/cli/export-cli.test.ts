@@ -33,6 +33,11 @@ writeFileSync(
   writeModel({ graph: doc, weights, weightInfo: compiled.weights, encoding: 'base64', training: { epochs: 1, steps: 4, finalLoss: 0.1, seed: 3, savedAt: '2026-01-01T00:00:00Z', normalisation: { min: -1.5, max: 1.5 } } }),
 );
 
+const { graph: plainDoc } = loadTemplate('reverse-plain.rnn.json');
+const plainCompiled = compileGraph(plainDoc, { steps: 1, batch: 1 });
+const plain = join(dir, 'plain.rnn-model.json');
+writeFileSync(plain, writeModel({ graph: plainDoc, weights: initWeights(plainCompiled.weights, 3), weightInfo: plainCompiled.weights, encoding: 'base64' }));
+
 /** The folder holds only these names: no output and no temporary file was left behind. */
 const onlyFiles = (folder: string, names: string[]) => assert.deepEqual(readdirSync(folder).sort(), names.sort());
 
@@ -60,7 +65,7 @@ describe('rnn-studio export --format onnx', () => {
 
   const failures: [string, string[], number, RegExp][] = [
     ['a missing model', ['export', join(dir, 'nope.rnn-model.json'), '--format', 'onnx', '--steps', '3', '-o', join(dir, 'x.onnx')], 1, /^rnn-studio: .*nope\.rnn-model\.json: no such file$/],
-    ['--dynamic', ['export', model, '--format', 'onnx', '--dynamic', '-o', join(dir, 'x.onnx')], 1, /^rnn-studio: --dynamic: .*--steps T/],
+    ['--dynamic for an encoder–decoder', ['export', plain, '--format', 'onnx', '--dynamic', '-o', join(dir, 'x.onnx')], 1, /^rnn-studio: --dynamic: 'decoder' starts its state from a value computed over a whole sequence.*--steps T instead$/],
     ['no --steps for a model that reads sequences', ['export', model, '--format', 'onnx', '-o', join(dir, 'x.onnx')], 2, /--steps T/],
     ['--steps and --dynamic together', ['export', model, '--format', 'onnx', '--steps', '3', '--dynamic', '-o', join(dir, 'x.onnx')], 2, /cannot be used with/],
     ['a format it does not write', ['export', model, '--format', 'keras', '--steps', '3', '-o', join(dir, 'x.onnx')], 2, /Allowed choices are onnx/],
@@ -73,7 +78,7 @@ describe('rnn-studio export --format onnx', () => {
       assert.equal(r.code, code, r.stderr);
       assert.match(r.stderr.trim().split('\n')[0], message);
       if (code === 1) assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-      onlyFiles(dir, ['sine.rnn-model.json']);
+      onlyFiles(dir, ['sine.rnn-model.json', 'plain.rnn-model.json']);
     });
   }
 
@@ -84,7 +89,7 @@ describe('rnn-studio export --format onnx', () => {
     const r = cli('export', model, '--format', 'onnx', '--steps', '3', '-o', folder);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^rnn-studio: could not save .*taken\.onnx: .*\(the file on disk was left as it was\)\n$/);
-    onlyFiles(dir, ['sine.rnn-model.json', 'taken.onnx']);
+    onlyFiles(dir, ['sine.rnn-model.json', 'plain.rnn-model.json', 'taken.onnx']);
     onlyFiles(folder, ['inside']);
     rmSync(folder, { recursive: true });
   });
@@ -98,9 +103,26 @@ describe('rnn-studio export --format onnx', () => {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^rnn-studio: .*link\.onnx is a symbolic link/);
     assert.equal(readFileSync(target, 'utf8'), 'old bytes');
-    onlyFiles(dir, ['sine.rnn-model.json', 'elsewhere.onnx', 'link.onnx']);
+    onlyFiles(dir, ['sine.rnn-model.json', 'plain.rnn-model.json', 'elsewhere.onnx', 'link.onnx']);
     rmSync(link);
     rmSync(target);
+  });
+
+  it('--dynamic: one file for sequences of any length', async () => {
+    const out = join(dir, 'any.onnx');
+    const r = cli('export', model, '--format', 'onnx', '--dynamic', '-o', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /any\.onnx: ONNX model of Sine forecasting \(Elman network\), any number of steps, batch 1/);
+    assert.match(r.stdout, /input {3}window float32\[1, time, 1\]/);
+    const session = await ort.InferenceSession.create(readFileSync(out));
+    for (const steps of [3, 30]) {
+      const series = [Array.from({ length: steps }, (_, t) => [Math.cos(t / 4)])];
+      const want = await predict(doc, weights, { window: series }, new ReferenceExecutor());
+      const got = await session.run({ window: new ort.Tensor('float32', Float32Array.from(series.flat(2)), [1, steps, 1]) });
+      assert.ok(Math.abs((got.loss.data as Float32Array)[0] - want.outputs.loss.data[0]) <= 1e-5, `T=${steps}: ${got.loss.data[0]} vs ${want.outputs.loss.data[0]}`);
+    }
+    await session.release();
+    rmSync(out);
   });
 
   it('an existing output is replaced whole', () => {

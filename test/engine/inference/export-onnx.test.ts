@@ -1,7 +1,7 @@
 /**
- * ONNX export of every template: the file passes the `onnx` package's checker (Python), and
- * onnxruntime-node, given the exported file alone, computes what `predict` prints on the float64
- * reference executor for the same inputs and weights.
+ * ONNX export of every template, unrolled and as a Scan for any length: the file passes the
+ * `onnx` package's checker (Python), and onnxruntime-node, given the exported file alone, computes
+ * what `predict` prints on the float64 reference executor for the same inputs and weights.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import * as ort from 'onnxruntime-node';
 import { compileGraph } from '../../../engine/compiler/compile.ts';
 import { ReferenceExecutor } from '../../../engine/executors/index.ts';
 import { exportOnnx, METADATA_PREFIX } from '../../../engine/inference/export-onnx.ts';
+import { exportOnnxScan } from '../../../engine/inference/export-onnx-scan.ts';
 import { inputBlocks, InputError, predict } from '../../../engine/inference/predict.ts';
 import type { GraphDocument } from '../../../engine/graph/schema.ts';
 import { initWeights, type Weights } from '../../../engine/model/init.ts';
@@ -139,6 +140,56 @@ describe('ONNX export of every template equals predict', () => {
       assert.deepEqual(Object.fromEntries(outputs.map((v) => [v.name, v.shape])), Object.fromEntries(Object.entries(expected.outputs).map(([k, v]) => [k, v.shape])));
     });
   }
+});
+
+/** Templates whose predictions need a whole sequence before the first step (an encoder's final state, attention). */
+const WHOLE_SEQUENCE = new Set(['reverse-attention.rnn.json', 'reverse-plain.rnn.json']);
+
+describe('ONNX export for any length (Scan) equals predict at every length', () => {
+  for (const file of templates) {
+    it(file, async (t) => {
+      const { graph: doc } = loadTemplate(file);
+      const batch = 2;
+      const weights = weightsFor(doc, 5);
+      if (WHOLE_SEQUENCE.has(file)) {
+        assert.throws(() => exportOnnxScan(doc, weights, undefined, { batch }), (e: unknown) => e instanceof InputError && /^--dynamic: 'decoder' starts its state from a value computed over a whole sequence/.test(e.message));
+        return;
+      }
+      const exported = exportOnnxScan(doc, weights, undefined, { batch });
+      const path = join(dir, file.replace('.rnn.json', '.any.onnx'));
+      writeFileSync(path, exported.bytes);
+      const session = await ort.InferenceSession.create(path);
+      try {
+        let worst = 0;
+        for (const steps of [1, 4, 17]) {
+          const json = inputsFor(doc, steps, batch, steps);
+          const expected = await predict(doc, weights, json, new ReferenceExecutor());
+          const results = await session.run(ortFeeds(doc, json));
+          for (const [id, want] of Object.entries(expected.outputs)) {
+            assert.deepEqual([...results[id].dims], want.shape, `output '${id}' shape at T=${steps}`);
+            worst = Math.max(worst, close(results[id].data as Float32Array, want.data, `output '${id}' at T=${steps}`));
+          }
+        }
+        t.diagnostic(`${file}: worst |ONNX − predict| over T = 1, 4, 17: ${worst.toExponential(2)}`);
+      } finally {
+        await session.release();
+      }
+      const checked = pythonCheck(path);
+      if ('skipped' in checked) {
+        console.log(checked.skipped);
+        t.skip(checked.skipped);
+        return;
+      }
+      const inputs = JSON.parse(checked.metadata[`${METADATA_PREFIX}inputs`]) as { dims: string[] }[];
+      assert.ok(inputs.some((v) => v.dims[1] === 'time'));
+      assert.equal(checked.metadata[`${METADATA_PREFIX}steps`], 'any');
+    });
+  }
+
+  it('refuses a bidirectional block, naming it', () => {
+    const doc = graph({ x: ['input', { size: 2 }], bi: ['bidirectional', { cell: { type: 'gru', units: 3 } }], o: ['output'] }, ['x -> bi', 'bi -> o']);
+    assert.throws(() => exportOnnxScan(doc, weightsFor(doc, 1), undefined, { batch: 1 }), (e: unknown) => e instanceof InputError && /^--dynamic: 'bi' reads its sequence backward in time/.test(e.message));
+  });
 });
 
 describe('ONNX export of small graphs', () => {
