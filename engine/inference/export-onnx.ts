@@ -1,6 +1,6 @@
 /**
  * ONNX export for inference: the forward graph `predict` runs, unrolled over a fixed number of
- * steps and emitted by the ONNX Runtime executor's own emitter, with the weights stored as
+ * steps (export-onnx-scan.ts leaves the number open) and emitted by the ONNX Runtime executor's own emitter, with the weights stored as
  * initializers and the inputs and outputs batch-major and named by node id, as `predict` takes
  * and prints them. What a user of the file needs besides the numbers (input and output shapes,
  * normalisation, vocabulary, the studio version) goes into the model's metadata_props.
@@ -10,7 +10,7 @@ import type { onnx as P } from 'onnx-proto';
 import { type Budgets, checkInputSteps, DEFAULT_BUDGETS } from '../compiler/budgets.ts';
 import { compileGraph } from '../compiler/compile.ts';
 import { sourceFeed } from '../compiler/lower.ts';
-import { irToModelProto, ONNX_IR_VERSION, ONNX_OPSET, valueInfo } from '../executors/onnx/emit.ts';
+import { irToModelProto, valueInfo } from '../executors/onnx/emit.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { DType } from '../ir/types.ts';
 import { checkWeightsAgainst, type TrainingRecord } from '../model/file.ts';
@@ -93,8 +93,6 @@ export function exportOnnx(graph: GraphDocument, weights: ReadonlyMap<string, Fl
   }
   const tail = outputs.map((v) => transposeOrCopy(`out:${v.name}`, v.name, v.dims[1] === 'time' ? v.shape.length : 0));
   const metadata = metadataOf(graph, training, o, inputs, outputs);
-  model.irVersion = ONNX_IR_VERSION;
-  model.opsetImport = [{ domain: '', version: ONNX_OPSET }];
   model.producerVersion = STUDIO_VERSION;
   model.docString = `${graphName(graph)}: exported by RNN Studio ${STUDIO_VERSION}, unrolled over ${o.steps} step${o.steps === 1 ? '' : 's'} for batches of ${o.batch}`;
   model.metadataProps = Object.entries(metadata).map(([key, value]) => ({ key, value }));
@@ -137,5 +135,5 @@ function outputMeaning(graph: GraphDocument, id: string): string {
   return loss === 'softmaxCrossEntropy' ? 'probabilities (softmax over the last axis)' : loss === 'binaryCrossEntropy' ? 'probabilities (sigmoid)' : 'values';
 }
 
-/** The default shape a sequence-free graph is exported with: one step (nothing is unrolled). */
+/** Whether the graph reads a sequence (an export then needs a number of steps, or a Scan). */
 export const hasSequenceInput = (graph: GraphDocument): boolean => inputBlocks(graph).some((s) => s.sequence);
