@@ -16,9 +16,9 @@ import type { CellRef } from '../cell/cell.ts';
 import { irToModelProto, ONNX_IR_VERSION, ONNX_OPSET } from '../executors/onnx/emit.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { DType } from '../ir/types.ts';
-import { checkWeightsAgainst, type TrainingRecord } from '../model/file.ts';
+import type { TrainingRecord } from '../model/file.ts';
 import { STUDIO_VERSION } from '../protocol/version.ts';
-import { type OnnxExport, type OnnxValue, graphName, metadataOf } from './export-onnx.ts';
+import { exportedPredictions, graphName, metadataOf, type OnnxExport, type OnnxValue, onceOutput } from './export-onnx.ts';
 import { inputBlocks, InputError } from './predict.ts';
 
 const { onnx } = onnxProto;
@@ -69,12 +69,8 @@ export function exportOnnxScan(graph: GraphDocument, weights: ReadonlyMap<string
   const problem = scanProblem(lowerToCell(graph, analyzeGraph(graph, undefined, budgets), o.batch, { steps: 1, sourcesByNode: true }));
   if (problem) throw new InputError(`--dynamic: ${problem}; export a fixed length with --steps T instead`);
   const compiled = compileGraph(graph, { steps: 1, batch: o.batch, stateful: true, sourcesByNode: true, budgets });
-  const problems = checkWeightsAgainst(compiled.weights, weights);
-  if (problems.length > 0) throw new InputError(`the weights do not fit the graph: ${problems.join('; ')}`);
-
   const ir = compiled.forward;
-  const predictions = Object.keys(ir.outputs).filter((k) => k.startsWith('out:'));
-  if (predictions.length === 0) throw new InputError('the graph has no output block, so an exported model would compute nothing');
+  const predictions = exportedPredictions(compiled, weights);
   const states = compiled.states.map((s) => s.name);
   const specs = inputBlocks(graph);
   if (!specs.some((s) => s.sequence)) throw new InputError('--dynamic: the graph reads no sequence, so there is no time dimension to leave open; export it with --steps 1');
@@ -128,7 +124,7 @@ export function exportOnnxScan(graph: GraphDocument, weights: ReadonlyMap<string
       bodyOutputs.push(info(key, 'float32', shape));
       scanOuts.push(`all:${id}`);
       tail.push({ opType: 'Gather', input: [`all:${id}`, LAST], output: [id], name: `last ${id}`, attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }] });
-      outputs.push({ name: id, dtype: 'float32', shape, dims: shape.length === 2 ? ['batch', 'features'] : shape.map((_, i) => (i === 0 ? 'batch' : `axis${i}`)) });
+      outputs.push(onceOutput(id, 'float32', shape));
     }
   }
   // Names with a colon: the emitter gives internal values none, so these cannot meet one.

@@ -8,7 +8,7 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as P } from 'onnx-proto';
 import { type Budgets, checkInputSteps, DEFAULT_BUDGETS } from '../compiler/budgets.ts';
-import { compileGraph } from '../compiler/compile.ts';
+import { type Compiled, compileGraph } from '../compiler/compile.ts';
 import { sourceFeed } from '../compiler/lower.ts';
 import { irToModelProto, valueInfo } from '../executors/onnx/emit.ts';
 import type { GraphDocument } from '../graph/schema.ts';
@@ -60,11 +60,7 @@ export function exportOnnx(graph: GraphDocument, weights: ReadonlyMap<string, Fl
   const budgets = o.budgets ?? DEFAULT_BUDGETS;
   checkInputSteps(o.steps, 'the export', budgets.inputSteps);
   const compiled = compileGraph(graph, { steps: o.steps, batch: o.batch, sourcesByNode: true, budgets: { parameters: budgets.parameters, steps: budgets.inputSteps } });
-  const problems = checkWeightsAgainst(compiled.weights, weights);
-  if (problems.length > 0) throw new InputError(`the weights do not fit the graph: ${problems.join('; ')}`);
-
-  const wanted = Object.keys(compiled.forward.outputs).filter((k) => k.startsWith('out:'));
-  if (wanted.length === 0) throw new InputError('the graph has no output block, so an exported model would compute nothing');
+  const wanted = exportedPredictions(compiled, weights);
   const forward = { nodes: compiled.forward.nodes, outputs: Object.fromEntries(wanted.map((k) => [k, compiled.forward.outputs[k]])) };
 
   const inputs: OnnxValue[] = inputBlocks(graph).map((s) => {
@@ -78,7 +74,7 @@ export function exportOnnx(graph: GraphDocument, weights: ReadonlyMap<string, Fl
     // The IR is time-major: [T, B, F] sequences become [B, T, F], as predict prints them.
     return shape.length === 3
       ? { name: id, dtype, shape: [shape[1], shape[0], shape[2]], dims: ['batch', 'time', 'features'] }
-      : { name: id, dtype, shape: [...shape], dims: shape.length === 2 ? ['batch', 'features'] : shape.map((_, i) => (i === 0 ? 'batch' : `axis${i}`)) };
+      : onceOutput(id, dtype, shape);
   });
 
   const model = irToModelProto(forward, { name: graphName(graph), outputs: wanted, initializers: weights, reserve: [...inputs, ...outputs].map((v) => v.name) });
@@ -104,6 +100,26 @@ export function exportOnnx(graph: GraphDocument, weights: ReadonlyMap<string, Fl
   };
   return { bytes: onnx.ModelProto.encode(model).finish(), inputs, outputs, metadata };
 }
+
+/**
+ * The IR outputs an export computes ('out:<output node>'), once the weights are known to fit.
+ * Throws InputError for weights that do not fit, or a graph with no output block.
+ */
+export function exportedPredictions(compiled: Pick<Compiled, 'weights' | 'forward'>, weights: ReadonlyMap<string, Float32Array>): string[] {
+  const problems = checkWeightsAgainst(compiled.weights, weights);
+  if (problems.length > 0) throw new InputError(`the weights do not fit the graph: ${problems.join('; ')}`);
+  const wanted = Object.keys(compiled.forward.outputs).filter((k) => k.startsWith('out:'));
+  if (wanted.length === 0) throw new InputError('the graph has no output block, so an exported model would compute nothing');
+  return wanted;
+}
+
+/** An output computed once per sequence: [B, F] (or another shape whose first axis is the batch). */
+export const onceOutput = (name: string, dtype: DType, shape: readonly number[]): OnnxValue => ({
+  name,
+  dtype,
+  shape: [...shape],
+  dims: shape.length === 2 ? ['batch', 'features'] : shape.map((_, i) => (i === 0 ? 'batch' : `axis${i}`)),
+});
 
 export const graphName = (graph: GraphDocument): string => graph.name || 'rnn_studio';
 
