@@ -102,6 +102,7 @@ export function exportOnnxScan(graph: GraphDocument, weights: ReadonlyMap<string
     stepFeeds.push(info(element, dtype, [o.batch, ...features]));
     unsqueeze.push({ opType: 'Unsqueeze', input: [element, AXIS0], output: [feed], name: `unsqueeze ${feed}` });
   }
+  if (scanned.length === 0) throw new InputError('--dynamic: no output reads a sequence input, so there is no time dimension to leave open; export it with --steps 1');
   const stateInputs = states.map((s) => bodyInputs.get(`state:${s}`) ?? info(`state:${s}`, 'float32', []));
   for (const name of bodyInputs.keys()) if (!name.startsWith('state:')) throw new Error(`internal: the one-step graph reads '${name}', which the Scan does not give it`);
 
