@@ -46,6 +46,8 @@ const SLOW = [
   'test/engine/trainer/training.test.ts',
   'test/engine/trainer/dropout.test.ts',
   'test/engine/executors/onnx.test.ts',
+  'test/engine/inference/export-onnx.test.ts', // every template exported, run and checked by Python's onnx
+  'test/engine/cli/export-cli.test.ts',
   'test/engine/host/service.test.ts',
   'test/engine/host/service-training.test.ts',
   'test/engine/host/service-decode.test.ts',

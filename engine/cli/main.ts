@@ -2,6 +2,7 @@
  * `rnn-studio`: the engine without the app.
  *   validate FILE · compile FILE --steps T · train FILE · predict MODEL --input JSON · sample MODEL
  *   forecast MODEL --history FILE --steps N · import-weights GRAPH --node ID --state-dict JSON
+ *   export MODEL --format onnx --steps T
  *   serve [--port P] [--workspace DIR] [--open]
  * Exit codes: 0 success, 1 a user error (one line naming the file and node, no stack trace) or a
  * size over its budget (--max-steps, --max-parameters, --max-memory raise them), 2 bad usage,
@@ -11,9 +12,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { BUDGET_KNOBS, BudgetError, DEFAULT_BUDGETS } from '../compiler/budgets.ts';
 import { CompileError } from '../graph/diagnostics.ts';
 import { EXECUTOR_CHOICES } from '../protocol/executors.ts';
+import { STUDIO_VERSION } from '../protocol/version.ts';
 import { InputError } from '../inference/predict.ts';
 import { commands } from './commands.ts';
 import { Interrupted, oneLine, UserError } from './errors.ts';
+import { registerExport } from './export.ts';
 import { registerImportWeights } from './import-weights.ts';
 import { serveCommand } from './serve.ts';
 
@@ -43,7 +46,7 @@ const executor = new Option('--executor <name>', 'which executor runs the model'
 export function buildProgram(): Command {
   const program = new Command('rnn-studio')
     .description('Compose, compile and train recurrent neural networks from graph JSON files.')
-    .version('0.1.0')
+    .version(STUDIO_VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 
@@ -121,6 +124,7 @@ export function buildProgram(): Command {
     .action(commands.forecast);
 
   registerImportWeights(program);
+  registerExport(program);
 
   program
     .command('serve')

@@ -24,7 +24,8 @@ export interface Prediction {
   readonly batch: number;
 }
 
-interface InputSpec {
+/** An input block as predict reads it: its node id, stream, element kind, width and whether it is a sequence. */
+export interface InputSpec {
   id: string;
   stream: string;
   tokens: boolean;
@@ -32,7 +33,7 @@ interface InputSpec {
   sequence: boolean;
 }
 
-function inputBlocks(graph: GraphDocument): InputSpec[] {
+export function inputBlocks(graph: GraphDocument): InputSpec[] {
   return sources(graph).map(({ id, stream, type }) => ({ id, stream, tokens: type.tokens, size: type.size, sequence: type.kind === 'sequence' }));
 }
 

@@ -41,11 +41,11 @@ function failure(path: string, e: unknown): Error {
 }
 
 /**
- * Replaces the file at `path` with `text` (UTF-8) atomically; an existing file keeps its
+ * Replaces the file at `path` with `text` (UTF-8; bytes are written as they are) atomically; an existing file keeps its
  * permissions. Throws an Error naming `path` (the file system error as its cause) and leaves any
  * existing file unchanged; a symbolic link at `path` is refused.
  */
-export function saveFileAtomic(path: string, text: string): void {
+export function saveFileAtomic(path: string, text: string | Uint8Array): void {
   const mode = modeOf(lstatSync(path, { throwIfNoEntry: false }) ?? null, path);
   const temp = tempPathFor(path);
   let created = false;
@@ -53,7 +53,8 @@ export function saveFileAtomic(path: string, text: string): void {
     const fd = openSync(temp, 'wx', 0o666);
     created = true;
     try {
-      writeFileSync(fd, text, 'utf8');
+      if (typeof text === 'string') writeFileSync(fd, text, 'utf8');
+      else writeFileSync(fd, text);
       if (mode !== undefined) chmodSync(temp, mode);
       fsyncSync(fd);
     } finally {
@@ -76,7 +77,7 @@ export function saveFileAtomic(path: string, text: string): void {
 }
 
 /** saveFileAtomic without blocking the event loop (the engine host, Electron's main process); same guarantees. */
-export async function saveFileAtomicAsync(path: string, text: string): Promise<void> {
+export async function saveFileAtomicAsync(path: string, text: string | Uint8Array): Promise<void> {
   const mode = modeOf(await lstat(path).catch(() => null), path);
   const temp = tempPathFor(path);
   let created = false;
@@ -84,7 +85,7 @@ export async function saveFileAtomicAsync(path: string, text: string): Promise<v
     const handle = await open(temp, 'wx', 0o666);
     created = true;
     try {
-      await handle.writeFile(text, 'utf8');
+      await (typeof text === 'string' ? handle.writeFile(text, 'utf8') : handle.writeFile(text));
       if (mode !== undefined) await chmod(temp, mode);
       await handle.sync();
     } finally {

@@ -21,6 +21,10 @@ export interface EmitOptions {
   readonly name?: string;
   /** The IR outputs to compute (default: all of them). Nodes no requested output needs are left out. */
   readonly outputs?: readonly string[];
+  /** Values of params to store in the model as initializers (an exported model's weights) instead of taking them as inputs. */
+  readonly initializers?: ReadonlyMap<string, Float32Array>;
+  /** Value names the caller adds around the emitted graph, so that no internal value takes them. */
+  readonly reserve?: readonly string[];
 }
 
 /**
@@ -29,6 +33,15 @@ export interface EmitOptions {
  * Throws when an output is missing or a name is used twice (ONNX values share one namespace).
  */
 export function irToOnnx(graph: IrGraph, opts: EmitOptions = {}): Uint8Array {
+  return onnx.ModelProto.encode(irToModelProto(graph, opts)).finish();
+}
+
+/**
+ * irToOnnx before encoding, for a caller that adds to the model (an export's boundary nodes and
+ * metadata). A param found in `opts.initializers` becomes an initializer of its IR shape; the
+ * other leaves stay graph inputs.
+ */
+export function irToModelProto(graph: IrGraph, opts: EmitOptions = {}): P.IModelProto {
   const outputs = opts.outputs ?? Object.keys(graph.outputs);
   const live = liveNodes(graph, outputs);
   const w = new OnnxWriter();
@@ -36,6 +49,15 @@ export function irToOnnx(graph: IrGraph, opts: EmitOptions = {}): Uint8Array {
   const leaves = leavesOf(graph, outputs);
   for (const leaf of leaves) w.reserve(leaf.name, `${leaf.kind} '${leaf.name}'`);
   for (const name of outputs) w.reserve(name, `output '${name}'`);
+  for (const name of opts.reserve ?? []) w.reserve(name, `the name '${name}' the caller adds`);
+  const baked = new Set<string>();
+  for (const leaf of leaves) {
+    const values = leaf.kind === 'param' ? opts.initializers?.get(leaf.name) : undefined;
+    if (values === undefined) continue;
+    if (values.length !== sizeOf(leaf.shape)) throw new Error(`ONNX export: param '${leaf.name}' of shape [${leaf.shape.join(', ')}] needs ${sizeOf(leaf.shape)} values, got ${values.length}`);
+    w.initializers.push({ name: leaf.name, dataType: elemType('float32'), dims: [...leaf.shape], rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) });
+    baked.add(leaf.name);
+  }
 
   const values: string[] = [];
   for (const node of graph.nodes) {
@@ -43,7 +65,7 @@ export function irToOnnx(graph: IrGraph, opts: EmitOptions = {}): Uint8Array {
   }
   for (const name of outputs) w.output(name, values[graph.outputs[name]]);
 
-  const model: P.IModelProto = {
+  return {
     irVersion: ONNX_IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     producerName: 'rnn-studio',
@@ -51,17 +73,16 @@ export function irToOnnx(graph: IrGraph, opts: EmitOptions = {}): Uint8Array {
       name: opts.name ?? 'rnn_studio',
       node: w.nodes,
       initializer: w.initializers,
-      input: leaves.map((l) => valueInfo(l.name, l.dtype, l.shape)),
+      input: leaves.filter((l) => !baked.has(l.name)).map((l) => valueInfo(l.name, l.dtype, l.shape)),
       output: outputs.map((name) => {
         const n = graph.nodes[graph.outputs[name]];
         return valueInfo(name, n.dtype, n.shape);
       }),
     },
   };
-  return onnx.ModelProto.encode(model).finish();
 }
 
-const valueInfo = (name: string, dtype: DType, shape: Shape): P.IValueInfoProto => ({
+export const valueInfo = (name: string, dtype: DType, shape: Shape): P.IValueInfoProto => ({
   name,
   type: { tensorType: { elemType: elemType(dtype), shape: { dim: shape.map((d) => ({ dimValue: d })) } } },
 });
