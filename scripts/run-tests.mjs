@@ -45,11 +45,13 @@ const SLOW = [
   // Training, sampling and inference on ONNX Runtime.
   'test/engine/trainer/training.test.ts',
   'test/engine/trainer/dropout.test.ts',
+  'test/engine/trainer/resume.test.ts',
   'test/engine/executors/onnx.test.ts',
   'test/engine/host/service.test.ts',
   'test/engine/host/service-training.test.ts',
   'test/engine/host/service-decode.test.ts',
   'test/engine/host/train-stop.test.ts',
+  'test/engine/host/checkpoints.test.ts',
   'test/engine/inference/decode.test.ts',
   'test/engine/inference/draw.test.ts',
   'test/engine/inference/forecast.test.ts',
