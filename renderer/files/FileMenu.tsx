@@ -17,7 +17,9 @@ import { createDesktopFileService, pickImportFile, type DesktopFileService } fro
 import { downloadText } from './download.ts';
 import { createFileActions, failureMessage, type FileActions, type Translate } from './file-actions.ts';
 import { askUnsavedOn, createFilePromptSlot, pickTemplateOn, showErrorsOn, workspacePromptsOn, type FilePrompt, type FilePromptSlot } from './file-prompts.ts';
-import type { FileService, RecentItem } from './file-service.ts';
+import { fail, failureOf, succeed, type FileService, type RecentItem } from './file-service.ts';
+import { useRunSession } from '../training/run-session-context.tsx';
+import { isActive } from '../training/run-store.ts';
 import { DocumentErrorsDialog, OverwriteDialog, UnsavedChangesDialog } from './FileQuestions.tsx';
 import { openHandedFiles } from './open-file-events.ts';
 import { documentAccessFor } from './store-access.ts';
@@ -48,6 +50,7 @@ export function FileMenu() {
   const { t, i18n } = useTranslation('files');
   const store = useDocumentStore();
   const { client } = useEngine();
+  const runSession = useRunSession();
   const toasts = useToasts();
   const path = useDocument((s) => s.path);
 
@@ -78,6 +81,13 @@ export function FileMenu() {
       service,
       getClient,
       t: translate,
+      openModel: async (text) => {
+        // The run on show would be replaced by the model's, and it is still training.
+        if (isActive(runSession.store.getState().phase)) return fail({ kind: 'error', message: translate('error.modelWhileTraining') });
+        const reply = await runSession.openModel(text);
+        if (!reply.ok) return fail(failureOf(reply.error));
+        return succeed({ doc: reply.value.doc, adopt: () => void runSession.adopt(reply.value) });
+      },
       ui: {
         askUnsaved: (name) => askUnsavedOn(slot, name),
         showDocumentErrors: (source, errors) => showErrorsOn(slot, source, errors),

@@ -15,7 +15,7 @@
  * few (one snapshot per measured step, the last GRADIENT_HISTORY kept) and are replaced, not mutated.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { HostEvent, HostEventOf, HostState, ProtocolError } from '../../engine/protocol/messages.ts';
+import type { EpochSummary, HostEvent, HostEventOf, HostState, ProtocolError } from '../../engine/protocol/messages.ts';
 import { ArrivalLog, EpochTable, StepSeries } from './columns.ts';
 import { type GradientSnapshot, keepLatest, snapshotsOf } from './gradient-flow.ts';
 
@@ -39,9 +39,24 @@ export interface RunFailure {
   readonly message: string | null;
 }
 
+/** Where a run's weights came from: trained here, or opened from a model file or a checkpoint. */
+export type RunOrigin = 'trained' | 'model' | 'checkpoint';
+
+/** A finished run the host made from a file, as the store shows it. */
+export interface AdoptedRun {
+  readonly runId: string;
+  readonly origin: Exclude<RunOrigin, 'trained'>;
+  readonly datasetType: string | null;
+  readonly epochs: number;
+  readonly steps: number;
+  readonly loss: number | null;
+  readonly history: readonly EpochSummary[];
+}
+
 export interface RunData {
   readonly phase: RunPhase;
   readonly runId: string | null;
+  readonly origin: RunOrigin;
   /** The dataset kind of the document the run was started from (sampling needs text). */
   readonly datasetType: string | null;
   /** The run's settings ask for gradient norms over time (on some steps, at least). */
@@ -70,8 +85,13 @@ export interface RunData {
 }
 
 export interface RunActions {
-  /** The user pressed Start; the request is on its way. */
-  begin(datasetType: string | null, measuresGradients?: boolean): void;
+  /**
+   * The user pressed Start; the request is on its way. `carried`: the epochs of the run this one
+   * goes on from where it stood (a checkpoint), shown before this run's own.
+   */
+  begin(datasetType: string | null, measuresGradients?: boolean, carried?: EpochTable): void;
+  /** Shows a finished run the host made from a file, with its recorded epochs. */
+  adopt(run: AdoptedRun): void;
   /** The host accepted the start request. */
   accepted(runId: string): void;
   /** The host (or the connection) refused the start request. */
@@ -96,6 +116,7 @@ function freshData(): RunData {
   return {
     phase: 'idle',
     runId: null,
+    origin: 'trained',
     datasetType: null,
     measuresGradients: false,
     info: null,
@@ -192,9 +213,31 @@ export function createRunStore(now: () => number = () => performance.now()): Run
     return {
       ...freshData(),
 
-      begin(datasetType, measuresGradients = false) {
+      begin(datasetType, measuresGradients = false, carried) {
         early = [];
-        set({ ...freshData(), phase: 'starting', datasetType, measuresGradients });
+        set({ ...freshData(), phase: 'starting', datasetType, measuresGradients, ...(carried ? { epochs: carried, epochsDone: carried.length, epochsVersion: 1 } : {}) });
+      },
+
+      adopt(run) {
+        early = [];
+        const epochs = new EpochTable();
+        // Where the chart puts each epoch: the step that ended it, with steps spread evenly over the epochs.
+        const perEpoch = run.epochs > 0 ? run.steps / run.epochs : 0;
+        // Files record no durations: NaN, which the table shows as a dash.
+        for (const e of run.history) epochs.append({ ...e, step: Math.round(e.epoch * perEpoch), seconds: Number.NaN });
+        set({
+          ...freshData(),
+          phase: 'ended',
+          runId: run.runId,
+          origin: run.origin,
+          datasetType: run.datasetType,
+          step: run.steps,
+          lastLoss: run.loss,
+          epochsDone: run.epochs,
+          end: { reason: 'completed', message: '', epochs: run.epochs, steps: run.steps, loss: run.loss },
+          epochs,
+          epochsVersion: 1,
+        });
       },
 
       accepted(runId) {
