@@ -58,6 +58,8 @@ interface ActiveRun {
   release: (() => void) | null;
   /** Settles when the run has ended and its `train.ended` was sent. */
   finished: Promise<void>;
+  /** The checkpoint this run goes on from: not offered as interrupted while it trains. */
+  readonly source: string | undefined;
 }
 
 export interface StartOptions {
@@ -99,7 +101,7 @@ export class TrainingRuns {
     if (this.active) throw new RequestError('busy', `run '${this.active.runId}' is still training; stop it first`);
     const from = o.from === undefined ? undefined : this.trained(o.from);
     const runId = this.newRunId();
-    const run: ActiveRun = { runId, controller: new AbortController(), pauseRequested: false, release: null, finished: Promise.resolve() };
+    const run: ActiveRun = { runId, controller: new AbortController(), pauseRequested: false, release: null, finished: Promise.resolve(), source: from?.resume?.checkpoint };
     this.active = run;
     let chosen: ChosenExecutor;
     try {
@@ -128,8 +130,8 @@ export class TrainingRuns {
   }
 
   async listCheckpoints(): Promise<Result<'checkpoints.list'>> {
-    const activeId = this.active?.runId;
-    return { checkpoints: (await this.checkpoints.list()).filter((c) => c.id !== activeId) };
+    const active = this.active;
+    return { checkpoints: (await this.checkpoints.list()).filter((c) => c.id !== active?.runId && c.id !== active?.source) };
   }
 
   async discardCheckpoint(id: string): Promise<Result<'checkpoints.discard'>> {

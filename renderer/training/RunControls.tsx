@@ -19,9 +19,12 @@ import { useLanguage } from '../ui/use-language.ts';
 import { bestText, endText, executorStatusText, executorSummaryText, failureText, formatLoss, formatSpeed, type Translate } from './run-text.ts';
 import { useRun } from './use-run.ts';
 
-/** Starts a run of the open document; what went wrong goes to a toast as well as the panel. */
-export async function startTraining(runSession: RunSession, doc: Parameters<RunSession['start']>[0], path: string | null, fail: (message: string) => void, t: Translate): Promise<void> {
-  const reply = await runSession.start(doc, path);
+/**
+ * Starts a run of the open document (from the finished run's weights with `continueFrom`); what
+ * went wrong goes to a toast as well as the panel.
+ */
+export async function startTraining(runSession: RunSession, doc: Parameters<RunSession['start']>[0], path: string | null, fail: (message: string) => void, t: Translate, continueFrom = false): Promise<void> {
+  const reply = await runSession.start(doc, path, continueFrom);
   if (!reply.ok) {
     const failure = runSession.store.getState().failure;
     fail(failure ? failureText(t, failure) : t('error.startFailed', { message: reply.error.message }));
@@ -61,9 +64,9 @@ export function RunControls() {
   const connected = client !== null;
 
   const showError = (message: string) => toasts.show({ kind: 'error', message });
-  const start = () => {
+  const start = (continueFrom: boolean) => () => {
     const { doc, path } = store.getState();
-    void startTraining(runSession, doc, path, showError, t);
+    void startTraining(runSession, doc, path, showError, t, continueFrom);
   };
   const request = (call: () => Promise<Parsed<unknown>>, failKey: string) => () => {
     void call().then((r) => {
@@ -77,9 +80,21 @@ export function RunControls() {
   return (
     <div className="run-controls">
       <div className="run-buttons" role="toolbar" aria-label={t('section.run')}>
-        <Button variant="primary" size="sm" data-testid="train-start" disabled={!canStart} title={startTitle} onClick={start}>
+        <Button variant="primary" size="sm" data-testid="train-start" disabled={!canStart} title={startTitle} onClick={start(false)}>
           {t('action.start')}
         </Button>
+        {phase === 'ended' && runId !== null && (
+          <Button
+            size="sm"
+            data-testid="train-continue"
+            data-from={run.origin}
+            disabled={!canStart}
+            title={run.origin === 'checkpoint' ? t('continue.fromCheckpointTitle', { epoch: run.epochsDone }) : t('continue.fromWeightsTitle')}
+            onClick={start(true)}
+          >
+            {run.origin === 'checkpoint' ? t('continue.fromCheckpoint') : t('continue.fromWeights')}
+          </Button>
+        )}
         <Button size="sm" data-testid="train-pause" disabled={!connected || phase !== 'running' || runId === null} onClick={request(() => runSession.pause(), 'error.pauseFailed')}>
           {t('action.pause')}
         </Button>
@@ -92,7 +107,11 @@ export function RunControls() {
       </div>
 
       <div className="run-status" data-testid="train-status" data-state={phase} role="status">
-        {phase === 'ended' && run.end ? (
+        {phase === 'ended' && run.origin !== 'trained' ? (
+          <span className="run-state run-state-ended" data-testid="train-origin" data-origin={run.origin}>
+            {t(`origin.${run.origin}`)}
+          </span>
+        ) : phase === 'ended' && run.end ? (
           <span className={`run-state run-state-ended run-end-${run.end.reason}`} title={endText(t, run.end)}>
             {t(`end.${run.end.reason}`)}
           </span>
@@ -108,7 +127,7 @@ export function RunControls() {
           </span>
         )}
         {/* With a best epoch, its translated text says what the host's message would; the message stays in the title. */}
-        {phase === 'ended' && run.end && !run.end.best && <span className={`run-end-message run-end-${run.end.reason}`}>{run.end.message}</span>}
+        {phase === 'ended' && run.origin === 'trained' && run.end && !run.end.best && <span className={`run-end-message run-end-${run.end.reason}`}>{run.end.message}</span>}
         {phase === 'ended' && run.end?.best && (
           <span className="run-best" data-testid="train-best" data-epoch={run.end.best.epoch} title={run.end.message}>
             {bestText(t, run.end)}

@@ -64,6 +64,7 @@ function harness(options: FakeDesktopOptions & { dirty?: boolean; unsaved?: Unsa
     service,
     getClient: () => null,
     t: i18n.getFixedT(options.lng ?? 'en', 'files'),
+    openModel: async () => assert.fail('no model file is opened here'),
     ui: {
       async askUnsaved(name) {
         unsavedAsked.push(name);
