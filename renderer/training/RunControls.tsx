@@ -106,7 +106,7 @@ export function RunControls() {
         </Button>
       </div>
 
-      <div className="run-status" data-testid="train-status" data-state={phase} role="status">
+      <div className="run-status" data-testid="train-status" data-state={phase} data-step={run.step} role="status">
         {phase === 'ended' && run.origin !== 'trained' ? (
           <span className="run-state run-state-ended" data-testid="train-origin" data-origin={run.origin}>
             {t(`origin.${run.origin}`)}
