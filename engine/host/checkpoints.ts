@@ -13,6 +13,12 @@ import { messageOf, RequestError } from './errors.ts';
 
 /** The folder in the workspace checkpoints go to when the host is given no other. */
 export const CHECKPOINTS_FOLDER = '.checkpoints';
+/** The folder checkpoints go to: the one given (null: none), else `.checkpoints` in the workspace, else none. */
+export function checkpointFolderFor(workspace: string | null, given: string | null | undefined): string | null {
+  if (given !== undefined) return given;
+  return workspace === null ? null : join(workspace, CHECKPOINTS_FOLDER);
+}
+
 /** How often a running run's checkpoint is replaced by default. */
 export const DEFAULT_CHECKPOINT_SECONDS = 10;
 /** A checkpoint file larger than this is not read (the largest model the budgets allow is far smaller as base64). */

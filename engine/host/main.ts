@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { removeInterruptedSaves } from '../model/atomic.ts';
 import type { HostMessage } from '../protocol/messages.ts';
 import { EXECUTOR_CHOICES } from '../protocol/executors.ts';
-import { DEFAULT_CHECKPOINT_SECONDS } from './checkpoints.ts';
+import { checkpointFolderFor, DEFAULT_CHECKPOINT_SECONDS } from './checkpoints.ts';
 import { ChosenFoldersMessage } from './chosen-folders.ts';
 import { HostConnections } from './connections.ts';
 import { createEngineService } from './service.ts';
@@ -81,7 +81,9 @@ function startHost(): void {
   const connections = new HostConnections();
   const service = createEngineService({ ...options, emit: connections.broadcast });
   connections.serve(service);
-  void clearInterruptedSaves([...(options.workspace === null ? [] : [options.workspace]), ...options.chosenFolders]);
+  // A checkpoint write killed with its host leaves a temporary file beside the checkpoint too.
+  const checkpoints = checkpointFolderFor(options.workspace, options.checkpoints.dir);
+  void clearInterruptedSaves([...(options.workspace === null ? [] : [options.workspace]), ...(checkpoints === null ? [] : [checkpoints]), ...options.chosenFolders]);
 
   const parentPort = (process as NodeJS.Process & { parentPort?: ParentPortLike }).parentPort;
   if (parentPort) {

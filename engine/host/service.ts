@@ -4,7 +4,6 @@
  * `handle` and sends what `emit` produces. Replies never throw: a user's mistake comes back with
  * its code and a message naming where it is, anything else as 'internal'.
  */
-import { join } from 'node:path';
 import { z } from 'zod';
 import { BudgetError, budgetsFrom } from '../compiler/budgets.ts';
 import { CompileError } from '../graph/diagnostics.ts';
@@ -18,7 +17,7 @@ import { streamTypes } from '../trainer/batches.ts';
 import { messageOf, RequestError } from './errors.ts';
 import { PathPolicy } from '../files/path-policy.ts';
 import { baseDirFor, type DatasetPlace, diagnose, graphHasErrors, hasErrors, parseGraphParam, requireDatasetOf, toProtocolDiagnostic } from './graphs.ts';
-import { CHECKPOINTS_FOLDER, CheckpointFolder, DEFAULT_CHECKPOINT_SECONDS } from './checkpoints.ts';
+import { checkpointFolderFor, CheckpointFolder, DEFAULT_CHECKPOINT_SECONDS } from './checkpoints.ts';
 import { createTemplates } from './templates.ts';
 import { TrainingRuns } from './training.ts';
 import { unrolledView } from './unrolled.ts';
@@ -67,8 +66,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   const { emit } = options;
   // The environment can raise the budgets (RNN_STUDIO_MAX_STEPS, …), as it can for the CLI.
   const budgets = budgetsFrom(process.env);
-  const checkpointDir = options.checkpoints?.dir !== undefined ? options.checkpoints.dir : options.workspace === null ? null : join(options.workspace, CHECKPOINTS_FOLDER);
-  const checkpoints = new CheckpointFolder(checkpointDir, 1000 * (options.checkpoints?.everySeconds ?? DEFAULT_CHECKPOINT_SECONDS));
+  const checkpoints = new CheckpointFolder(checkpointFolderFor(options.workspace, options.checkpoints?.dir), 1000 * (options.checkpoints?.everySeconds ?? DEFAULT_CHECKPOINT_SECONDS));
   const runs = new TrainingRuns(emit, options.executor ?? 'auto', budgets, checkpoints);
   const templates = createTemplates(options.templatesDir);
   const paths = new PathPolicy(
