@@ -8,7 +8,9 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveFileAtomicAsync } from '../model/atomic.ts';
 import { type Checkpoint, CHECKPOINT_SUFFIX, readCheckpointText } from '../model/checkpoint.ts';
+import type { WeightInfo } from '../compiler/compile.ts';
 import type { Result } from '../protocol/messages.ts';
+import type { TrainerPosition } from '../trainer/position.ts';
 import { messageOf, RequestError } from './errors.ts';
 
 /** The folder in the workspace checkpoints go to when the host is given no other. */
@@ -102,5 +104,41 @@ export class CheckpointFolder {
     const read = readCheckpointText(await readFile(path, 'utf8'));
     if (!read.ok) throw new RequestError('io', `checkpoint '${id}' is damaged: ${read.errors.slice(0, 3).map((e) => e.message).join('; ')}`);
     return read.checkpoint;
+  }
+}
+
+/**
+ * One running run's checkpoints: replaced at an epoch's end once `everyMs` has passed since the
+ * last; the checkpoint the run went on from (if any) stays until this run has one of its own,
+ * and both go when the run ends.
+ */
+export class RunCheckpoints {
+  private last = performance.now();
+
+  constructor(
+    private readonly folder: CheckpointFolder,
+    private readonly runId: string,
+    private source: string | undefined,
+    private readonly text: (position: TrainerPosition, weightInfo: readonly WeightInfo[]) => string,
+  ) {}
+
+  /** For TrainOptions.onEpochEnd: builds the position only when a checkpoint is due. */
+  readonly epochEnded = (position: () => TrainerPosition, weightInfo: readonly WeightInfo[]): void => {
+    if (this.folder.dir === null || performance.now() - this.last < this.folder.everyMs) return;
+    this.last = performance.now();
+    const at = position();
+    void this.folder.save(this.runId, () => this.text(at, weightInfo)).then((written) => (written ? this.dropSource() : undefined));
+  };
+
+  /** The run ended (its weights are kept, or it failed): nothing is left to resume. */
+  async close(): Promise<void> {
+    await this.folder.remove(this.runId).catch(() => undefined);
+    await this.dropSource();
+  }
+
+  private async dropSource(): Promise<void> {
+    const id = this.source;
+    this.source = undefined;
+    if (id !== undefined) await this.folder.remove(id).catch(() => undefined);
   }
 }

@@ -11,8 +11,7 @@ import type { HostEvent, Params, Result, StepPoint } from '../protocol/messages.
 import { BudgetError, type Budgets } from '../compiler/budgets.ts';
 import { writeCheckpoint } from '../model/checkpoint.ts';
 import { train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
-import type { TrainerPosition } from '../trainer/position.ts';
-import { CheckpointFolder } from './checkpoints.ts';
+import { CheckpointFolder, RunCheckpoints } from './checkpoints.ts';
 import { messageOf, RequestError } from './errors.ts';
 import { runFromCheckpoint, runFromModelText } from './opened.ts';
 import { decodeWith, exportModel, openedRunOf, predictWith, sampleWith, type TrainedRun } from './trained.ts';
@@ -89,7 +88,7 @@ export class TrainingRuns {
     private readonly checkpoints: CheckpointFolder = new CheckpointFolder(null, Infinity),
   ) {}
 
-  /** A run id no run of this host had, nor a checkpoint left by an earlier host (its process's ids started from 1 too). */
+  /** A fresh run id; its random part keeps it apart from the ids of earlier hosts, whose checkpoints may still be here. */
   private newRunId(): string {
     const runId = `run-${this.issued.size + 1}-${randomBytes(4).toString('hex')}`;
     this.issued.add(runId);
@@ -228,31 +227,16 @@ export class TrainingRuns {
     const batcher = new StepBatcher(runId, this.emit);
     const progress = { epochs: from?.resume?.position.epoch ?? 0, steps: from?.resume?.position.step ?? 0, loss: null as number | null };
     const settings = resolveTraining(o.graph.training);
-    // The checkpoint this run goes on from stays until this run has one of its own, or ends.
-    let sourceCheckpoint = from?.resume?.checkpoint;
-    const dropSource = async () => {
-      const id = sourceCheckpoint;
-      sourceCheckpoint = undefined;
-      if (id !== undefined) await this.checkpoints.remove(id).catch(() => undefined);
-    };
-    let lastCheckpoint = performance.now();
-    const onEpochEnd = (position: () => TrainerPosition, weightInfo: TrainedRun['weightInfo']): void => {
-      if (performance.now() - lastCheckpoint < this.checkpoints.everyMs) return;
-      lastCheckpoint = performance.now();
-      const at = position();
-      void this.checkpoints
-        .save(runId, () =>
-          writeCheckpoint({
-            runId,
-            documentPath: o.documentPath ?? null,
-            graph: o.graph,
-            weightInfo,
-            position: at,
-            training: { dataset: o.graph.dataset, vocabulary: o.dataset.vocabulary ? [...o.dataset.vocabulary] : undefined, normalisation: o.dataset.normalisation, seed: settings.seed, savedAt: new Date().toISOString() },
-          }),
-        )
-        .then((written) => (written ? dropSource() : undefined));
-    };
+    const checkpoints = new RunCheckpoints(this.checkpoints, runId, from?.resume?.checkpoint, (position, weightInfo) =>
+      writeCheckpoint({
+        runId,
+        documentPath: o.documentPath ?? null,
+        graph: o.graph,
+        weightInfo,
+        position,
+        training: { dataset: o.graph.dataset, vocabulary: o.dataset.vocabulary ? [...o.dataset.vocabulary] : undefined, normalisation: o.dataset.normalisation, seed: settings.seed, savedAt: new Date().toISOString() },
+      }),
+    );
     const gate = async (): Promise<void> => {
       if (!run.pauseRequested || run.controller.signal.aborted) return;
       batcher.flush();
@@ -314,7 +298,7 @@ export class TrainingRuns {
         signal: run.controller.signal,
         budgets: this.budgets,
         ...(from?.resume ? { resume: from.resume.position } : from ? { weights: from.weights } : {}),
-        onEpochEnd,
+        onEpochEnd: checkpoints.epochEnded,
         gate,
         onEvent,
         onProgress: (p) => this.emit({ type: 'train.progress', runId, ...p }),
@@ -344,8 +328,7 @@ export class TrainingRuns {
       await chosen.executor.dispose().catch(() => undefined);
     }
     // The run ended here (its weights are kept, or it failed): nothing is left to resume.
-    await this.checkpoints.remove(runId).catch(() => undefined);
-    await dropSource();
+    await checkpoints.close();
     this.active = null;
     batcher.flush();
     this.emit(ended);
