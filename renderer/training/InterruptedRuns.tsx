@@ -17,10 +17,9 @@ import { isActive } from './run-store.ts';
 import { formatLoss } from './run-text.ts';
 import { saveModelText } from './save-model.ts';
 
-const savedAt = (iso: string) => new Date(iso).toLocaleString();
-
 export function InterruptedRuns() {
-  const { t } = useTranslation('training');
+  const { t, i18n } = useTranslation('training');
+  const savedAt = (iso: string) => new Date(iso).toLocaleString(i18n.language);
   const { client, host } = useEngine();
   const runSession = useRunSession();
   const store = useDocumentStore();
