@@ -45,6 +45,7 @@ const SLOW = [
   // Training, sampling and inference on ONNX Runtime.
   'test/engine/trainer/training.test.ts',
   'test/engine/trainer/dropout.test.ts',
+  'test/engine/trainer/resume.test.ts',
   'test/engine/executors/onnx.test.ts',
   'test/engine/inference/export-onnx.test.ts', // every template exported, run and checked by Python's onnx
   'test/engine/cli/export-cli.test.ts',
@@ -52,6 +53,7 @@ const SLOW = [
   'test/engine/host/service-training.test.ts',
   'test/engine/host/service-decode.test.ts',
   'test/engine/host/train-stop.test.ts',
+  'test/engine/host/checkpoints.test.ts',
   'test/engine/inference/decode.test.ts',
   'test/engine/inference/draw.test.ts',
   'test/engine/inference/forecast.test.ts',

@@ -162,8 +162,11 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
     const choice = await deps.dialogs.showOpenDialog(target.window, {
       defaultPath: startFolder(),
       properties: ['openFile'],
+      // A trained model opens too: its graph with its weights, as a finished run.
       filters: [
+        { name: `${strings.filterGraphOrModel} (*.${FILE_EXTENSIONS.graph}, *.${FILE_EXTENSIONS.model})`, extensions: [FILE_EXTENSIONS.graph, FILE_EXTENSIONS.model] },
         { name: `${strings.filterGraph} (*.${FILE_EXTENSIONS.graph})`, extensions: [FILE_EXTENSIONS.graph] },
+        { name: `${strings.filterModel} (*.${FILE_EXTENSIONS.model})`, extensions: [FILE_EXTENSIONS.model] },
         { name: strings.filterJson, extensions: ['json'] },
       ],
     });

@@ -166,7 +166,9 @@ class Studio {
       fork: () => {
         if (!existsSync(paths.engineHost)) throw new Error(`${paths.engineHost} is missing (run npm run build)`);
         // No workspace: files go through native dialogs, and the host reads only the folders the user chose.
-        return utilityProcess.fork(paths.engineHost, [...this.chosenFolders.hostArgs(), '--templates', paths.templates], {
+        // Checkpoints of running runs go to the app's own data folder, where a restarted host finds them.
+        const checkpoints = ['--checkpoints', join(app.getPath('userData'), 'checkpoints')];
+        return utilityProcess.fork(paths.engineHost, [...this.chosenFolders.hostArgs(), '--templates', paths.templates, ...checkpoints], {
           serviceName: 'RNN Studio engine',
           stdio: 'inherit',
         });

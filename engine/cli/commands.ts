@@ -172,6 +172,7 @@ async function trainCommand(file: string, o: { epochs?: number; seed?: number; o
         vocabulary: dataset.vocabulary ? [...dataset.vocabulary] : undefined,
         normalisation: dataset.normalisation,
         seed: settings.seed,
+        history: result.history.map((e) => ({ ...e, metrics: { ...e.metrics } })),
         savedAt: new Date().toISOString(),
       },
     });

@@ -8,6 +8,12 @@
  * Changing anything here changes every generated dataset: test/engine/datasets/random.test.ts
  * pins the sequence against an independent BigInt implementation.
  */
+/** A generator's place in its stream (see Random.position). */
+export interface RandomPosition {
+  readonly state: number;
+  readonly spareNormal: number | null;
+}
+
 export class Random {
   private state: number;
   /** The second Box–Muller variate, kept for the next normal() call. */
@@ -16,6 +22,18 @@ export class Random {
   /** seed: any integer; it is taken modulo 2^32. */
   constructor(seed: number) {
     this.state = seed >>> 0;
+  }
+
+  /** Where the stream is: restoring it (`Random.at`) continues with exactly the draws this one would make next. */
+  get position(): RandomPosition {
+    return { state: this.state, spareNormal: this.spareNormal ?? null };
+  }
+
+  /** A generator that goes on from `position`, as the one that reported it would. */
+  static at(position: RandomPosition): Random {
+    const r = new Random(position.state);
+    r.spareNormal = position.spareNormal ?? undefined;
+    return r;
   }
 
   /** A uniform integer in [0, 2^32). */

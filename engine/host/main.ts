@@ -8,6 +8,8 @@
  *   --folder DIR      a folder the user chose (repeatable): dataset files may be read from it too
  *   --templates DIR   folder of *.rnn.json templates (RNN_STUDIO_TEMPLATES); default ./templates
  *   --executor NAME   auto or an executor id (engine/protocol/executors.ts; RNN_STUDIO_EXECUTOR); default auto
+ *   --checkpoints DIR where running runs leave checkpoints (RNN_STUDIO_CHECKPOINTS); default .checkpoints in the workspace
+ *   --checkpoint-seconds N  how often a running run's checkpoint is replaced (RNN_STUDIO_CHECKPOINT_SECONDS); default 10
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +17,7 @@ import { z } from 'zod';
 import { removeInterruptedSaves } from '../model/atomic.ts';
 import type { HostMessage } from '../protocol/messages.ts';
 import { EXECUTOR_CHOICES } from '../protocol/executors.ts';
+import { checkpointFolderFor, DEFAULT_CHECKPOINT_SECONDS } from './checkpoints.ts';
 import { ChosenFoldersMessage } from './chosen-folders.ts';
 import { HostConnections } from './connections.ts';
 import { createEngineService } from './service.ts';
@@ -38,18 +41,30 @@ const ExecutorName = z.enum(EXECUTOR_CHOICES);
 function readOptions() {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { workspace: { type: 'string' }, folder: { type: 'string', multiple: true }, templates: { type: 'string' }, executor: { type: 'string' } },
+    options: {
+      workspace: { type: 'string' },
+      folder: { type: 'string', multiple: true },
+      templates: { type: 'string' },
+      executor: { type: 'string' },
+      checkpoints: { type: 'string' },
+      'checkpoint-seconds': { type: 'string' },
+    },
     strict: false,
   });
   const text = (v: string | boolean | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
   const workspace = text(values.workspace) ?? text(process.env.RNN_STUDIO_WORKSPACE);
   const executor = ExecutorName.safeParse(text(values.executor) ?? text(process.env.RNN_STUDIO_EXECUTOR) ?? 'auto');
   if (!executor.success) throw new Error(`--executor: expected one of ${EXECUTOR_CHOICES.join(', ')}`);
+  const checkpoints = text(values.checkpoints) ?? text(process.env.RNN_STUDIO_CHECKPOINTS);
+  const secondsText = text(values['checkpoint-seconds']) ?? text(process.env.RNN_STUDIO_CHECKPOINT_SECONDS);
+  const everySeconds = secondsText === undefined ? DEFAULT_CHECKPOINT_SECONDS : Number(secondsText);
+  if (!(everySeconds >= 0 && Number.isFinite(everySeconds))) throw new Error(`--checkpoint-seconds: expected a number of seconds (0 or more), got '${secondsText}'`);
   return {
     workspace: workspace === undefined ? null : resolve(workspace),
     chosenFolders: (values.folder ?? []).flatMap((f) => (typeof f === 'string' && f !== '' ? [resolve(f)] : [])),
     templatesDir: resolve(text(values.templates) ?? text(process.env.RNN_STUDIO_TEMPLATES) ?? 'templates'),
     executor: executor.data,
+    checkpoints: { ...(checkpoints === undefined ? {} : { dir: resolve(checkpoints) }), everySeconds },
   };
 }
 
@@ -66,7 +81,9 @@ function startHost(): void {
   const connections = new HostConnections();
   const service = createEngineService({ ...options, emit: connections.broadcast });
   connections.serve(service);
-  void clearInterruptedSaves([...(options.workspace === null ? [] : [options.workspace]), ...options.chosenFolders]);
+  // A checkpoint write killed with its host leaves a temporary file beside the checkpoint too.
+  const checkpoints = checkpointFolderFor(options.workspace, options.checkpoints.dir);
+  void clearInterruptedSaves([...(options.workspace === null ? [] : [options.workspace]), ...(checkpoints === null ? [] : [checkpoints]), ...options.chosenFolders]);
 
   const parentPort = (process as NodeJS.Process & { parentPort?: ParentPortLike }).parentPort;
   if (parentPort) {

@@ -19,6 +19,7 @@ import { PathPolicy } from '../files/path-policy.ts';
 import { BackupRefused, createBackupFolder } from '../files/backups.ts';
 import { join } from 'node:path';
 import { baseDirFor, type DatasetPlace, diagnose, graphHasErrors, hasErrors, parseGraphParam, requireDatasetOf, toProtocolDiagnostic } from './graphs.ts';
+import { checkpointFolderFor, CheckpointFolder, DEFAULT_CHECKPOINT_SECONDS } from './checkpoints.ts';
 import { createTemplates } from './templates.ts';
 import { TrainingRuns } from './training.ts';
 import { unrolledView } from './unrolled.ts';
@@ -38,6 +39,11 @@ export interface EngineServiceOptions {
   readonly emit: (e: HostEvent) => void;
   /** The executor used where a request asks for 'auto', and for predict and sample (default 'auto'). */
   readonly executor?: ExecutorChoice;
+  /**
+   * Where running runs leave checkpoints (default: `.checkpoints` in the workspace; none without
+   * one) and how often, in seconds (default DEFAULT_CHECKPOINT_SECONDS).
+   */
+  readonly checkpoints?: { readonly dir?: string | null; readonly everySeconds?: number };
 }
 
 export interface EngineService {
@@ -65,7 +71,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   const { emit } = options;
   // The environment can raise the budgets (RNN_STUDIO_MAX_STEPS, …), as it can for the CLI.
   const budgets = budgetsFrom(process.env);
-  const runs = new TrainingRuns(emit, options.executor ?? 'auto', budgets);
+  const checkpoints = new CheckpointFolder(checkpointFolderFor(options.workspace, options.checkpoints?.dir), 1000 * (options.checkpoints?.everySeconds ?? DEFAULT_CHECKPOINT_SECONDS));
+  const runs = new TrainingRuns(emit, options.executor ?? 'auto', budgets, checkpoints);
   const templates = createTemplates(options.templatesDir);
   const paths = new PathPolicy(
     [...(options.workspace === null ? [] : [options.workspace]), options.templatesDir, ...(options.chosenFolders ?? [])],
@@ -112,12 +119,12 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       }
     },
 
-    'train.start': ({ graph: json, documentPath, executor }) => {
+    'train.start': ({ graph: json, documentPath, executor, from }) => {
       const graph = parseGraphParam(json);
       const { diagnostics, dataset } = diagnose(graph, placeOf(documentPath), budgets);
       if (hasErrors(diagnostics)) failWithDiagnostics('train', diagnostics);
       if (!dataset) throw new RequestError('dataset', 'the graph has no dataset to train on: choose one in the training settings');
-      return runs.start({ graph, dataset, executor });
+      return runs.start({ graph, dataset, executor, documentPath, ...(from !== undefined ? { from } : {}) });
     },
     'train.pause': ({ runId }) => runs.pause(runId),
     'train.resume': ({ runId }) => runs.resume(runId),
@@ -127,6 +134,10 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     sample: ({ runId, ...o }) => runs.sample(runId, o),
     decode: ({ runId, ...o }) => runs.decode(runId, o),
     'model.export': ({ runId }) => runs.exportModel(runId),
+    'model.open': ({ text }) => runs.open({ modelText: text }),
+    'checkpoints.list': () => runs.listCheckpoints(),
+    'checkpoints.open': ({ id }) => runs.open({ checkpoint: id }),
+    'checkpoints.discard': ({ id }) => runs.discardCheckpoint(id),
 
     'templates.list': async () => ({ templates: await templates.list() }),
     'templates.open': ({ id }) => templates.open(id),

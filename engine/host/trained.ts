@@ -14,7 +14,8 @@ import { InputError, predict } from '../inference/predict.ts';
 import { sample } from '../inference/sample.ts';
 import { ModelWriteError, writeModel } from '../model/file.ts';
 import type { Weights } from '../model/init.ts';
-import type { Params, Result } from '../protocol/messages.ts';
+import type { OpenedRun, Params, Result } from '../protocol/messages.ts';
+import type { TrainerPosition } from '../trainer/position.ts';
 import type { TrainResult } from '../trainer/train.ts';
 import { RequestError } from './errors.ts';
 
@@ -29,6 +30,8 @@ export interface TrainedRun {
   readonly vocabulary: readonly string[] | undefined;
   readonly normalisation: { min: number; max: number } | undefined;
   readonly seed: number;
+  /** Opened from a checkpoint: where the interrupted run stood, to go on from exactly, and the checkpoint's id. */
+  readonly resume?: { readonly position: TrainerPosition; readonly checkpoint: string; readonly documentPath: string | null };
 }
 
 /**
@@ -126,6 +129,7 @@ export function exportModel(run: TrainedRun): Result<'model.export'> {
         vocabulary: run.vocabulary ? [...run.vocabulary] : undefined,
         normalisation: run.normalisation,
         seed: run.seed,
+        history: run.history.map((e) => ({ ...e, metrics: { ...e.metrics } })),
         savedAt: new Date().toISOString(),
       },
     });
@@ -134,4 +138,18 @@ export function exportModel(run: TrainedRun): Result<'model.export'> {
     if (e instanceof ModelWriteError) throw new RequestError('internal', `run '${run.runId}' cannot be exported: ${e.message}`);
     throw e;
   }
+}
+
+/** What the client is told about a run made from a file. */
+export function openedRunOf(run: TrainedRun): OpenedRun {
+  return {
+    runId: run.runId,
+    graph: run.graph,
+    documentPath: run.resume?.documentPath ?? null,
+    epochs: run.end.epochs,
+    steps: run.end.steps,
+    loss: run.end.loss,
+    history: run.history.map((e) => ({ epoch: e.epoch, loss: e.loss, metrics: { ...e.metrics }, ...(e.validation ? { validation: { loss: e.validation.loss, metrics: { ...e.validation.metrics } } } : {}) })),
+    resumable: run.resume !== undefined,
+  };
 }

@@ -9,9 +9,12 @@ import { chooseExecutor, type ChosenExecutor, type ExecutorChoice } from '../exe
 import { resolveTraining, type GraphDocument } from '../graph/schema.ts';
 import type { HostEvent, Params, Result, StepPoint } from '../protocol/messages.ts';
 import { BudgetError, type Budgets } from '../compiler/budgets.ts';
+import { writeCheckpoint } from '../model/checkpoint.ts';
 import { train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
+import { CheckpointFolder, RunCheckpoints } from './checkpoints.ts';
 import { messageOf, RequestError } from './errors.ts';
-import { decodeWith, exportModel, predictWith, sampleWith, type TrainedRun } from './trained.ts';
+import { runFromCheckpoint, runFromModelText } from './opened.ts';
+import { decodeWith, exportModel, openedRunOf, predictWith, sampleWith, type TrainedRun } from './trained.ts';
 
 /** How many finished runs keep their weights (the oldest is forgotten first). */
 export const KEPT_RUNS = 4;
@@ -54,12 +57,18 @@ interface ActiveRun {
   release: (() => void) | null;
   /** Settles when the run has ended and its `train.ended` was sent. */
   finished: Promise<void>;
+  /** The checkpoint this run goes on from: not offered as interrupted while it trains. */
+  readonly source: string | undefined;
 }
 
 export interface StartOptions {
   readonly graph: GraphDocument;
   readonly dataset: Dataset;
   readonly executor: ExecutorChoice;
+  /** Where the graph's dataset files resolve, recorded in its checkpoints. */
+  readonly documentPath?: string | null;
+  /** The id of a finished run to start from: its weights, and where it stood when it came from a checkpoint. */
+  readonly from?: string;
 }
 
 export class TrainingRuns {
@@ -75,14 +84,23 @@ export class TrainingRuns {
     /** Used where a request asks for 'auto', and for predict and sample. */
     private readonly defaultExecutor: ExecutorChoice = 'auto',
     private readonly budgets?: Budgets,
+    /** Where running runs leave their checkpoints (off by default). */
+    private readonly checkpoints: CheckpointFolder = new CheckpointFolder(null, Infinity),
   ) {}
+
+  /** A fresh run id; its random part keeps it apart from the ids of earlier hosts, whose checkpoints may still be here. */
+  private newRunId(): string {
+    const runId = `run-${this.issued.size + 1}-${randomBytes(4).toString('hex')}`;
+    this.issued.add(runId);
+    return runId;
+  }
 
   /** Checks that nothing else is training, chooses the executor and starts the run after the reply. */
   async start(o: StartOptions): Promise<Result<'train.start'>> {
     if (this.active) throw new RequestError('busy', `run '${this.active.runId}' is still training; stop it first`);
-    const runId = `run-${this.issued.size + 1}-${randomBytes(4).toString('hex')}`;
-    this.issued.add(runId);
-    const run: ActiveRun = { runId, controller: new AbortController(), pauseRequested: false, release: null, finished: Promise.resolve() };
+    const from = o.from === undefined ? undefined : this.trained(o.from);
+    const runId = this.newRunId();
+    const run: ActiveRun = { runId, controller: new AbortController(), pauseRequested: false, release: null, finished: Promise.resolve(), source: from?.resume?.checkpoint };
     this.active = run;
     let chosen: ChosenExecutor;
     try {
@@ -92,8 +110,33 @@ export class TrainingRuns {
       throw new RequestError('internal', `no executor to train with: ${messageOf(e)}`);
     }
     // The reply with the run id goes out before the first event of the run.
-    run.finished = new Promise<void>((resolve) => setImmediate(() => void this.run(run, o, chosen).finally(resolve)));
+    run.finished = new Promise<void>((resolve) => setImmediate(() => void this.run(run, o, chosen, from).finally(resolve)));
     return { runId };
+  }
+
+  /**
+   * Keeps a finished run made from a model file's text or from a checkpoint, as a trained one is
+   * kept. The one place such a run is made, so whatever a run records about where it came from is
+   * set here.
+   */
+  async open(source: { readonly modelText: string } | { readonly checkpoint: string }): Promise<Result<'model.open'>> {
+    const runId = this.newRunId();
+    const run = 'modelText' in source
+      ? runFromModelText(runId, source.modelText, this.budgets)
+      : runFromCheckpoint(runId, source.checkpoint, await this.checkpoints.read(source.checkpoint), this.budgets);
+    this.keep(run);
+    return openedRunOf(run);
+  }
+
+  async listCheckpoints(): Promise<Result<'checkpoints.list'>> {
+    const active = this.active;
+    return { checkpoints: (await this.checkpoints.list()).filter((c) => c.id !== active?.runId && c.id !== active?.source) };
+  }
+
+  async discardCheckpoint(id: string): Promise<Result<'checkpoints.discard'>> {
+    if (this.active?.runId === id) throw new RequestError('busy', `run '${id}' is training; its checkpoint goes when it ends`);
+    await this.checkpoints.remove(id);
+    return {};
   }
 
   pause(runId: string): Result<'train.pause'> {
@@ -179,11 +222,21 @@ export class TrainingRuns {
     );
   }
 
-  private async run(run: ActiveRun, o: StartOptions, chosen: ChosenExecutor): Promise<void> {
+  private async run(run: ActiveRun, o: StartOptions, chosen: ChosenExecutor, from: TrainedRun | undefined): Promise<void> {
     const { runId } = run;
     const batcher = new StepBatcher(runId, this.emit);
-    const progress = { epochs: 0, steps: 0, loss: null as number | null };
+    const progress = { epochs: from?.resume?.position.epoch ?? 0, steps: from?.resume?.position.step ?? 0, loss: null as number | null };
     const settings = resolveTraining(o.graph.training);
+    const checkpoints = new RunCheckpoints(this.checkpoints, runId, from?.resume?.checkpoint, (position, weightInfo) =>
+      writeCheckpoint({
+        runId,
+        documentPath: o.documentPath ?? null,
+        graph: o.graph,
+        weightInfo,
+        position,
+        training: { dataset: o.graph.dataset, vocabulary: o.dataset.vocabulary ? [...o.dataset.vocabulary] : undefined, normalisation: o.dataset.normalisation, seed: settings.seed, savedAt: new Date().toISOString() },
+      }),
+    );
     const gate = async (): Promise<void> => {
       if (!run.pauseRequested || run.controller.signal.aborted) return;
       batcher.flush();
@@ -244,6 +297,8 @@ export class TrainingRuns {
         executorReason: chosen.reason,
         signal: run.controller.signal,
         budgets: this.budgets,
+        ...(from?.resume ? { resume: from.resume.position } : from ? { weights: from.weights } : {}),
+        onEpochEnd: checkpoints.epochEnded,
         gate,
         onEvent,
         onProgress: (p) => this.emit({ type: 'train.progress', runId, ...p }),
@@ -272,6 +327,8 @@ export class TrainingRuns {
     } finally {
       await chosen.executor.dispose().catch(() => undefined);
     }
+    // The run ended here (its weights are kept, or it failed): nothing is left to resume.
+    await checkpoints.close();
     this.active = null;
     batcher.flush();
     this.emit(ended);

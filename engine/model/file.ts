@@ -60,6 +60,17 @@ export const TrainingRecord = z.strictObject({
     .optional()
     .describe('Dense values were scaled to [-1, 1] from [min, max]: raw = min + (v + 1) / 2 · (max − min).'),
   seed: z.int().min(0).describe('The training seed.'),
+  history: z
+    .array(
+      z.strictObject({
+        epoch: z.int().min(1),
+        loss: z.number().describe('Mean training loss of the epoch.'),
+        metrics: z.record(z.string(), z.number()).describe('Epoch metrics by name (accuracy, …), over the training examples.'),
+        validation: z.strictObject({ loss: z.number(), metrics: z.record(z.string(), z.number()) }).optional().describe('On the held-out examples, with the weights at the epoch\'s end.'),
+      }),
+    )
+    .optional()
+    .describe('Every epoch of the run, oldest first (epochs whose loss was not finite are left out). Files written before it was recorded have none.'),
   savedAt: z.iso.datetime({ offset: true }).describe('When the weights were saved (ISO 8601).'),
 });
 
@@ -326,10 +337,18 @@ export function writeModel(opts: WriteModelOptions): string {
   return `{\n${lines.join(',\n')}\n}\n`;
 }
 
-/** The record as written: a loss that is not finite (JSON cannot hold it) is written as null. */
+/** The record as written: a loss that is not finite (JSON cannot hold it) is written as null, and its epoch is left out of the history. */
 function trainingRecord(t: TrainingRecord): TrainingRecord {
   const finalLoss = t.finalLoss !== null && Number.isFinite(t.finalLoss) ? t.finalLoss : null;
-  return TrainingRecord.parse({ ...t, finalLoss });
+  const finite = (metrics: Record<string, number>) => Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
+  const history = t.history
+    ?.filter((e) => Number.isFinite(e.loss))
+    .map(({ validation, ...e }) => ({
+      ...e,
+      metrics: finite(e.metrics),
+      ...(validation && Number.isFinite(validation.loss) ? { validation: { loss: validation.loss, metrics: finite(validation.metrics) } } : {}),
+    }));
+  return TrainingRecord.parse({ ...t, finalLoss, ...(history ? { history } : {}) });
 }
 
 /** One weight at indent level 3: `{ shape, data | base64 }`, data rows of the innermost axis per line. */

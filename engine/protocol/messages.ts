@@ -141,6 +141,46 @@ export const BackupSummary = z.discriminatedUnion('state', [
 export type BackupSummary = z.infer<typeof BackupSummary>;
 
 const Empty = z.strictObject({});
+
+/** Loss and metrics over some examples (the held-out ones, for validation). */
+export const Evaluation = z.strictObject({ loss: z.number(), metrics: z.record(z.string(), z.number()) });
+
+/** One finished epoch of a run, as model files and checkpoints record it. */
+export const EpochSummary = z.strictObject({ epoch: z.number().int(), loss: z.number(), metrics: z.record(z.string(), z.number()), validation: Evaluation.optional() });
+export type EpochSummary = z.infer<typeof EpochSummary>;
+
+/**
+ * A finished run made from a file (a model file or a checkpoint): the host keeps its weights
+ * under `runId` for predict, sample, decode, export and further training, as it keeps a run it trained.
+ */
+export const OpenedRun = z.strictObject({
+  runId: RunId,
+  /** The graph document the weights belong to (the client parses it as any graph). */
+  graph: GraphJson,
+  /** Where its dataset files resolve (a checkpoint's run's graph file); null for a model file. */
+  documentPath: z.string().nullable(),
+  epochs: z.number().int(),
+  steps: z.number().int(),
+  loss: z.number().nullable(),
+  /** The recorded epochs, oldest first; empty for a file that recorded none. */
+  history: z.array(EpochSummary),
+  /** Whether training from it goes on exactly where it stood (a checkpoint) rather than from its weights with a fresh optimizer. */
+  resumable: z.boolean(),
+});
+export type OpenedRun = z.infer<typeof OpenedRun>;
+
+/** A run that a crash of the engine interrupted, as its checkpoint recorded it. */
+export const CheckpointInfo = z.strictObject({
+  id: z.string(),
+  graphName: z.string().nullable(),
+  epoch: z.number().int(),
+  step: z.number().int(),
+  loss: z.number().nullable(),
+  savedAt: z.string(),
+  /** Why the file cannot be resumed (damaged); null when it can. */
+  problem: z.string().nullable(),
+});
+export type CheckpointInfo = z.infer<typeof CheckpointInfo>;
 const Tensor = z.strictObject({ shape: z.array(z.number().int()), data: z.array(z.number()) });
 
 // ─── Requests and their results ─────────────────────────────────────────────────────────────
@@ -165,7 +205,13 @@ export const METHODS = {
   },
   /** Starts training; progress arrives as `train.*` events carrying the run id. One run at a time. */
   'train.start': {
-    params: z.strictObject({ graph: GraphJson, documentPath: z.string().nullable().default(null), executor: ExecutorChoice.default('auto') }),
+    params: z.strictObject({
+      graph: GraphJson,
+      documentPath: z.string().nullable().default(null),
+      executor: ExecutorChoice.default('auto'),
+      /** Start from the weights of this finished run (trained, or opened from a file); from a checkpoint, go on exactly where it stood. */
+      from: RunId.optional(),
+    }),
     result: z.strictObject({ runId: RunId }),
   },
   'train.pause': { params: z.strictObject({ runId: RunId }), result: Empty },
@@ -216,6 +262,13 @@ export const METHODS = {
   },
   /** A trained run as a model file (graph + weights), as text to save. */
   'model.export': { params: z.strictObject({ runId: RunId }), result: z.strictObject({ text: z.string(), suggestedName: z.string() }) },
+  /** Opens a model file's text (`*.rnn-model.json`) as a finished run. */
+  'model.open': { params: z.strictObject({ text: z.string() }), result: OpenedRun },
+  /** Runs a crash interrupted, from the checkpoints their host wrote while they trained. */
+  'checkpoints.list': { params: Empty, result: z.strictObject({ checkpoints: z.array(CheckpointInfo) }) },
+  /** Opens a checkpoint as a finished run; training from it (`train.start` with `from`) goes on where it stood. */
+  'checkpoints.open': { params: z.strictObject({ id: z.string().min(1).max(64) }), result: OpenedRun },
+  'checkpoints.discard': { params: z.strictObject({ id: z.string().min(1).max(64) }), result: Empty },
   'templates.list': { params: Empty, result: z.strictObject({ templates: z.array(TemplateInfo) }) },
   /** A template's text and the path its dataset files resolve against. */
   'templates.open': { params: z.strictObject({ id: z.string() }), result: z.strictObject({ text: z.string(), documentPath: z.string() }) },
@@ -281,8 +334,6 @@ export type HostState = z.infer<typeof HostState>;
 
 export const EndReason = z.enum(['completed', 'cancelled', 'diverged', 'target-reached', 'early-stopped', 'failed']);
 
-/** Loss and metrics over some examples (the held-out ones, for validation). */
-export const Evaluation = z.strictObject({ loss: z.number(), metrics: z.record(z.string(), z.number()) });
 
 export const HostEvent = z.discriminatedUnion('type', [
   /** The host process: sent on connect and whenever it changes (a crash, a restart). */
@@ -310,6 +361,8 @@ export const HostEvent = z.discriminatedUnion('type', [
     chunksPerBatch: z.number().int().optional(),
     /** Optimizer steps per epoch (batchesPerEpoch, times chunksPerBatch under truncated BPTT with a target at every step). */
     stepsPerEpoch: z.number().int().optional(),
+    /** Going on from a checkpoint: the epochs and steps it had trained; this run's epochs and steps count on from there. */
+    resumedFrom: z.strictObject({ epoch: z.number().int(), step: z.number().int() }).optional(),
   }),
   /**
    * Before `train.started`: how far the run is in setting up (compiling; initialising the
@@ -368,6 +421,10 @@ export const ClientMessage = z.discriminatedUnion('method', [
   requestOf('sample'),
   requestOf('decode'),
   requestOf('model.export'),
+  requestOf('model.open'),
+  requestOf('checkpoints.list'),
+  requestOf('checkpoints.open'),
+  requestOf('checkpoints.discard'),
   requestOf('templates.list'),
   requestOf('templates.open'),
   requestOf('files.list'),

@@ -6,6 +6,13 @@
 
 export type Verdict = 'improved' | 'waiting' | 'stop';
 
+/** The best loss so far (Infinity before any), its epoch (0: none) and the epochs waited since. */
+export interface StopperPosition {
+  readonly bestValue: number;
+  readonly bestAt: number;
+  readonly wait: number;
+}
+
 export class EarlyStopper {
   private bestValue = Infinity;
   private bestAt = 0;
@@ -14,7 +21,15 @@ export class EarlyStopper {
   constructor(
     readonly patience: number,
     readonly minDelta: number,
-  ) {}
+    from?: StopperPosition,
+  ) {
+    if (from) ({ bestValue: this.bestValue, bestAt: this.bestAt, wait: this.wait } = from);
+  }
+
+  /** What it has seen so far, to go on from later (the constructor's `from`). */
+  get position(): StopperPosition {
+    return { bestValue: this.bestValue, bestAt: this.bestAt, wait: this.wait };
+  }
 
   /** Records epoch `epoch`'s monitored loss. A NaN never improves. */
   update(epoch: number, value: number): Verdict {

@@ -12,18 +12,28 @@ export interface OptimizerState {
   step(weights: Map<string, Float32Array>, grads: ReadonlyMap<string, Float32Array>): void;
   /** The learning rate the next steps use: the optimizer's own until a schedule sets another. */
   learningRate: number;
+  /** Copies of what the optimizer carries from step to step, to go on from later (createOptimizer's `from`). */
+  saved(): SavedOptimizer;
 }
 
-export function createOptimizer(o: Optimizer): OptimizerState {
-  const slots = new Map<string, Float32Array[]>();
+/** An optimizer's steps taken and its per-weight slots (velocity, moments), by weight name. */
+export interface SavedOptimizer {
+  readonly t: number;
+  readonly slots: ReadonlyMap<string, readonly Float32Array[]>;
+}
+
+/** An optimizer for `o`; with `from`, it goes on from a saved one's steps and slots. */
+export function createOptimizer(o: Optimizer, from?: SavedOptimizer): OptimizerState {
+  const slots = new Map<string, Float32Array[]>([...(from?.slots ?? [])].map(([name, s]) => [name, s.map((a) => Float32Array.from(a))]));
   const slot = (name: string, n: number, count: number): Float32Array[] => {
     let s = slots.get(name);
     if (!s) slots.set(name, (s = Array.from({ length: count }, () => new Float32Array(n))));
     return s;
   };
-  let t = 0;
+  let t = from?.t ?? 0;
   let lr = o.learningRate;
   return {
+    saved: () => ({ t, slots: new Map([...slots].map(([name, s]) => [name, s.map((a) => Float32Array.from(a))])) }),
     get learningRate() {
       return lr;
     },

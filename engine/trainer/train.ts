@@ -18,6 +18,7 @@ import { type Budgets, checkActivationMemory, DEFAULT_BUDGETS } from '../compile
 import type { WeightInfo } from '../compiler/compile.ts';
 import { CompileError } from '../graph/diagnostics.ts';
 import { Random } from '../datasets/random.ts';
+import { checkWeightsAgainst } from '../model/file.ts';
 import type { Dataset } from '../datasets/types.ts';
 import type { Executor, ExecutorInfo, Outputs } from '../executors/index.ts';
 import type { GraphDocument, ResolvedTraining } from '../graph/schema.ts';
@@ -28,6 +29,7 @@ import { headsOf, type Head, MetricSums } from './metrics.ts';
 import { createOptimizer, type OptimizerState } from './optimizers.ts';
 import { learningRateAt } from './schedules.ts';
 import { type ExampleSplit, splitExamples } from './split.ts';
+import { positionProblem, type TrainerPosition } from './position.ts';
 import { StepRunner } from './step-runner.ts';
 import { copyOf, type StepContext, trainStep } from './train-step.ts';
 
@@ -84,6 +86,8 @@ export type TrainEvent =
       stepsPerEpoch: number;
       epochs: number;
       parameters: number;
+      /** Going on from a position: the epochs and steps it had already trained. */
+      resumedFrom?: { epoch: number; step: number };
     }
   | {
       type: 'step';
@@ -132,6 +136,13 @@ export interface TrainOptions {
   readonly executorReason?: string | null;
   /** Start from these weights (by IR param name) instead of fresh ones. */
   readonly weights?: Weights;
+  /** Go on from where a run stood after an epoch (its weights, optimizer, order and random streams); wins over `weights`. */
+  readonly resume?: TrainerPosition;
+  /**
+   * After every epoch that does not end the run: where it stands, built only when called (it
+   * copies the weights and the optimizer's slots), to be saved as a checkpoint.
+   */
+  readonly onEpochEnd?: (position: () => TrainerPosition, weightInfo: readonly WeightInfo[]) => void;
   /** Stops the run: between steps it ends as 'cancelled'; before the first step train() rejects with TrainingCancelled. */
   readonly signal?: AbortSignal;
   /** Steps and parameters beyond which compiling is refused, and the memory a train step may take (default DEFAULT_BUDGETS). */
@@ -275,16 +286,25 @@ async function setUp(o: TrainOptions, runner: StepRunner): Promise<Setup> {
   // Let a stop that came in while compiling through before the weights are made.
   await new Promise<void>((resolve) => setImmediate(resolve));
   if (o.signal?.aborted) throw new TrainingCancelled('compile');
+  const given = o.resume?.weights ?? o.weights;
   let weights: Weights;
-  if (o.weights) weights = new Map([...o.weights].map(([k, v]) => [k, Float32Array.from(v)]));
-  else
+  if (given) {
+    const problems = checkWeightsAgainst(first.weights, given);
+    if (problems.length > 0) throw new Error(`the weights to start from do not fit the graph: ${problems.join('; ')}`);
+    if (o.resume) {
+      const why = positionProblem(o.resume, split.train, settings.epochs);
+      if (why) throw new Error(`cannot go on from epoch ${o.resume.epoch}: ${why}`);
+    }
+    weights = new Map([...given].map(([k, v]) => [k, Float32Array.from(v)]));
+  } else
     try {
       weights = await initWeightsAsync(first.weights, settings.seed, { signal: o.signal, onProgress: (p) => report({ phase: 'initialise', ...p }) });
     } catch (e) {
       if (o.signal?.aborted) throw new TrainingCancelled('initialise');
       throw e;
     }
-  const optimizer = createOptimizer(settings.optimizer);
+  const optimizer = createOptimizer(settings.optimizer, o.resume?.optimizer);
+  const resumed = o.resume;
   return {
     o,
     runner,
@@ -296,13 +316,13 @@ async function setUp(o: TrainOptions, runner: StepRunner): Promise<Setup> {
     weights,
     optimizer,
     stepContext: { runner, weightInfo: first.weights, optimizer, clipValue: settings.clipValue, clipNorm: settings.clipNorm },
-    shuffler: new Random(settings.seed ^ 0x5eed),
+    shuffler: resumed ? Random.at(resumed.shuffler) : new Random(settings.seed ^ 0x5eed),
     // Dropout masks: a stream of their own, so dropout does not change the batch order.
-    dropout: new Random(settings.seed ^ 0xd2097),
+    dropout: resumed ? Random.at(resumed.dropout) : new Random(settings.seed ^ 0xd2097),
     heads: headsOf(first.analysis),
     delays: new Map(first.cell.nodes.flatMap((n) => (n.kind === 'delay' && n.input !== null ? [[n.name, n.block] as const] : []))),
     normsEvery: settings.gradientNormsOverTime === true ? 1 : settings.gradientNormsOverTime === false ? 0 : settings.gradientNormsOverTime,
-    stopper: settings.earlyStopping ? new EarlyStopper(settings.earlyStopping.patience, settings.earlyStopping.minDelta) : null,
+    stopper: settings.earlyStopping ? new EarlyStopper(settings.earlyStopping.patience, settings.earlyStopping.minDelta, resumed?.stopper ?? undefined) : null,
     monitor: split.validation.length > 0 ? 'validation' : 'training',
     emit,
   };
@@ -324,6 +344,24 @@ function startEvent(s: Setup): TrainEvent {
     stepsPerEpoch: batchesPerEpoch * (dataset.y.perStep ? s.windows.length : 1),
     epochs: settings.epochs,
     parameters: s.weightInfo.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0),
+    ...(s.o.resume ? { resumedFrom: { epoch: s.o.resume.epoch, step: s.o.resume.step } } : {}),
+  };
+}
+
+/** Where the run stands after `epoch`, with copies of everything that changes as it goes on. */
+function positionOf(s: Setup, p: Progress, order: readonly number[], epoch: number): TrainerPosition {
+  return {
+    epoch,
+    step: p.step,
+    lastLoss: p.lastLoss,
+    order: [...order],
+    weights: copyOf(s.weights),
+    optimizer: s.optimizer.saved(),
+    shuffler: s.shuffler.position,
+    dropout: s.dropout.position,
+    stopper: s.stopper?.position ?? null,
+    bestWeights: p.bestWeights ? copyOf(p.bestWeights) : null,
+    history: [...p.history],
   };
 }
 
@@ -478,12 +516,20 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   try {
     const s = await setUp(o, runner);
     s.emit(startEvent(s));
-    const p: Progress = { step: 0, lastLoss: null, history: [], bestWeights: null, speed: { started: performance.now(), steps: 0 } };
-    const order = [...s.split.train];
+    const from = o.resume;
+    const p: Progress = {
+      step: from?.step ?? 0,
+      lastLoss: from?.lastLoss ?? null,
+      history: from ? [...from.history] : [],
+      bestWeights: from?.bestWeights ? copyOf(from.bestWeights) : null,
+      speed: { started: performance.now(), steps: 0 },
+    };
+    const order = from ? [...from.order] : [...s.split.train];
     const { epochs } = o.settings;
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = (from?.epoch ?? 0) + 1; epoch <= epochs; epoch++) {
       const ending = await trainEpoch(s, p, order, epoch);
       if (ending) return finish(s, p, ending);
+      o.onEpochEnd?.(() => positionOf(s, p, order, epoch), s.weightInfo);
     }
     const best = s.stopper?.best;
     const kept = best && best.epoch !== epochs ? `; kept the weights of epoch ${best.epoch}, whose ${s.monitor} loss ${best.loss.toPrecision(4)} was the lowest` : '';

@@ -17,10 +17,11 @@ import { createDesktopFileService, pickImportFile, type DesktopFileService } fro
 import { downloadText } from './download.ts';
 import { createFileActions, failureMessage, type FileActions, type Translate } from './file-actions.ts';
 import { askTrainingOn, askUnsavedOn, createFilePromptSlot, pickTemplateOn, showErrorsOn, workspacePromptsOn, type FilePrompt, type FilePromptSlot } from './file-prompts.ts';
-import type { FileService, RecentItem } from './file-service.ts';
+import { fail, failureOf, succeed, type FileService, type RecentItem } from './file-service.ts';
 import { DocumentErrorsDialog, OverwriteDialog, TrainingDialog, UnsavedChangesDialog } from './FileQuestions.tsx';
 import { trainingOnSwitchFor } from './training-on-switch.ts';
 import { useRunSession } from '../training/run-session-context.tsx';
+import { documentIdOf, isActive } from '../training/run-store.ts';
 import { openHandedFiles } from './open-file-events.ts';
 import { documentAccessFor } from './store-access.ts';
 import { fromMenuCommand, shortcutCommand, shortcutLabel, type FileCommand } from './shortcuts.ts';
@@ -50,8 +51,8 @@ export function FileMenu() {
   const { t, i18n } = useTranslation('files');
   const store = useDocumentStore();
   const { client } = useEngine();
-  const toasts = useToasts();
   const runSession = useRunSession();
+  const toasts = useToasts();
   const path = useDocument((s) => s.path);
 
   const clientRef = useRef(client);
@@ -86,6 +87,14 @@ export function FileMenu() {
         (name) => askTrainingOn(slot, name),
         (message) => toastsRef.current.show({ kind: 'error', message: i18n.t('error.stopFailed', { message, ns: 'training' }) }),
       ),
+      openModel: async (text) => {
+        // The run on show would be replaced by the model's, and it is still training.
+        if (isActive(runSession.store.getState().phase)) return fail({ kind: 'error', message: translate('error.modelWhileTraining') });
+        const reply = await runSession.openModel(text);
+        if (!reply.ok) return fail(failureOf(reply.error));
+        // Called once the model's graph is the open document, which its run then belongs to.
+        return succeed({ doc: reply.value.doc, adopt: () => void runSession.adopt(reply.value, documentIdOf(store.getState().path, store.getState().loads)) });
+      },
       ui: {
         askUnsaved: (name) => askUnsavedOn(slot, name),
         showDocumentErrors: (source, errors) => showErrorsOn(slot, source, errors),

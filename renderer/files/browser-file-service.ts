@@ -35,10 +35,10 @@ export interface BrowserFileServiceDeps {
   readonly download: (text: string, name: string) => void;
 }
 
-/** The workspace's graph files (`.rnn.json` and plain `.json`, not model files), newest first. */
+/** The workspace's files that open: graphs (`.rnn.json`, plain `.json`) and trained models (`.rnn-model.json`), newest first. */
 export function graphFilesIn(files: readonly FileEntry[]): FileEntry[] {
   return files
-    .filter((f) => /\.json$/i.test(f.name) && !/\.rnn-model\.json$/i.test(f.name))
+    .filter((f) => /\.json$/i.test(f.name))
     .sort((a, b) => b.modified - a.modified || a.name.localeCompare(b.name));
 }
 

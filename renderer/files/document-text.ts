@@ -12,6 +12,21 @@ export function readGraphText(text: string): ReadGraph {
   return parsed.ok ? { ok: true, doc: parsed.graph } : { ok: false, errors: parsed.errors };
 }
 
+/** The `format` model files carry (engine/model/file.ts, which the renderer cannot import). */
+const MODEL_FORMAT = 'rnn-studio.model';
+
+/** Whether `text` is a model file (a graph with its trained weights) rather than a graph document. */
+export function isModelText(text: string): boolean {
+  // The format comes first in every file the engine writes; a hand-made file is parsed to be sure.
+  if (!/^\s*\{/.test(text) || !text.includes(MODEL_FORMAT)) return false;
+  try {
+    const json: unknown = JSON.parse(text);
+    return typeof json === 'object' && json !== null && 'format' in json && json.format === MODEL_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
 export type WrittenGraph = { ok: true; text: string } | { ok: false; message: string };
 
 /**

@@ -11,7 +11,7 @@ import type { GraphDocument } from '../../engine/graph/schema.ts';
 import type { EngineClient } from '../../engine/protocol/client.ts';
 import type { TemplateInfo } from '../../engine/protocol/index.ts';
 import { emptyDocument } from '../store/document-store.ts';
-import { readGraphText, writeGraphText } from './document-text.ts';
+import { isModelText, readGraphText, writeGraphText } from './document-text.ts';
 import { suggestedFileName } from './file-names.ts';
 import type { FileFailure, FileService, OpenedGraph, Outcome, RecentItem } from './file-service.ts';
 import { readTemplate } from './templates.ts';
@@ -40,8 +40,16 @@ export interface FileActionsUi {
 /** The `files` namespace's translate function. */
 export type Translate = (key: string, options?: Record<string, string | number>) => string;
 
+/** A model file (`*.rnn-model.json`) the host opened: its graph, and `adopt` to show its weights as the finished run. */
+export interface OpenedModelFile {
+  readonly doc: GraphDocument;
+  adopt(): void;
+}
+
 export interface FileActionsDeps {
   readonly document: DocumentAccess;
+  /** Has the host open a model file's text (weights and all); the problem, or what to load. */
+  readonly openModel: (text: string) => Promise<Outcome<OpenedModelFile>>;
   readonly service: FileService;
   readonly getClient: () => EngineClient | null;
   readonly ui: FileActionsUi;
@@ -92,7 +100,7 @@ export function failureMessage(t: Translate, failure: FileFailure, context: Fail
   }
 }
 
-export function createFileActions({ document, service, getClient, ui, t, training }: FileActionsDeps): FileActions {
+export function createFileActions({ document, service, getClient, ui, t, training, openModel }: FileActionsDeps): FileActions {
   let busy = false;
   /** Settles when the action under way ends. */
   let idle: Promise<void> = Promise.resolve();
@@ -136,6 +144,7 @@ export function createFileActions({ document, service, getClient, ui, t, trainin
 
   /** Parses, asks about unsaved changes, then replaces the document. */
   async function replaceWith(opened: Pick<OpenedGraph, 'name' | 'text'>, path: string | null, dirty: boolean): Promise<boolean> {
+    if (isModelText(opened.text)) return replaceWithModel(opened);
     const read = readGraphText(opened.text);
     if (!read.ok) {
       ui.showDocumentErrors(opened.name, read.errors);
@@ -143,6 +152,23 @@ export function createFileActions({ document, service, getClient, ui, t, trainin
     }
     if (!(await mayReplaceCurrent())) return false;
     document.load(read.doc, path, dirty);
+    return true;
+  }
+
+  /**
+   * A trained model: its graph becomes the document, as a new one (saving it writes a graph file,
+   * never over the model), and its weights the finished run on show.
+   */
+  async function replaceWithModel(opened: Pick<OpenedGraph, 'name' | 'text'>): Promise<boolean> {
+    const model = await openModel(opened.text);
+    if (!model.ok) {
+      ui.notify('error', failureMessage(t, model.failure, 'open'));
+      return false;
+    }
+    if (!(await mayReplaceCurrent())) return false;
+    document.load(model.value.doc, null, false);
+    model.value.adopt();
+    ui.notify('info', t('openedModel', { name: opened.name }));
     return true;
   }
 

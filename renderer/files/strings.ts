@@ -36,10 +36,10 @@ const en = {
     close: 'Close',
   },
   dialog: {
-    openTitle: 'Open a graph',
+    openTitle: 'Open a graph or a trained model',
     saveTitle: 'Save graph as',
     workspace: 'Workspace folder: {{path}}',
-    empty: 'There are no graph files in the workspace yet.',
+    empty: 'There are no graph or model files in the workspace yet.',
     loading: 'Reading the workspace…',
     name: 'File name',
     willSave: 'Will be saved as “{{name}}”.',
@@ -72,7 +72,9 @@ const en = {
   saved: 'Saved {{name}}',
   exported: 'Exported {{name}}',
   imported: 'Imported {{name}}. It is not saved yet.',
+  openedModel: 'Opened the trained model {{name}}: its weights are the finished run in the Training tab.',
   error: {
+    modelWhileTraining: 'A run is training: stop it before opening a trained model, whose weights take the run’s place.',
     engineOffline: 'The engine is not connected, so this cannot be done right now. Your document is unchanged; try again once the engine is running.',
     engineOfflineSave:
       'The engine is not connected, so the workspace cannot be written right now. Your document is still here: try again once the engine is running, or use Export JSON to download a copy.',
@@ -122,10 +124,10 @@ const zh: typeof en = {
     close: '关闭',
   },
   dialog: {
-    openTitle: '打开图',
+    openTitle: '打开图或训练好的模型',
     saveTitle: '图另存为',
     workspace: '工作区文件夹：{{path}}',
-    empty: '工作区里还没有图文件。',
+    empty: '工作区里还没有图文件或模型文件。',
     loading: '正在读取工作区…',
     name: '文件名',
     willSave: '将保存为“{{name}}”。',
@@ -158,7 +160,9 @@ const zh: typeof en = {
   saved: '已保存 {{name}}',
   exported: '已导出 {{name}}',
   imported: '已导入 {{name}}，尚未保存。',
+  openedModel: '已打开训练好的模型 {{name}}：其权重作为已完成的运行显示在“训练”标签页中。',
   error: {
+    modelWhileTraining: '有运行正在训练：请先停止它，再打开训练好的模型（模型的权重会取代当前运行）。',
     engineOffline: '引擎未连接，暂时无法完成此操作。当前文档没有改动，请在引擎运行后重试。',
     engineOfflineSave: '引擎未连接，暂时无法写入工作区。你的文档仍在这里：请在引擎运行后重试，或用“导出 JSON”下载一份副本。',
     missing: '“{{name}}”已不存在，已将其从最近打开的文件中移除。',

@@ -79,7 +79,7 @@ export function EpochTable() {
                 </td>
               ))}
               {epochs.hasLearningRate && <td data-testid="epoch-learning-rate">{formatRate(epochs.learningRate.at(i))}</td>}
-              <td>{epochs.seconds.at(i).toFixed(2)}</td>
+              <td>{Number.isFinite(epochs.seconds.at(i)) ? epochs.seconds.at(i).toFixed(2) : '–'}</td>
             </tr>
           ))}
         </tbody>

@@ -23,9 +23,12 @@ import type { DocumentState } from '../store/document-store.ts';
 /** The open document, as the document store holds it. */
 type OpenDocumentState = Pick<DocumentState, 'doc' | 'path' | 'loads'>;
 
-/** Starts a run of the open document; what went wrong goes to a toast as well as the panel. */
-export async function startTraining(runSession: RunSession, open: OpenDocumentState, fail: (message: string) => void, t: Translate): Promise<void> {
-  const reply = await runSession.start(open.doc, open.path, documentIdOf(open.path, open.loads));
+/**
+ * Starts a run of the open document (from the finished run's weights with `continueFrom`); what
+ * went wrong goes to a toast as well as the panel.
+ */
+export async function startTraining(runSession: RunSession, open: OpenDocumentState, fail: (message: string) => void, t: Translate, continueFrom = false): Promise<void> {
+  const reply = await runSession.start(open.doc, open.path, documentIdOf(open.path, open.loads), continueFrom);
   if (!reply.ok) {
     const failure = runSession.store.getState().failure;
     fail(failure ? failureText(t, failure) : t('error.startFailed', { message: reply.error.message }));
@@ -68,8 +71,8 @@ export function RunControls() {
   const background = useStoredRun((s) => (runForDocument(s) === 'other' && isActive(s.phase) ? s.document : null));
 
   const showError = (message: string) => toasts.show({ kind: 'error', message });
-  const start = () => {
-    void startTraining(runSession, store.getState(), showError, t);
+  const start = (continueFrom: boolean) => () => {
+    void startTraining(runSession, store.getState(), showError, t, continueFrom);
   };
   const request = (call: () => Promise<Parsed<unknown>>, failKey: string) => () => {
     void call().then((r) => {
@@ -83,9 +86,21 @@ export function RunControls() {
   return (
     <div className="run-controls">
       <div className="run-buttons" role="toolbar" aria-label={t('section.run')}>
-        <Button variant="primary" size="sm" data-testid="train-start" disabled={!canStart} title={startTitle} onClick={start}>
+        <Button variant="primary" size="sm" data-testid="train-start" disabled={!canStart} title={startTitle} onClick={start(false)}>
           {t('action.start')}
         </Button>
+        {phase === 'ended' && runId !== null && (
+          <Button
+            size="sm"
+            data-testid="train-continue"
+            data-from={run.origin}
+            disabled={!canStart}
+            title={run.origin === 'checkpoint' ? t('continue.fromCheckpointTitle', { epoch: run.epochsDone }) : t('continue.fromWeightsTitle')}
+            onClick={start(true)}
+          >
+            {run.origin === 'checkpoint' ? t('continue.fromCheckpoint') : t('continue.fromWeights')}
+          </Button>
+        )}
         <Button size="sm" data-testid="train-pause" disabled={!connected || phase !== 'running' || runId === null} onClick={request(() => runSession.pause(), 'error.pauseFailed')}>
           {t('action.pause')}
         </Button>
@@ -97,8 +112,12 @@ export function RunControls() {
         </Button>
       </div>
 
-      <div className="run-status" data-testid="train-status" data-state={phase} role="status">
-        {phase === 'ended' && run.end ? (
+      <div className="run-status" data-testid="train-status" data-state={phase} data-step={run.step} role="status">
+        {phase === 'ended' && run.origin !== 'trained' ? (
+          <span className="run-state run-state-ended" data-testid="train-origin" data-origin={run.origin}>
+            {t(`origin.${run.origin}`)}
+          </span>
+        ) : phase === 'ended' && run.end ? (
           <span className={`run-state run-state-ended run-end-${run.end.reason}`} title={endText(t, run.end)}>
             {t(`end.${run.end.reason}`)}
           </span>
@@ -114,7 +133,7 @@ export function RunControls() {
           </span>
         )}
         {/* With a best epoch, its translated text says what the host's message would; the message stays in the title. */}
-        {phase === 'ended' && run.end && !run.end.best && <span className={`run-end-message run-end-${run.end.reason}`}>{run.end.message}</span>}
+        {phase === 'ended' && run.origin === 'trained' && run.end && !run.end.best && <span className={`run-end-message run-end-${run.end.reason}`}>{run.end.message}</span>}
         {phase === 'ended' && run.end?.best && (
           <span className="run-best" data-testid="train-best" data-epoch={run.end.best.epoch} title={run.end.message}>
             {bestText(t, run.end)}

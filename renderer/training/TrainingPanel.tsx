@@ -12,6 +12,7 @@ import { useDocumentStore } from '../store/context.tsx';
 import { useToasts } from '../ui/toasts.tsx';
 import { DatasetSection } from './DatasetSection.tsx';
 import { EpochTable } from './EpochTable.tsx';
+import { InterruptedRuns } from './InterruptedRuns.tsx';
 import { ModelSection } from './ModelSection.tsx';
 import { RunCharts } from './RunCharts.tsx';
 import { RunControls, startTraining } from './RunControls.tsx';
@@ -80,6 +81,7 @@ export function TrainingPanel() {
         <SettingsSection />
       </div>
       <div className="training-run">
+        <InterruptedRuns />
         <RunControls />
         <RunCharts />
       </div>

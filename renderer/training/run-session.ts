@@ -6,13 +6,21 @@
  */
 import type { EngineClient } from '../../engine/protocol/client.ts';
 import type { Parsed } from '../../engine/protocol/index.ts';
-import type { HostState, ParamsIn, ProtocolError, Result } from '../../engine/protocol/messages.ts';
+import type { HostState, OpenedRun, ParamsIn, ProtocolError, Result } from '../../engine/protocol/messages.ts';
+import { parseGraph } from '../../engine/graph/document.ts';
 import { mayChangeNetwork, networkHash } from '../../engine/graph/network-hash.ts';
 import { type GraphDocument, resolveTraining } from '../../engine/graph/schema.ts';
 import type { DocumentStore } from '../store/document-store.ts';
-import { createRunStore, documentIdOf, isActive, runDocumentOf, type RunStore } from './run-store.ts';
+import { type AdoptedRun, createRunStore, documentIdOf, isActive, runDocumentOf, type RunStore } from './run-store.ts';
 
 const unavailable = (what: string): ProtocolError => ({ code: 'host-unavailable', message: `the engine is not connected, so ${what} cannot be sent` });
+
+/** A finished run the host made from a file, with its graph parsed. */
+export interface OpenedModel {
+  readonly doc: GraphDocument;
+  readonly run: OpenedRun;
+  readonly origin: AdoptedRun['origin'];
+}
 
 export type SampleRequest = Omit<ParamsIn<'sample'>, 'runId'>;
 export type DecodeRequest = Omit<ParamsIn<'decode'>, 'runId'>;
@@ -92,14 +100,21 @@ export class RunSession {
     });
   }
 
-  /** Starts a run of `graph`, the document `documentId`; the store follows it from here on. */
-  async start(graph: GraphDocument, documentPath: string | null, documentId: string): Promise<Parsed<Result<'train.start'>>> {
+  /**
+   * Starts a run of `graph`, the document `documentId`; the store follows it from here on.
+   * `continueFrom`: start from the weights of the finished run on show (from where it stood, when
+   * it came from a checkpoint).
+   */
+  async start(graph: GraphDocument, documentPath: string | null, documentId: string, continueFrom = false): Promise<Parsed<Result<'train.start'>>> {
     const state = this.store.getState();
     if (isActive(state.phase)) return { ok: false, error: { code: 'busy', message: 'a run is already in progress; stop it first' } };
-    state.begin(graph.dataset?.type ?? null, resolveTraining(graph.training).gradientNormsOverTime !== false, runDocumentOf(documentId, graph));
+    const from = continueFrom && state.phase === 'ended' && state.runId !== null ? state.runId : undefined;
+    // Going on from a checkpoint, the epochs it had trained stay on show before the new ones.
+    const carried = from !== undefined && state.origin === 'checkpoint' ? state.epochs : undefined;
+    state.begin(graph.dataset?.type ?? null, resolveTraining(graph.training).gradientNormsOverTime !== false, runDocumentOf(documentId, graph), carried);
     this.runPid = this.hostPid;
     const client = this.client;
-    const reply = client ? await client.call('train.start', { graph, documentPath }) : { ok: false as const, error: unavailable('train.start') };
+    const reply = client ? await client.call('train.start', { graph, documentPath, ...(from !== undefined ? { from } : {}) }) : { ok: false as const, error: unavailable('train.start') };
     if (reply.ok) this.store.getState().accepted(reply.value.runId);
     else this.store.getState().refused(reply.error);
     return reply;
@@ -119,6 +134,51 @@ export class RunSession {
 
   exportModel(): Promise<Parsed<Result<'model.export'>>> {
     return this.runCall('model.export');
+  }
+
+  /** Has the host open a model file's text as a finished run (not shown until `adopt`). */
+  openModel(text: string): Promise<Parsed<OpenedModel>> {
+    return this.opened('model', (client) => client.call('model.open', { text }, { timeoutMs: 120_000 }));
+  }
+
+  /** Has the host open an interrupted run's checkpoint as a finished run (not shown until `adopt`). */
+  openCheckpoint(id: string): Promise<Parsed<OpenedModel>> {
+    return this.opened('checkpoint', (client) => client.call('checkpoints.open', { id }, { timeoutMs: 120_000 }));
+  }
+
+  /**
+   * Makes an opened run the window's run, belonging to the document `documentId` (the one its
+   * graph was just loaded as): the one place a run from a file becomes the run on show. Refused
+   * while a run trains.
+   */
+  adopt(opened: OpenedModel, documentId: string): boolean {
+    if (isActive(this.store.getState().phase)) return false;
+    const { run, doc } = opened;
+    const document = runDocumentOf(documentId, doc);
+    this.store.getState().adopt({ runId: run.runId, origin: opened.origin, document, datasetType: doc.dataset?.type ?? null, epochs: run.epochs, steps: run.steps, loss: run.loss, history: run.history });
+    return true;
+  }
+
+  async listCheckpoints(): Promise<Parsed<Result<'checkpoints.list'>>> {
+    return this.client ? this.client.call('checkpoints.list', {}) : { ok: false, error: unavailable('checkpoints.list') };
+  }
+
+  async discardCheckpoint(id: string): Promise<Parsed<Result<'checkpoints.discard'>>> {
+    return this.client ? this.client.call('checkpoints.discard', { id }) : { ok: false, error: unavailable('checkpoints.discard') };
+  }
+
+  /** A model file of a run the host keeps, whether or not it is the one on show. */
+  async exportRun(runId: string): Promise<Parsed<Result<'model.export'>>> {
+    return this.client ? this.client.call('model.export', { runId }) : { ok: false, error: unavailable('model.export') };
+  }
+
+  private async opened(origin: OpenedModel['origin'], call: (client: EngineClient) => Promise<Parsed<OpenedRun>>): Promise<Parsed<OpenedModel>> {
+    if (!this.client) return { ok: false, error: unavailable(origin === 'model' ? 'model.open' : 'checkpoints.open') };
+    const reply = await call(this.client);
+    if (!reply.ok) return reply;
+    const parsed = parseGraph(reply.value.graph);
+    if (!parsed.ok) return { ok: false, error: { code: 'invalid-graph', message: parsed.errors.map((e) => e.message).join('; ') } };
+    return { ok: true, value: { doc: parsed.graph, run: reply.value, origin } };
   }
 
   async sample(request: SampleRequest): Promise<Parsed<Result<'sample'>>> {

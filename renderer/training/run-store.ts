@@ -20,7 +20,7 @@
  * an earlier version of it, or belongs to another document (and is then not shown, see `shownRun`).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { HostEvent, HostEventOf, HostState, ProtocolError } from '../../engine/protocol/messages.ts';
+import type { EpochSummary, HostEvent, HostEventOf, HostState, ProtocolError } from '../../engine/protocol/messages.ts';
 import type { GraphDocument } from '../../engine/graph/schema.ts';
 import { networkHash } from '../../engine/graph/network-hash.ts';
 import { ArrivalLog, EpochTable, StepSeries } from './columns.ts';
@@ -74,6 +74,22 @@ export const documentIdOf = (path: string | null, loads: number): string => (pat
 /** The binding a run started from `doc` records. */
 export const runDocumentOf = (id: string, doc: GraphDocument): RunDocument => ({ id, hash: networkHash(doc), name: doc.name });
 
+/** Where a run's weights came from: trained here, or opened from a model file or a checkpoint. */
+export type RunOrigin = 'trained' | 'model' | 'checkpoint';
+
+/** A finished run the host made from a file, as the store shows it. */
+export interface AdoptedRun {
+  readonly runId: string;
+  readonly origin: Exclude<RunOrigin, 'trained'>;
+  readonly datasetType: string | null;
+  readonly epochs: number;
+  readonly steps: number;
+  readonly loss: number | null;
+  readonly history: readonly EpochSummary[];
+  /** The document open when the run was adopted, which it belongs to. */
+  readonly document: RunDocument;
+}
+
 export interface RunData {
   readonly phase: RunPhase;
   readonly runId: string | null;
@@ -81,6 +97,8 @@ export interface RunData {
   readonly document: RunDocument | null;
   /** The document open in the window (null until the session follows a document store). */
   readonly openDocument: OpenDocument | null;
+  /** Where the run's weights came from. */
+  readonly origin: RunOrigin;
   /** The dataset kind of the document the run was started from (sampling needs text). */
   readonly datasetType: string | null;
   /** The run's settings ask for gradient norms over time (on some steps, at least). */
@@ -109,12 +127,17 @@ export interface RunData {
 }
 
 export interface RunActions {
-  /** The user pressed Start on `document`; the request is on its way. */
-  begin(datasetType: string | null, measuresGradients: boolean, document: RunDocument): void;
+  /**
+   * The user pressed Start on `document`; the request is on its way. `carried`: the epochs of the
+   * run this one goes on from where it stood (a checkpoint), shown before this run's own.
+   */
+  begin(datasetType: string | null, measuresGradients: boolean, document: RunDocument, carried?: EpochTable): void;
   /** Another document is open now, or the open one changed. */
   documentOpened(open: OpenDocument): void;
   /** The document `from` was saved under a new identity `to`: its run goes with it. */
   documentMoved(from: string, to: string): void;
+  /** Shows a finished run the host made from a file, with its recorded epochs. */
+  adopt(run: AdoptedRun): void;
   /** The host accepted the start request. */
   accepted(runId: string): void;
   /** The host (or the connection) refused the start request. */
@@ -142,6 +165,7 @@ function freshData(): RunOfItsOwn {
     phase: 'idle',
     runId: null,
     document: null,
+    origin: 'trained',
     datasetType: null,
     measuresGradients: false,
     info: null,
@@ -239,9 +263,9 @@ export function createRunStore(now: () => number = () => performance.now()): Run
       ...freshData(),
       openDocument: null,
 
-      begin(datasetType, measuresGradients, document) {
+      begin(datasetType, measuresGradients, document, carried) {
         early = [];
-        set({ ...freshData(), phase: 'starting', datasetType, measuresGradients, document });
+        set({ ...freshData(), phase: 'starting', datasetType, measuresGradients, document, ...(carried ? { epochs: carried, epochsDone: carried.length, epochsVersion: 1 } : {}) });
       },
 
       documentOpened(open) {
@@ -253,6 +277,29 @@ export function createRunStore(now: () => number = () => performance.now()): Run
       documentMoved(from, to) {
         const { document } = get();
         if (document?.id === from) set({ document: { ...document, id: to } });
+      },
+
+      adopt(run) {
+        early = [];
+        const epochs = new EpochTable();
+        // Where the chart puts each epoch: the step that ended it, with steps spread evenly over the epochs.
+        const perEpoch = run.epochs > 0 ? run.steps / run.epochs : 0;
+        // Files record no durations: NaN, which the table shows as a dash.
+        for (const e of run.history) epochs.append({ ...e, step: Math.round(e.epoch * perEpoch), seconds: Number.NaN });
+        set({
+          ...freshData(),
+          phase: 'ended',
+          runId: run.runId,
+          origin: run.origin,
+          document: run.document,
+          datasetType: run.datasetType,
+          step: run.steps,
+          lastLoss: run.loss,
+          epochsDone: run.epochs,
+          end: { reason: 'completed', message: '', epochs: run.epochs, steps: run.steps, loss: run.loss },
+          epochs,
+          epochsVersion: 1,
+        });
       },
 
       accepted(runId) {

@@ -1,4 +1,5 @@
 /** Text of the Training tab: dataset, settings, the run, its charts, epochs and the trained model. */
+import { modelRunText } from './model-run-strings.ts';
 import { settingsText } from './settings-strings.ts';
 
 export const training = {
@@ -57,6 +58,7 @@ export const training = {
       symbols: 'How many different symbols the sequences use; the vocabulary also has the start token <s>.',
     },
     ...settingsText.en,
+    ...modelRunText.en,
     action: {
       start: 'Start',
       pause: 'Pause',
@@ -260,6 +262,7 @@ export const training = {
       symbols: '序列中使用的不同符号的个数；词表里另外还有起始符 <s>。',
     },
     ...settingsText.zh,
+    ...modelRunText.zh,
     action: {
       start: '开始',
       pause: '暂停',

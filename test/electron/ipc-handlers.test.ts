@@ -166,7 +166,7 @@ describe('IPC handlers: opening', () => {
     const opened = (await s.invoke(OPEN_GRAPH_DIALOG)) as Result<OpenedFile | null>;
     assert.deepEqual(opened, { ok: true, value: { path: file, text: '{"name":"adding"}' } });
     assert.deepEqual(s.openAsked[0].properties, ['openFile']);
-    assert.deepEqual(s.openAsked[0].filters?.map((f) => f.extensions), [['rnn.json'], ['json']]);
+    assert.deepEqual(s.openAsked[0].filters?.map((f) => f.extensions), [['rnn.json', 'rnn-model.json'], ['rnn.json'], ['rnn-model.json'], ['json']], 'graphs and trained models, together first');
     assert.deepEqual(await s.invoke(RECENT_FILES), [{ path: file, name: 'adding.rnn.json' }]);
     assert.deepEqual(await s.invoke(OPEN_GRAPH_DIALOG), { ok: true, value: null });
   });

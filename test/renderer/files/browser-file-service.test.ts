@@ -56,7 +56,7 @@ describe('browser file service', () => {
     const opened = value(await files.open());
     assert.deepEqual(opened, { path: join(host.workspace, 'b.rnn.json'), name: 'b.rnn.json', text: GRAPH });
     assert.equal(prompts.listings[0].workspace, host.workspace);
-    assert.deepEqual(prompts.listings[0].files.map((f) => f.name).sort(), ['a.json', 'b.rnn.json'], 'model files are not offered as graphs');
+    assert.deepEqual(prompts.listings[0].files.map((f) => f.name).sort(), ['a.json', 'b.rnn.json', 'trained.rnn-model.json'], 'trained models are offered beside graphs');
     assert.deepEqual(recentNames(), ['b.rnn.json']);
     assert.ok(files.canSaveInPlace(opened.path));
   });
@@ -189,11 +189,11 @@ describe('browser file service', () => {
 });
 
 describe('workspace listing', () => {
-  it('offers graph files newest first', () => {
+  it('offers graph and model files newest first', () => {
     const entry = (name: string, modified: number) => ({ name, size: 1, modified });
     assert.deepEqual(
       graphFilesIn([entry('old.rnn.json', 1), entry('m.rnn-model.json', 9), entry('new.json', 5), entry('b.rnn.json', 5)]).map((f) => f.name),
-      ['b.rnn.json', 'new.json', 'old.rnn.json'],
+      ['m.rnn-model.json', 'b.rnn.json', 'new.json', 'old.rnn.json'],
     );
   });
 });

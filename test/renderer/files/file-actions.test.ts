@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import i18next from 'i18next';
 import { createBrowserFileService } from '../../../renderer/files/browser-file-service.ts';
 import { suggestedFileName } from '../../../renderer/files/file-names.ts';
-import { createFileActions, type DocumentAccess, type FileActions, type ToastKind } from '../../../renderer/files/file-actions.ts';
+import { createFileActions, type DocumentAccess, type FileActions, type FileActionsDeps, type ToastKind } from '../../../renderer/files/file-actions.ts';
+import { fail, failureOf, succeed } from '../../../renderer/files/file-service.ts';
+import { RunSession } from '../../../renderer/training/run-session.ts';
+import { compileGraph } from '../../../engine/compiler/compile.ts';
+import { initWeights } from '../../../engine/model/init.ts';
+import { writeModel } from '../../../engine/model/file.ts';
 import { files as strings } from '../../../renderer/files/strings.ts';
 import type { TrainingChoice } from '../../../renderer/files/training-on-switch.ts';
 import type { UnsavedChoice } from '../../../renderer/files/unsaved-changes.ts';
@@ -48,7 +53,17 @@ describe('file actions', () => {
   let h: Harness;
 
   /** `training`: the open document's run trains, and these are the answers to the question about it. */
-  function harness(options: { doc?: GraphDocument; path?: string | null; dirty?: boolean; prompts?: PromptAnswer[]; unsaved?: UnsavedChoice[]; training?: TrainingChoice[] } = {}): Harness {
+  function harness(
+    options: {
+      doc?: GraphDocument;
+      path?: string | null;
+      dirty?: boolean;
+      prompts?: PromptAnswer[];
+      unsaved?: UnsavedChoice[];
+      training?: TrainingChoice[];
+      openModel?: FileActionsDeps['openModel'];
+    } = {},
+  ): Harness {
     const state = { doc: options.doc ?? template('sine-elman.rnn.json'), path: options.path ?? null, dirty: options.dirty ?? false };
     const loads: number[] = [];
     const document: DocumentAccess = {
@@ -86,6 +101,7 @@ describe('file actions', () => {
           trainingLog.push('stopped');
         },
       },
+      openModel: options.openModel ?? (async () => assert.fail('no model file is opened here')),
       ui: {
         async askUnsaved(name) {
           unsavedAsked.push(name);
@@ -215,6 +231,52 @@ describe('file actions', () => {
     assert.equal(await actions.openTemplate({ id: 'adding-lstm', name: 'adding' }), true);
     assert.equal(state.doc.name, template('adding-lstm.rnn.json').name);
     assert.deepEqual(trainingLog, [`asked about ${name}: keep`]);
+  });
+
+  describe('a trained model', () => {
+    /** The sine template with fresh weights, as a model file. */
+    const modelText = () => {
+      const graph = { ...template('sine-elman.rnn.json'), name: 'Trained sine' };
+      const weightInfo = compileGraph(graph, { steps: 1, batch: 1 }).weights;
+      return writeModel({ graph, weights: initWeights(weightInfo, 3), weightInfo, encoding: 'json', training: { epochs: 2, steps: 10, finalLoss: 0.5, seed: 3, savedAt: new Date().toISOString(), history: [{ epoch: 1, loss: 0.9, metrics: {} }, { epoch: 2, loss: 0.5, metrics: {} }] } });
+    };
+    const opening = (session: RunSession): FileActionsDeps['openModel'] => async (text) => {
+      const reply = await session.openModel(text);
+      return reply.ok ? succeed({ doc: reply.value.doc, adopt: () => void session.adopt(reply.value, 'unsaved:1') }) : fail(failureOf(reply.error));
+    };
+
+    it('opens as a new document whose finished run is the model’s, after asking about unsaved changes', async () => {
+      const session = new RunSession();
+      session.attach(client);
+      const { actions, state } = harness({ dirty: true, unsaved: ['discard'], prompts: [{ open: 'sine.rnn-model.json' }], openModel: opening(session) });
+      put('sine.rnn-model.json', modelText());
+      assert.equal(await actions.open(), true);
+      assert.equal(state.doc.name, 'Trained sine');
+      assert.equal(state.path, null, 'saving writes a graph file, never over the model');
+      assert.equal(state.dirty, false);
+      assert.deepEqual(h.unsavedAsked, [template('sine-elman.rnn.json').name]);
+      const run = session.store.getState();
+      assert.equal(run.phase, 'ended');
+      assert.equal(run.origin, 'model');
+      assert.ok(run.runId);
+      assert.equal(run.step, 10);
+      assert.deepEqual(Array.from({ length: run.epochs.length }, (_, i) => run.epochs.loss.at(i)), [0.9, 0.5]);
+      assert.deepEqual(h.toasts, [{ kind: 'info', message: 'Opened the trained model sine.rnn-model.json: its weights are the finished run in the Training tab.' }]);
+    });
+
+    it('a model whose weights do not fit is refused in the host’s words, before any question, and nothing changes', async () => {
+      const session = new RunSession();
+      session.attach(client);
+      const { actions, state } = harness({ dirty: true, prompts: [{ open: 'bad.rnn-model.json' }], openModel: opening(session) });
+      const doc = state.doc;
+      put('bad.rnn-model.json', modelText().replace('"format": "rnn-studio.model"', '"format": "rnn-studio.model", "extra": 1'));
+      assert.equal(await actions.open(), false);
+      assert.equal(state.doc, doc);
+      assert.deepEqual(h.unsavedAsked, []);
+      assert.equal(session.store.getState().phase, 'idle');
+      assert.equal(h.toasts[0].kind, 'error');
+      assert.match(h.toasts[0].message, /unknown key "extra"/);
+    });
   });
 
   it('opens a template at its own path, and Save then asks for a new name', async () => {

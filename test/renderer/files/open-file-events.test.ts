@@ -70,6 +70,7 @@ function harness(options: FakeDesktopOptions & { dirty?: boolean; unsaved?: Unsa
       ask: (name) => assert.fail(`unexpected question about the run of ${name}`),
       stop: () => assert.fail('unexpected stop'),
     },
+    openModel: async () => assert.fail('no model file is opened here'),
     ui: {
       async askUnsaved(name) {
         unsavedAsked.push(name);

@@ -340,3 +340,45 @@ describe('sameValues', () => {
     assert.equal(sameValues(column([]), column([])), false, 'no rows: nothing to leave out');
   });
 });
+
+describe('runs from files', () => {
+  const history = [
+    { epoch: 1, loss: 0.9, metrics: { accuracy: 0.5 } },
+    { epoch: 2, loss: 0.6, metrics: { accuracy: 0.7 }, validation: { loss: 0.65, metrics: {} } },
+  ];
+
+  test('an adopted run is a finished run with its recorded epochs, placed at the steps that ended them', () => {
+    const store = createRunStore();
+    store.getState().adopt({ runId: 'run-7', origin: 'model', document: TRAINED, datasetType: 'text', epochs: 2, steps: 40, loss: 0.6, history });
+    const s = store.getState();
+    assert.equal(s.phase, 'ended');
+    assert.equal(s.origin, 'model');
+    assert.equal(s.runId, 'run-7');
+    assert.equal(s.document, TRAINED, 'the run belongs to the document it was adopted into');
+    assert.deepEqual([s.step, s.lastLoss, s.epochsDone], [40, 0.6, 2]);
+    assert.deepEqual([s.epochs.step.at(0), s.epochs.step.at(1)], [20, 40]);
+    assert.deepEqual([s.epochs.loss.at(0), s.epochs.validationLoss.at(1)], [0.9, 0.65]);
+    assert.ok(Number.isNaN(s.epochs.seconds.at(0)), 'a file records no durations');
+    // Events of the adopted run never come: the host made it from a file.
+    store.getState().receive({ type: 'train.ended', runId: 'run-7', reason: 'failed', message: 'x', epochs: 0, steps: 0, loss: null });
+    assert.equal(store.getState().phase, 'ended');
+  });
+
+  test('a run going on from a checkpoint keeps its epochs on show before its own; any other start begins empty', () => {
+    const store = createRunStore();
+    store.getState().adopt({ runId: 'run-7', origin: 'checkpoint', document: TRAINED, datasetType: null, epochs: 2, steps: 8, loss: 0.6, history });
+    const carried = store.getState().epochs;
+    store.getState().begin(null, false, TRAINED, carried);
+    store.getState().accepted(RUN);
+    const resumed = started(RUN, 4);
+    assert.ok(resumed.type === 'train.started');
+    store.getState().receive({ ...resumed, resumedFrom: { epoch: 2, step: 8 } });
+    store.getState().receive(epoch(3, 0.5));
+    const s = store.getState();
+    assert.equal(s.origin, 'trained');
+    assert.deepEqual(Array.from({ length: s.epochs.length }, (_, i) => s.epochs.epoch.at(i)), [1, 2, 3]);
+    assert.equal(s.epochs.step.at(2), 12, 'epoch 3 ends at step 3 × 4');
+    store.getState().begin(null, false, TRAINED);
+    assert.equal(store.getState().epochs.length, 0);
+  });
+});
