@@ -3,13 +3,14 @@
     python3 test/helpers/torch-cases.py CASES.json OUT_DIR
 
 CASES.json is a list of {"id", "kind", "inputSize", "hiddenSize", "numLayers", "bidirectional",
-"steps", "batch", "seed"}. For each case the module is built with PyTorch's own initialisation
+"steps", "batch", "seed", "lr"}. For each case the module is built with PyTorch's own initialisation
 under torch.manual_seed(seed), written to OUT_DIR/<id>.state.json by export_state_dict from
 scripts/export-pytorch-weights.py (the file a user hands to `rnn-studio import-weights`), and then
 run in float64 on those same float32 values: x [T, B, in] and a target y [T, B, D*H] drawn from
 the seed, output, h_n (and c_n), the loss F.mse_loss(output, y) and the gradient of that loss for
-every parameter. OUT_DIR/results.json holds {"torch": version, "cases": {id: {...}}}, every
-tensor as {"shape", "data"} row-major. One process for all cases, as importing torch takes seconds.
+every parameter. Then one step of torch.optim.SGD with learning rate lr, and the module is exported
+again, to OUT_DIR/<id>.stepped.state.json. OUT_DIR/results.json holds {"torch": version,
+"cases": {id: {...}}}, every tensor as {"shape", "data"} row-major. One process for all cases, as importing torch takes seconds.
 """
 
 import json
@@ -42,6 +43,8 @@ def run_case(case, folder):
     h_n, c_n = state if case["kind"] == "LSTM" else (state, None)
     loss = torch.nn.functional.mse_loss(output, y.double())
     loss.backward()
+    torch.optim.SGD(module.parameters(), lr=case["lr"]).step()
+    export_state_dict(module, os.path.join(folder, case["id"] + ".stepped.state.json"))
     result = {
         "x": as_json(x),
         "y": as_json(y),

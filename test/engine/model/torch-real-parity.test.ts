@@ -12,6 +12,10 @@
  * order, directions). Our RNN and LSTM have one bias where PyTorch has b_ih + b_hh, and both of
  * PyTorch's get the gradient of that sum, so ours must equal grad b_ih (and grad b_ih = grad b_hh).
  *
+ * One SGD step shows why training runs differ (docs/model-format.md, "Biases"): PyTorch moves
+ * b_ih and b_hh by lr·g each, so the sum that our RNN and LSTM bias stands for moves by 2·lr·g,
+ * where ours moves by lr·g; every other weight, and the GRU's two bias rows, move by lr·g in both.
+ *
  * All cases go to one Python process (starting torch takes seconds). Without Python or torch the
  * file is skipped, saying why on stderr and in the skip reason. The float64 re-implementation of
  * PyTorch's equations (test/engine/blocks/torch-parity.test.ts) remains the second oracle.
@@ -40,6 +44,7 @@ const BLOCK: Readonly<Record<Kind, string>> = { RNN: 'elman', LSTM: 'lstm', GRU:
 const F = 3;
 const H = 4;
 const B = 2;
+const LR = 0.1;
 const ABSOLUTE = 1e-6;
 const RELATIVE = 1e-5;
 const SCRIPT = join(import.meta.dirname, '..', '..', 'helpers', 'torch-cases.py');
@@ -54,6 +59,7 @@ interface Case {
   readonly steps: number;
   readonly batch: number;
   readonly seed: number;
+  readonly lr: number;
 }
 
 const CASES: readonly Case[] = (['RNN', 'LSTM', 'GRU'] as const).flatMap((kind) =>
@@ -62,7 +68,7 @@ const CASES: readonly Case[] = (['RNN', 'LSTM', 'GRU'] as const).flatMap((kind) 
       [1, 5, 40].map((steps) => ({ kind, numLayers, bidirectional, steps, inputSize: F, hiddenSize: H, batch: B })),
     ),
   ),
-).map((c, i) => ({ ...c, id: `case${i}`, seed: 7000 + i }));
+).map((c, i) => ({ ...c, id: `case${i}`, seed: 7000 + i, lr: LR }));
 
 const nameOf = (c: Case) => `nn.${c.kind}(${F}, ${H}, num_layers=${c.numLayers}${c.bidirectional ? ', bidirectional=True' : ''}), T = ${c.steps}`;
 
@@ -131,6 +137,8 @@ describe('elman, lstm and gru blocks with PyTorch weights imported match real to
   let folder: string;
   let results: z.infer<typeof Results>;
   const worst = { onnxruntime: new Worst(), reference: new Worst() };
+  /** PyTorch's SGD step against lr·(our gradient), times 2 for the folded RNN and LSTM biases. */
+  const sgd = new Worst();
 
   before(async () => {
     ort = await OrtExecutor.create({ threads: 1 });
@@ -149,8 +157,12 @@ describe('elman, lstm and gru blocks with PyTorch weights imported match real to
     it(nameOf(c), async (t) => {
       const torch = results.cases[c.id];
       assert.ok(torch, `PyTorch's results for ${c.id}`);
-      const parsed = parseTorchStateDictText(readFileSync(join(folder, `${c.id}.state.json`), 'utf8'));
-      if (!parsed.ok) assert.fail(parsed.errors.join('\n'));
+      const read = (file: string) => {
+        const parsed = parseTorchStateDictText(readFileSync(join(folder, file), 'utf8'));
+        if (!parsed.ok) assert.fail(parsed.errors.join('\n'));
+        return parsed.dict;
+      };
+      const dict = read(`${c.id}.state.json`);
       const parts = (c.bidirectional ? 2 : 1) * c.numLayers;
       const failures: string[] = [];
       const compare = (what: string, ours: Record<'onnxruntime' | 'reference', ArrayLike<number>>, expected: ArrayLike<number>) => {
@@ -162,7 +174,7 @@ describe('elman, lstm and gru blocks with PyTorch weights imported match real to
       const ports = c.kind === 'LSTM' ? (['out', 'h', 'c'] as const) : (['out', 'h'] as const);
       for (const port of ports) {
         const doc = docFor(c, port);
-        const imported = importTorchWeights(doc, 'r', parsed.dict);
+        const imported = importTorchWeights(doc, 'r', dict);
         if (!imported.ok) assert.fail(imported.errors.join('\n'));
         assert.deepEqual(imported.notes, [], 'the export records everything the import needs');
         const compiled = compileGraph(doc, { steps: c.steps, batch: B });
@@ -186,6 +198,15 @@ describe('elman, lstm and gru blocks with PyTorch weights imported match real to
         compare('loss', view('loss'), [torch.loss]);
         const expected = gradientsAsOurs(c, doc, torch);
         for (const w of compiled.weights) compare(`grad:${w.param}`, view(`grad:${w.param}`), expected.get(w.param)!);
+        const stepped = importTorchWeights(doc, 'r', read(`${c.id}.stepped.state.json`));
+        if (!stepped.ok) assert.fail(stepped.errors.join('\n'));
+        for (const w of compiled.weights) {
+          const folded = c.kind !== 'GRU' && /(^|_)bias(_l\d+)?$/.test(w.name) ? 2 : 1;
+          const before = imported.weights.get(w.param)!;
+          const moved = stepped.weights.get(w.param)!.map((v, i) => v - before[i]);
+          const failure = sgd.check(`SGD step of ${w.param}`, moved, reference[`grad:${w.param}`].data.map((g) => -folded * c.lr * g));
+          if (failure) failures.push(failure);
+        }
         if (c.kind !== 'GRU')
           for (const [name, g] of Object.entries(torch.grads))
             if (name.startsWith('bias_ih')) {
@@ -200,6 +221,6 @@ describe('elman, lstm and gru blocks with PyTorch weights imported match real to
 
   it('summary', (t) => {
     assert.equal(Object.keys(results.cases).length, CASES.length);
-    t.diagnostic(`${CASES.length} cases against torch ${results.torch} (${python.python}); ONNX Runtime: ${worst.onnxruntime.text()}; reference executor: ${worst.reference.text()}`);
+    t.diagnostic(`${CASES.length} cases against torch ${results.torch} (${python.python}); ONNX Runtime: ${worst.onnxruntime.text()}; reference executor: ${worst.reference.text()}; one SGD step against lr·g (2·lr·g for the RNN and LSTM bias): ${sgd.text()}`);
   });
 });
