@@ -1,16 +1,18 @@
 /**
- * The Python that has PyTorch, for the tests that compare with real PyTorch. Tried in order:
- * $RNN_STUDIO_PYTHON, Debian's /usr/bin/python3 (where apt's python3-torch goes, which .ci/run
- * installs), then python3 on PATH (often a pyenv or venv shim without torch).
+ * The Python that has PyTorch, for the tests that compare with real PyTorch: $RNN_STUDIO_PYTHON
+ * when it is set (and then only it, so a wrong choice is reported rather than passed over), else
+ * Debian's /usr/bin/python3 (where apt's python3-torch goes, which .ci/run installs), then python3
+ * on PATH (often a pyenv or venv shim without torch).
  */
 import { spawnSync } from 'node:child_process';
 
 export type TorchPython = { ok: true; python: string; torch: string } | { ok: false; reason: string };
 
 export function findTorchPython(): TorchPython {
-  const candidates = [process.env.RNN_STUDIO_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p);
+  const chosen = process.env.RNN_STUDIO_PYTHON;
+  const candidates = chosen ? [chosen] : ['/usr/bin/python3', 'python3'];
   const tried: string[] = [];
-  for (const python of [...new Set(candidates)]) {
+  for (const python of candidates) {
     const run = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 });
     if (run.error) {
       tried.push(`${python}: ${(run.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : run.error.message}`);
