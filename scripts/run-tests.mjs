@@ -32,6 +32,7 @@ const SLOW = [
   'test/engine/cli/budgets-cli.test.ts',
   'test/engine/model/import-weights-cli.test.ts',
   'test/engine/model/pytorch-import.test.ts',
+  'test/engine/model/torch-real-parity.test.ts', // real PyTorch in one Python process, then T up to 40 on both executors
   'test/engine/blocks/torch-parity.test.ts',
   'test/engine/host/serve.test.ts',
   'test/engine/host/protocol-fuzz.test.ts', // a thousand hostile messages through the host's connections
