@@ -144,7 +144,10 @@ class BlockedQr {
     return t;
   }
 
-  /** orthogonal.ts's unblocked QR on columns [k0, k1), then T column by column: T[:i, i] = −β_i T[:i, :i] (V[:, :i]ᵀ v_i). */
+  /**
+   * orthogonal.ts's unblocked QR on columns [k0, k1), then T column by column from the reflectors'
+   * inner products G = VᵀV: T[:i, i] = −β_i T[:i, :i] G[:i, i].
+   */
   private async factorLeaf(k0: number, k1: number): Promise<Float64Array> {
     const { a, m, beta, alpha } = this;
     const w = k1 - k0;
@@ -152,24 +155,18 @@ class BlockedQr {
       makeReflector(a, m, k, beta, alpha);
       for (let j = k + 1; j < k1; j++) reflect(a, k * m, beta[k], a, j * m, k, m);
     }
+    const v = this.reflectors(k0, k1, k0);
+    const g = await this.products.crossRows(v, v, w, w, m - k0);
     const t = new Float64Array(w * w);
-    const g = new Float64Array(w);
     for (let i = 0; i < w; i++) {
-      const k = k0 + i;
-      // v_i is zero above row k, where every earlier v_p has its entries.
-      for (let p = 0; p < i; p++) {
-        let dot = 0;
-        for (let r = k; r < m; r++) dot += a[(k0 + p) * m + r] * a[k * m + r];
-        g[p] = dot;
-      }
       for (let p = 0; p < i; p++) {
         let sum = 0;
-        for (let q = p; q < i; q++) sum += t[p * w + q] * g[q];
-        t[p * w + i] = -beta[k] * sum;
+        for (let q = p; q < i; q++) sum += t[p * w + q] * g[q * w + i];
+        t[p * w + i] = -beta[k0 + i] * sum;
       }
-      t[i * w + i] = beta[k];
+      t[i * w + i] = beta[k0 + i];
     }
-    await this.progress(3 * (m - k0) * w * w);
+    await this.progress(4 * (m - k0) * w * w);
     return t;
   }
 
