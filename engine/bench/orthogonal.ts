@@ -156,13 +156,14 @@ async function main(): Promise<void> {
   if (typeof torch === 'string') console.log(`PyTorch: ${torch}`);
   else console.log(`PyTorch ${torch.version}, ${torch.threads} threads${fmtOthers(torch.others)}`);
 
-  let jsRate: number | undefined; // seconds per flop of the last plain-JS run
+  // Seconds per flop of the last plain-JS run; before one, 1 GFLOP/s, its speed on one core.
+  let jsRate = 1e-9;
   for (const shape of shapes) {
     const label = `[${shape[0]}, ${shape[1]}]`;
     const fast = await timed(() => ours(shape, products));
     const t32 = typeof torch === 'string' ? undefined : torch.seconds.get(`${shape.join('x')}/float32`);
     const t64 = typeof torch === 'string' ? undefined : torch.seconds.get(`${shape.join('x')}/float64`);
-    const estimate = jsRate === undefined ? 0 : jsRate * qrFlops(shape);
+    const estimate = jsRate * qrFlops(shape);
     let js: Timed<Float64Array> | undefined;
     if (estimate <= jsBudget) js = await timed(() => plainJs(shape));
     else console.log(`${label}: plain JS skipped, about ${estimate.toFixed(0)} s estimated (--js-budget ${jsBudget})`);

@@ -109,7 +109,14 @@ export function onnxMatrixProducts(): Promise<MatrixProducts | string> {
   products ??= (async () => {
     const loaded = await loadOnnxRuntime();
     if (!loaded.ok) return loaded.reason;
-    const options: InferenceSession.SessionOptions = { intraOpNumThreads: availableParallelism(), executionMode: 'sequential', graphOptimizationLevel: 'all' };
+    // No spinning: between products the JavaScript thread gathers the next one, and ORT's
+    // workers spinning meanwhile would take the cores it needs (2.5× slower on a busy 2-core machine).
+    const options: InferenceSession.SessionOptions = {
+      intraOpNumThreads: availableParallelism(),
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    };
     try {
       const [apply, cross] = await Promise.all([loaded.ort.InferenceSession.create(APPLY_BLOCK, options), loaded.ort.InferenceSession.create(CROSS_ROWS, options)]);
       return new OrtMatrixProducts(loaded.ort, apply, cross);
