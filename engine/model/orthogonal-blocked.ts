@@ -33,11 +33,11 @@ const LEAF = 8;
 const CALL_FLOPS = 4e8;
 
 /**
- * A Gaussian draw in JavaScript takes about as long as this many floating-point operations of
- * the products, which is how progress counts the draw (a few % of the time at 4096 units, more
- * for smaller matrices).
+ * A Gaussian draw in JavaScript (about 60 ns of one core) takes as long as this many
+ * floating-point operations of the products on two cores, which is how progress counts the draw
+ * (some 5% of the time at 4096 units, more for smaller matrices).
  */
-const DRAW_COST = 100;
+const DRAW_COST = 500;
 
 /** Called between pieces of work with the share done, in [0, 1]; it may give the event loop back, and throws to stop. */
 export type Pause = (share: number) => Promise<void>;
