@@ -3,11 +3,11 @@
  * minutes in plain JavaScript (the blocked Householder QR of the orthogonal initialiser). Two
  * tiny models with dynamic dimensions are built once and their sessions reused for every call.
  *
- * Float64 rather than float32: ORT's CPU provider runs Gemm and MatMul in double (MLAS's DGEMM),
- * and the QR then matches the plain-JavaScript routine to rounding and keeps Q orthogonal to
- * 1e-15, where float32 products would leave |QᵀQ − I| near 1e-5 on a 16,384-long column, well
- * above the float32 rounding of the weights themselves. The price (double runs at about a third
- * of float32's speed here) is measured by `npm run bench:init`.
+ * Float64 rather than float32: ORT's CPU provider runs Gemm and MatMul in double, and the QR
+ * then matches the plain-JavaScript routine to float64 rounding and keeps Q orthogonal to 1e-15,
+ * so a seed gives the same float32 weights whichever routine made them; float32 products would
+ * round the matrix at every update. The price: double runs at a third to a half of float32's
+ * speed (docs/benchmarks.md).
  *
  * ONNX Runtime's `run` holds the JavaScript thread for the whole product, so callers keep each
  * product small enough to stay responsive (a fraction of a second).
