@@ -53,7 +53,7 @@ export const BLOCKED_QR_FROM = 128;
  * initWeights in slices, giving the event loop back between them, so that a host stays
  * responsive and a run can be stopped while a large model initialises. Large orthogonal weights
  * take the blocked QR, whose products run natively: the same numbers as initWeights up to
- * float64 rounding (which float32 weights almost never show); all others are the same numbers
+ * float64 rounding (rarely visible once rounded to float32); all others are the same numbers
  * exactly. Rejects with `signal.reason` once aborted.
  */
 export async function initWeightsAsync(weights: readonly WeightInfo[], seed: number, o: AsyncInitOptions = {}): Promise<Weights> {

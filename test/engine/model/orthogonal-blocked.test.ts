@@ -97,6 +97,10 @@ describe('initWeightsAsync with the blocked QR', () => {
     assert.deepEqual(sliced.get('n.b'), sync.get('n.b'), 'the generator is where initWeights leaves it');
   });
 
+  it('keeps the plain-JavaScript QR, with initWeights’s numbers exactly, when told to use no products', async () => {
+    assert.deepEqual(await initWeightsAsync(weights, 8, { products: null }), initWeights(weights, 8));
+  });
+
   it('stops between products once the signal aborts, with its reason, and reports nothing after', async () => {
     const controller = new AbortController();
     const size = side * 4 * side;
