@@ -12,7 +12,9 @@
 import type { WeightInfo } from '../compiler/compile.ts';
 import { Random } from '../datasets/random.ts';
 import { assertNever, fmtShape, type Shape, sizeOf } from '../ir/types.ts';
+import { type MatrixProducts, onnxMatrixProducts } from '../executors/onnx/products.ts';
 import { orthogonalMatrix } from './orthogonal.ts';
+import { orthogonalMatrixBlocked } from './orthogonal-blocked.ts';
 
 export type Weights = Map<string, Float32Array>;
 
@@ -32,18 +34,33 @@ export interface AsyncInitOptions {
   /** Checked between slices of work: once aborted, the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: InitProgress) => void;
-  /** The longest the event loop is held at a time (default 50 ms). */
+  /** The longest the event loop is held at a time (default 50 ms; a matrix product may hold it longer, see CALL_FLOPS in orthogonal-blocked.ts). */
   readonly sliceMs?: number;
+  /**
+   * Where large orthogonal weights run their QR's matrix products: default ONNX Runtime's CPU
+   * provider (plain JavaScript where it does not load); null for plain JavaScript throughout.
+   */
+  readonly products?: MatrixProducts | null;
 }
 
 /**
+ * Orthogonal weights whose shorter side is below this keep the plain-JavaScript QR, which is
+ * faster there than ONNX Runtime's per-call cost (measured with `npm run bench:init -- --small`).
+ */
+export const BLOCKED_QR_FROM = 128;
+
+/**
  * initWeights in slices, giving the event loop back between them, so that a host stays
- * responsive and a run can be stopped while a large model initialises. The same numbers as
- * initWeights. Rejects with `signal.reason` once aborted.
+ * responsive and a run can be stopped while a large model initialises. Large orthogonal weights
+ * take the blocked QR, whose products run natively: the same numbers as initWeights up to
+ * float64 rounding (rarely visible once rounded to float32); all others are the same numbers
+ * exactly. Rejects with `signal.reason` once aborted.
  */
 export async function initWeightsAsync(weights: readonly WeightInfo[], seed: number, o: AsyncInitOptions = {}): Promise<Weights> {
   const rng = new Random(seed);
   const sliceMs = o.sliceMs ?? 50;
+  const blocked = (w: WeightInfo) => w.init === 'orthogonal' && w.shape.length === 2 && Math.min(w.shape[0], w.shape[1]) >= BLOCKED_QR_FROM;
+  const products = o.products !== undefined ? o.products : weights.some(blocked) ? await nativeProducts() : null;
   const total = weights.reduce((sum, w) => sum + sizeOf(w.shape), 0);
   const out: Weights = new Map();
   let done = 0;
@@ -58,18 +75,30 @@ export async function initWeightsAsync(weights: readonly WeightInfo[], seed: num
   o.signal?.throwIfAborted();
   for (const w of weights) {
     const size = sizeOf(w.shape);
-    const work = initOne(w, rng);
-    let step = work.next();
-    while (!step.done) {
-      await breathe(step.value * size);
-      step = work.next();
+    let values: Float32Array;
+    if (products && blocked(w)) {
+      const [rows, cols] = matrixShape(w);
+      values = Float32Array.from(await orthogonalMatrixBlocked(rows, cols, rng, products, (share) => breathe(share * size)));
+    } else {
+      const work = initOne(w, rng);
+      let step = work.next();
+      while (!step.done) {
+        await breathe(step.value * size);
+        step = work.next();
+      }
+      values = step.value;
     }
-    out.set(w.param, scaled(step.value, w.gain ?? 1));
+    out.set(w.param, scaled(values, w.gain ?? 1));
     done += size;
     await breathe(0);
   }
   o.onProgress?.({ done, total });
   return out;
+}
+
+async function nativeProducts(): Promise<MatrixProducts | null> {
+  const products = await onnxMatrixProducts();
+  return typeof products === 'string' ? null : products;
 }
 
 /**

@@ -29,7 +29,7 @@ export function* orthogonalMatrix(rows: number, cols: number, rng: Random): Gene
   // (and on it) column k ends up holding its reflector v_k; alpha[k] is R[k][k].
   const a = new Float64Array(n * m);
   for (let k = 0; k < n; k++) {
-    for (let i = k * m; i < (k + 1) * m; i++) a[i] = rng.normal();
+    drawColumn(a, k, m, rng);
     yield 0;
   }
   const beta = new Float64Array(n);
@@ -58,10 +58,23 @@ export function* orthogonalMatrix(rows: number, cols: number, rng: Random): Gene
       for (let j = Math.max(j0, k); j < j1; j++) reflect(a, k * m, beta[k], q, j * m, k, m);
       if (k % 64 === 0) yield 0.5 + (0.5 * j0) / n;
     }
-    // diag(R) > 0: QR = (QD)(DR) with D = diag(sign R[k][k]).
-    for (let j = j0; j < j1; j++) if (alpha[j] < 0) for (let i = j * m; i < (j + 1) * m; i++) q[i] = -q[i];
   }
+  return shapedQ(q, alpha, rows, cols);
+}
 
+/** Column k of the Gaussian matrix (n columns of length m, column k at offset k·m), in the order every routine here draws it. */
+export function drawColumn(a: Float64Array, k: number, m: number, rng: Random): void {
+  for (let i = k * m; i < (k + 1) * m; i++) a[i] = rng.normal();
+}
+
+/**
+ * The weight from Q's n columns of length m (column j at offset j·m) and R's diagonal `alpha`:
+ * with the signs that make diag(R) > 0 (QR = (QD)(DR), D = diag(sign R[k][k])), as [rows, cols]
+ * row-major. Reuses `q` when rows ≤ cols.
+ */
+export function shapedQ(q: Float64Array, alpha: Float64Array, rows: number, cols: number): Float64Array {
+  const m = Math.max(rows, cols);
+  for (let j = 0; j < alpha.length; j++) if (alpha[j] < 0) for (let i = j * m; i < (j + 1) * m; i++) q[i] = -q[i];
   if (rows <= cols) return q;
   const out = new Float64Array(rows * cols);
   for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) out[r * cols + c] = q[c * m + r];
@@ -72,7 +85,7 @@ export function* orthogonalMatrix(rows: number, cols: number, rng: Random): Gene
  * Turns column k (rows k…m−1) into the Householder vector v = x − αe₁, α = −sign(x₀)‖x‖, that
  * maps x onto αe₁: H = I − β·vvᵀ with β = 1 / (α(α − x₀)). A zero column gets β = 0 (H = I).
  */
-function makeReflector(a: Float64Array, m: number, k: number, beta: Float64Array, alpha: Float64Array): void {
+export function makeReflector(a: Float64Array, m: number, k: number, beta: Float64Array, alpha: Float64Array): void {
   const start = k * m + k;
   const end = (k + 1) * m;
   // The norm scaled by the largest entry, so no square overflows or underflows.
@@ -97,7 +110,7 @@ function makeReflector(a: Float64Array, m: number, k: number, beta: Float64Array
 }
 
 /** y ← H_k y on rows k…m−1, for the column of `y` at `yAt` and reflector k at `vAt` of `v`. */
-function reflect(v: Float64Array, vAt: number, beta: number, y: Float64Array, yAt: number, k: number, m: number): void {
+export function reflect(v: Float64Array, vAt: number, beta: number, y: Float64Array, yAt: number, k: number, m: number): void {
   if (beta === 0) return;
   const len = m - k;
   const vs = vAt + k;
