@@ -18,6 +18,7 @@
  * BLOCKED_QR_FROM in init.ts.
  */
 import { spawnSync } from 'node:child_process';
+import { findPython } from './python.ts';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Random } from '../datasets/random.ts';
@@ -97,12 +98,11 @@ interface TorchRun {
 /** PyTorch's times by `${shape}/${dtype}`, or why there are none. */
 function torchTimes(shapes: readonly Shape[]): TorchRun | string {
   const before = mark();
-  const run = spawnSync('python3', ['-c', TORCH, JSON.stringify(shapes)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (run.error) return `python3 could not be started (${run.error.message})`;
-  if (run.status !== 0) {
-    const last = run.stderr.trim().split('\n').at(-1) ?? '';
-    return last.includes("No module named 'torch'") ? 'python3 has no torch (apt-get install python3-torch)' : `python3 failed: ${last}`;
-  }
+  const python = findPython('torch');
+  if (!python.ok) return python.reason;
+  const run = spawnSync(python.python, ['-c', TORCH, JSON.stringify(shapes)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (run.error) return `${python.python} could not be started (${run.error.message})`;
+  if (run.status !== 0) return `${python.python} failed: ${run.stderr.trim().split('\n').at(-1) ?? ''}`;
   const [head, ...lines] = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   const seconds = new Map(lines.map((l) => [`${(l.shape as number[]).join('x')}/${String(l.dtype)}`, Number(l.seconds)]));
   return { version: String(head.version), threads: Number(head.threads), seconds, others: since(before) };

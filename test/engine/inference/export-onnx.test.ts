@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { findPython } from '../../../engine/bench/python.ts';
 import { compileGraph } from '../../../engine/compiler/compile.ts';
 import { ReferenceExecutor } from '../../../engine/executors/index.ts';
 import { exportOnnx, METADATA_PREFIX } from '../../../engine/inference/export-onnx.ts';
@@ -66,12 +67,13 @@ function ortFeeds(doc: GraphDocument, json: Record<string, unknown[]>): Record<s
   );
 }
 
+const python = findPython('onnx');
+
 /** Runs the onnx checker (full_check: shapes inferred too) and returns the metadata as Python reads it; undefined with the reason printed when Python or onnx is missing. */
 function pythonCheck(file: string): { metadata: Record<string, string> } | { skipped: string } {
-  const probe = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return { skipped: `the onnx checker was not run: /usr/bin/python3 with the onnx package is not available (${probe.error?.message ?? probe.stderr.trim().split('\n').at(-1)})` };
+  if (!python.ok) return { skipped: `the onnx checker was not run: ${python.reason}` };
   const script = 'import json, onnx, sys\nm = onnx.load(sys.argv[1])\nonnx.checker.check_model(m, full_check=True)\nprint(json.dumps({p.key: p.value for p in m.metadata_props}))';
-  const r = spawnSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' });
+  const r = spawnSync(python.python, ['-c', script, file], { encoding: 'utf8' });
   assert.equal(r.status, 0, `onnx.checker refused ${file}: ${r.stderr}`);
   return { metadata: JSON.parse(r.stdout) as Record<string, string> };
 }

@@ -36,7 +36,7 @@ import type { GraphDocument } from '../../../engine/graph/schema.ts';
 import { type Tensor64, tensor } from '../../../engine/ir/tensor64.ts';
 import { TORCH_STATE_DICT_FORMAT, importTorchWeights, parseTorchStateDictText } from '../../../engine/model/pytorch.ts';
 import { graph } from '../../helpers/graphs.ts';
-import { findTorchPython } from '../../helpers/python.ts';
+import { findPython } from '../../../engine/bench/python.ts';
 import { torchStateFrom } from '../../helpers/torch-reference.ts';
 
 type Kind = 'RNN' | 'LSTM' | 'GRU';
@@ -122,7 +122,7 @@ function gradientsAsOurs(c: Case, doc: GraphDocument, result: Result): Map<strin
   return imported.weights;
 }
 
-const python = findTorchPython();
+const python = findPython('torch');
 
 describe('elman, lstm and gru blocks with PyTorch weights imported match real torch.nn.RNN, LSTM and GRU: outputs, final states, every weight gradient', () => {
   if (!python.ok) {
