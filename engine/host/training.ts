@@ -9,7 +9,8 @@ import { chooseExecutor, type ChosenExecutor, type ExecutorChoice } from '../exe
 import { resolveTraining, type GraphDocument } from '../graph/schema.ts';
 import type { HostEvent, Params, Result, StepPoint } from '../protocol/messages.ts';
 import { BudgetError, type Budgets } from '../compiler/budgets.ts';
-import { train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
+import type { DriveOptions } from '../trainer/drive.ts';
+import { type SetupProgress, train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
 import { messageOf, RequestError } from './errors.ts';
 import { decodeWith, exportModel, predictWith, sampleWith, type TrainedRun } from './trained.ts';
 
@@ -58,7 +59,11 @@ interface ActiveRun {
 
 export interface StartOptions {
   readonly graph: GraphDocument;
-  readonly dataset: Dataset;
+  /**
+   * Generates the dataset, the run's first phase: reports the fraction done and rejects with the
+   * signal's reason once stopped (a RequestError says why it cannot be built).
+   */
+  readonly dataset: (o: DriveOptions) => Promise<Dataset>;
   readonly executor: ExecutorChoice;
 }
 
@@ -235,10 +240,12 @@ export class TrainingRuns {
       }
     };
     let ended: HostEvent;
+    const onProgress = (p: SetupProgress) => this.emit({ type: 'train.progress', runId, ...p });
     try {
+      const dataset = await generate(o, run.controller.signal, onProgress);
       const result = await train({
         graph: o.graph,
-        dataset: o.dataset,
+        dataset,
         settings,
         executor: chosen.executor,
         executorReason: chosen.reason,
@@ -246,7 +253,7 @@ export class TrainingRuns {
         budgets: this.budgets,
         gate,
         onEvent,
-        onProgress: (p) => this.emit({ type: 'train.progress', runId, ...p }),
+        onProgress,
       });
       this.keep({
         runId,
@@ -256,8 +263,8 @@ export class TrainingRuns {
         history: result.history,
         end: result.end,
         dataset: o.graph.dataset,
-        vocabulary: o.dataset.vocabulary,
-        normalisation: o.dataset.normalisation,
+        vocabulary: dataset.vocabulary,
+        normalisation: dataset.normalisation,
         seed: settings.seed,
       });
       ended = { type: 'train.ended', runId, ...withoutType(result.end) };
@@ -266,7 +273,7 @@ export class TrainingRuns {
       this.failed.add(runId);
       if (e instanceof TrainingCancelled) ended = { type: 'train.ended', runId, reason: 'cancelled', message: e.message, ...progress };
       else {
-        if (!(e instanceof BudgetError)) process.stderr.write(`engine host: run ${runId} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        if (!(e instanceof BudgetError || e instanceof RequestError)) process.stderr.write(`engine host: run ${runId} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
         ended = { type: 'train.ended', runId, reason: 'failed', message: `training failed: ${messageOf(e)}`, ...progress };
       }
     } finally {
@@ -281,6 +288,20 @@ export class TrainingRuns {
     this.kept.set(run.runId, run);
     for (const id of this.kept.keys()) if (this.kept.size > KEPT_RUNS) this.kept.delete(id);
   }
+}
+
+/** The run's dataset, generated as its first phase; throws TrainingCancelled when stopped meanwhile. */
+async function generate(o: StartOptions, signal: AbortSignal, onProgress: (p: SetupProgress) => void): Promise<Dataset> {
+  onProgress({ phase: 'dataset', done: 0, total: 1 });
+  let dataset: Dataset;
+  try {
+    dataset = await o.dataset({ signal, onProgress: (done) => onProgress({ phase: 'dataset', done, total: 1 }) });
+  } catch (e) {
+    if (signal.aborted) throw new TrainingCancelled('dataset');
+    throw new RequestError('dataset', `the dataset could not be generated: ${messageOf(e)}`);
+  }
+  onProgress({ phase: 'dataset', done: 1, total: 1 });
+  return dataset;
 }
 
 const finiteOnly = (metrics: Readonly<Record<string, number>>): Record<string, number> => Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
