@@ -55,6 +55,7 @@ const SLOW = [
   'test/engine/host/service-decode.test.ts',
   'test/engine/host/train-stop.test.ts',
   'test/engine/host/checkpoints.test.ts',
+  'test/engine/host/train-stop-early.test.ts',
   'test/engine/inference/decode.test.ts',
   'test/engine/inference/draw.test.ts',
   'test/engine/inference/forecast.test.ts',

@@ -3,10 +3,11 @@ import { dirname } from 'node:path';
 import cliProgress from 'cli-progress';
 
 import { type BudgetOverrides, type Budgets, budgetsFrom, checkSteps } from '../compiler/budgets.ts';
-import { compileGraph } from '../compiler/compile.ts';
+import { compileGraph, compileWork } from '../compiler/compile.ts';
 import { formatDiagnostic } from '../graph/diagnostics.ts';
 import { analyzeGraph } from '../compiler/validate.ts';
-import { chooseExecutor, type ExecutorChoice } from '../executors/index.ts';
+import type { Dataset } from '../datasets/index.ts';
+import { chooseExecutor, type ChosenExecutor, type ExecutorChoice } from '../executors/index.ts';
 import { forecast, forecastInput, modelForecastSettings } from '../inference/forecast.ts';
 import { InputError, predict } from '../inference/predict.ts';
 import { sample } from '../inference/sample.ts';
@@ -14,9 +15,10 @@ import { resolveTraining } from '../graph/schema.ts';
 import { irToJson } from '../ir/json.ts';
 import { saveFileAtomic } from '../model/atomic.ts';
 import { checkWeightsAgainst, weightsToMap, writeModel } from '../model/file.ts';
-import { type SetupProgress, train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
+import { drive } from '../trainer/drive.ts';
+import { type SetupPhase, type SetupProgress, train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
 import { Interrupted, oneLine, UserError } from './errors.ts';
-import { datasetOf, failOnErrors, readGraph, readJson, readModel, readText, streamsOf } from './files.ts';
+import { datasetOf, failOnErrors, generateDatasetOf, readGraph, readJson, readModel, readText, streamsOf } from './files.ts';
 
 const out = (line: unknown) => process.stdout.write(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -46,16 +48,46 @@ function stopOnSigint(): { signal: AbortSignal; release: () => void } {
   return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
 }
 
-/** One line per setup phase as it goes: at most once a second, and when a phase is done. */
-function setupReporter(): (e: SetupProgress) => void {
+/**
+ * Runs `phase` of a command with what `setupReporter` prints about it; Ctrl-C (`signal`) stops it
+ * with exit 130 and a line naming the phase.
+ */
+async function cancellable<T>(file: string, phase: SetupPhase, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (signal.aborted) throw new Interrupted(`${file}: ${new TrainingCancelled(phase).message}`);
+    throw e;
+  }
+}
+
+/**
+ * How far each setup phase is, at most once a second, once the phase has lasted `quietMs` (so a
+ * quick one prints nothing); preparing the executor, which reports no progress and cannot be
+ * interrupted, says so as it starts.
+ */
+function setupReporter(quietMs = 500): (e: SetupProgress) => void {
+  let phase: SetupPhase | null = null;
+  let started = 0;
   let last = -Infinity;
   return (e) => {
     const now = performance.now();
-    if (e.done < e.total && now - last < 1000) return;
+    if (phase !== e.phase) [phase, started, last] = [e.phase, now, -Infinity];
+    if (e.phase === 'prepare') {
+      if (e.done === 0) err('preparing the executor (this cannot be interrupted; Ctrl-C takes effect once it is done)…');
+      return;
+    }
+    if (e.done === e.total || now - started < quietMs || now - last < 1000) return;
     last = now;
-    if (e.phase === 'compile') {
-      if (e.done === 0) err('compiling the train step…');
-    } else err(`initialising the weights: ${Math.floor((100 * e.done) / Math.max(e.total, 1))}% of ${e.total.toLocaleString('en-US')} parameters`);
+    const percent = `${Math.floor((100 * e.done) / Math.max(e.total, 1))}%`;
+    switch (e.phase) {
+      case 'dataset':
+        return err(`generating the dataset: ${percent}`);
+      case 'compile':
+        return err(`compiling the graph: ${percent}`);
+      case 'initialise':
+        return err(`initialising the weights: ${percent} of ${e.total.toLocaleString('en-US')} parameters`);
+    }
   };
 }
 
@@ -75,9 +107,21 @@ async function compile(file: string, o: { steps: number; batch: number; out?: st
   const budgets = budgetsOf(o);
   checkSteps(o.steps, budgets.steps);
   const graph = readGraph(file);
-  const streams = streamsOf(datasetOf(graph, file));
-  failOnErrors(file, analyzeGraph(graph, streams, budgets).diagnostics);
-  const c = compileGraph(graph, { steps: o.steps, batch: o.batch, streams, budgets });
+  const sigint = stopOnSigint();
+  const report = o.json ? () => {} : setupReporter();
+  let c;
+  try {
+    const { signal } = sigint;
+    const spec = graph.dataset;
+    const dataset = spec && (await cancellable(file, 'dataset', signal, () => generateDatasetOf(spec, file, { signal, onProgress: (done) => report({ phase: 'dataset', done, total: 1 }) })));
+    const streams = streamsOf(dataset);
+    failOnErrors(file, analyzeGraph(graph, streams, budgets).diagnostics);
+    c = await cancellable(file, 'compile', signal, () =>
+      drive(compileWork(graph, { steps: o.steps, batch: o.batch, streams, budgets }), { signal, onProgress: (done) => report({ phase: 'compile', done, total: 1 }) }),
+    );
+  } finally {
+    sigint.release();
+  }
   const count = (phase: string) => c.train.nodes.filter((n) => n.phase === phase).length;
   const summary = {
     type: 'compiled',
@@ -108,11 +152,23 @@ async function compile(file: string, o: { steps: number; batch: number; out?: st
 async function trainCommand(file: string, o: { epochs?: number; seed?: number; out?: string; executor: ExecutorChoice; json?: boolean } & BudgetOverrides): Promise<void> {
   const budgets = budgetsOf(o);
   const graph = readGraph(file);
-  const dataset = datasetOf(graph, file);
-  if (!dataset) throw new UserError(`${file}: the graph has no "dataset" section to train on`);
-  failOnErrors(file, analyzeGraph(graph, streamsOf(dataset), budgets).diagnostics);
+  const spec = graph.dataset;
+  if (!spec) throw new UserError(`${file}: the graph has no "dataset" section to train on`);
+  const setupReport = o.json ? undefined : setupReporter();
+  const sigint = stopOnSigint();
+  let dataset: Dataset;
+  let chosen: ChosenExecutor;
+  try {
+    const { signal } = sigint;
+    dataset = await cancellable(file, 'dataset', signal, () => generateDatasetOf(spec, file, { signal, onProgress: (done) => setupReport?.({ phase: 'dataset', done, total: 1 }) }));
+    failOnErrors(file, analyzeGraph(graph, streamsOf(dataset), budgets).diagnostics);
+    chosen = await chooseExecutor(o.executor);
+  } catch (e) {
+    sigint.release();
+    throw e;
+  }
+  const { executor, reason } = chosen;
   const settings = { ...resolveTraining(graph.training), ...(o.epochs ? { epochs: o.epochs } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) };
-  const { executor, reason } = await chooseExecutor(o.executor);
   const bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: ' epoch {epoch}/{epochs} {bar} {percentage}% | loss {loss} | {sps} steps/s', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
   let totalSteps = 0;
   const report = (e: TrainEvent) => {
@@ -138,11 +194,10 @@ async function trainCommand(file: string, o: { epochs?: number; seed?: number; o
         return;
     }
   };
-  const sigint = stopOnSigint();
   const started = performance.now();
   let result;
   try {
-    result = await train({ graph, dataset, settings, executor, executorReason: reason, signal: sigint.signal, budgets, onEvent: report, onProgress: o.json ? undefined : setupReporter() });
+    result = await train({ graph, dataset, settings, executor, executorReason: reason, signal: sigint.signal, budgets, onEvent: report, onProgress: setupReport });
   } catch (e) {
     if (e instanceof TrainingCancelled) throw new Interrupted(`${file}: ${e.message}`);
     throw e;

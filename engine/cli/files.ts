@@ -2,9 +2,10 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { streamTypes } from '../trainer/batches.ts';
+import { drive, type DriveOptions } from '../trainer/drive.ts';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../graph/diagnostics.ts';
 import type { StreamTypes } from '../compiler/validate.ts';
-import { loadDataset, type Dataset } from '../datasets/index.ts';
+import { loadDataset, loadDatasetWork, type Dataset } from '../datasets/index.ts';
 import { datasetFiles } from '../files/dataset-files.ts';
 import { describeJsonError, parseGraphText } from '../graph/document.ts';
 import type { GraphDocument } from '../graph/schema.ts';
@@ -81,6 +82,13 @@ export function readModel(path: string): ModelFile {
 export function datasetOf(graph: GraphDocument, path: string): Dataset | undefined {
   if (!graph.dataset) return undefined;
   const loaded = loadDataset(graph.dataset, datasetFiles(dirname(path)));
+  if (!loaded.ok) throw new UserError(`${path}: ${loaded.error}`);
+  return loaded.value;
+}
+
+/** The dataset `spec` of the graph file at `path`, generated in slices (see drive.ts): rejects with `o.signal`'s reason once stopped. */
+export async function generateDatasetOf(spec: unknown, path: string, o: DriveOptions): Promise<Dataset> {
+  const loaded = await drive(loadDatasetWork(spec, datasetFiles(dirname(path))), o);
   if (!loaded.ok) throw new UserError(`${path}: ${loaded.error}`);
   return loaded.value;
 }

@@ -5,16 +5,17 @@
  */
 import type { Initializer } from '../blocks/types.ts';
 import type { GraphDocument } from '../graph/schema.ts';
-import { differentiate } from '../ir/autodiff.ts';
+import { differentiateWork } from '../ir/autodiff.ts';
 import { IrBuilder } from '../ir/builder.ts';
 import type { DType, IrGraph, NodeId, Shape } from '../ir/types.ts';
-import { prune, verifyIr } from '../ir/verify.ts';
+import { pruneWork, verifyIrWork } from '../ir/verify.ts';
+import { finish, within, type Work } from '../ir/work.ts';
 import type { CellGraph } from '../cell/cell.ts';
 import type { Diagnostic } from '../graph/diagnostics.ts';
 import { asCompileError, type Lowered, lowerToCell } from './lower.ts';
 import { type Budgets, checkSteps, DEFAULT_BUDGETS } from './budgets.ts';
 import { analyzeGraph, type Analysis, type StreamTypes } from './validate.ts';
-import { type Unrolled, unrollCell } from './unroll.ts';
+import { type Unrolled, unrollWork } from './unroll.ts';
 
 export interface CompileOptions {
   /** Time steps T to unroll over. */
@@ -87,6 +88,15 @@ export interface Compiled {
  * backward recurrence (code 'time-direction').
  */
 export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled {
+  return finish(compileWork(doc, opts));
+}
+
+/**
+ * compileGraph in pieces (see ir/work.ts), for a caller that gives the event loop back, reports
+ * progress or stops while a long sequence compiles. The shares of the whole below are rough
+ * measurements of where the time goes (the train IR's AD, pruning and checks dominate).
+ */
+export function* compileWork(doc: GraphDocument, opts: CompileOptions): Work<Compiled> {
   const { steps, batch, stateful = false, sourcesByNode = false, budgets = DEFAULT_BUDGETS } = opts;
   checkSteps(steps, budgets.steps);
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch size must be a positive integer, got ${batch}`);
@@ -97,9 +107,9 @@ export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled
   const evaluated = trained.modal ? lowerToCell(doc, analysis, batch, { steps, sourcesByNode }) : trained;
 
   const b = new IrBuilder();
-  const fwd = unrollOutputs(evaluated, b, steps, stateful);
-  const forward = prune(b.finish(fwd.outputs));
-  verifyIr(forward);
+  const fwd = yield* within(unrollOutputs(evaluated, b, steps, stateful), 0, 0.1);
+  const forward = yield* within(pruneWork(b.finish(fwd.outputs)), 0.1, 0.15);
+  yield* within(verifyIrWork(forward), 0.15, 0.2);
   const { cell } = evaluated;
   const states = stateful ? [...fwd.unrolled.finalStates.keys()].map((name) => ({ name, shape: cell.nodes.find((n) => n.kind === 'delay' && n.name === name)!.shape })) : [];
 
@@ -109,14 +119,14 @@ export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled
   let train = forward;
   if (fwd.outputs.loss !== undefined) {
     const tb = trained.modal ? new IrBuilder() : b;
-    const { outputs, unrolled } = trained.modal ? unrollOutputs(trained, tb, steps, stateful) : fwd;
+    const { outputs, unrolled } = trained.modal ? yield* within(unrollOutputs(trained, tb, steps, stateful), 0.2, 0.25) : fwd;
     const paramIds = weights.map((w) => tb.param(w.param, w.shape));
     // h_t of each delay is the IR node its input computes at step t; asking AD for its gradient
     // too returns the backward node that holds ∂loss/∂h_t.
     const carried = opts.stateGradients
       ? trained.cell.nodes.flatMap((n) => (n.kind === 'delay' && n.input !== null ? [{ name: n.name, block: n.block, at: Array.from({ length: steps }, (_, t) => unrolled.at(n.input!, t)) }] : []))
       : [];
-    const grads = differentiate(tb, outputs.loss, [...paramIds, ...carried.flatMap((d) => d.at)]);
+    const grads = yield* within(differentiateWork(tb, outputs.loss, [...paramIds, ...carried.flatMap((d) => d.at)]), 0.25, 0.55);
     tb.phase = 'backward';
     const stateGrads = Object.fromEntries(
       carried.map((d, i) => {
@@ -125,21 +135,22 @@ export function compileGraph(doc: GraphDocument, opts: CompileOptions): Compiled
       }),
     );
     tb.phase = 'forward';
-    train = prune(tb.finish({ ...outputs, ...Object.fromEntries(weights.map((w, i) => [`grad:${w.param}`, grads[i]])), ...stateGrads }));
-    verifyIr(train);
+    train = yield* within(pruneWork(tb.finish({ ...outputs, ...Object.fromEntries(weights.map((w, i) => [`grad:${w.param}`, grads[i]])), ...stateGrads })), 0.55, 0.75);
+    yield* within(verifyIrWork(train), 0.75, 1);
   }
 
   const inputs: DataInput[] = train.nodes.flatMap((n) => (n.op.type === 'input' ? [{ name: n.op.name, shape: n.shape, dtype: n.dtype }] : []));
   const rates = new Map((trained.cell.masks ?? []).map((m) => [m.name, m.rate]));
   const masks = inputs.flatMap((i) => (rates.has(i.name) ? [{ ...i, rate: rates.get(i.name)! }] : []));
+  yield 1;
   return { steps, batch, analysis, cell, weights, inputs, forward, train, states, masks };
 }
 
 /** Unrolls `lowered` into `b`: the loss (the sum of every output block's), 'out:<node>' predictions and, when stateful, 'final:<delay>'. */
-function unrollOutputs({ cell, losses, predictions }: Lowered, b: IrBuilder, steps: number, stateful: boolean): { outputs: Record<string, NodeId>; unrolled: Unrolled } {
+function* unrollOutputs({ cell, losses, predictions }: Lowered, b: IrBuilder, steps: number, stateful: boolean): Work<{ outputs: Record<string, NodeId>; unrolled: Unrolled }> {
   let unrolled: Unrolled;
   try {
-    unrolled = unrollCell(cell, b, { steps, stateful });
+    unrolled = yield* unrollWork(cell, b, { steps, stateful });
   } catch (e) {
     throw asCompileError(e);
   }

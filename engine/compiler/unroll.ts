@@ -17,6 +17,7 @@
  */
 import type { IrBuilder } from '../ir/builder.ts';
 import type { NodeId } from '../ir/types.ts';
+import { finish, type Work } from '../ir/work.ts';
 import { CellError, type CellGraph, type CellNode, type CellRef, type TimeDirection } from '../cell/cell.ts';
 
 export interface Unrolled {
@@ -127,7 +128,12 @@ export function checkLoops(cell: CellGraph): void {
  * delays run both ways in time, or a backward delay in a stateful unroll (a generator runs one
  * step at a time, forward, and cannot read the future).
  */
-export function unrollCell(cell: CellGraph, b: IrBuilder, { steps, stateful = false }: UnrollOptions): Unrolled {
+export function unrollCell(cell: CellGraph, b: IrBuilder, options: UnrollOptions): Unrolled {
+  return finish(unrollWork(cell, b, options));
+}
+
+/** unrollCell in pieces (see work.ts): it yields after every step of every loop, as a share of all the steps it unrolls. */
+export function* unrollWork(cell: CellGraph, b: IrBuilder, { steps, stateful = false }: UnrollOptions): Work<Unrolled> {
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`steps must be a positive integer, got ${steps}`);
   const values: (NodeId | undefined)[][] = cell.nodes.map(() => []);
   const at = (ref: CellRef, t: number): NodeId => {
@@ -183,16 +189,22 @@ export function unrollCell(cell: CellGraph, b: IrBuilder, { steps, stateful = fa
       throw new CellError(`'${whole.block}' reads every step of a sequence at once (attention looks at later steps too), so it cannot run one step at a time`, whole.block, 'time-direction');
   }
 
-  for (const component of components(cell)) {
-    const nodes = component.map((r) => cell.nodes[r]);
+  const ordered = components(cell).map((component) => component.map((r) => cell.nodes[r]));
+  const perStep = ordered.filter((nodes) => !nodes.every((n) => n.domain === 'once')).length;
+  let unrolledSteps = 0;
+  for (const nodes of ordered) {
     if (nodes.every((n) => n.domain === 'once')) {
       for (const n of nodes) values[n.id][0] = emit(n, 0);
       continue;
     }
     // A loop (or a single per-step node): everything at one step before anything at the next,
     // in the direction the loop runs. Within a step, ids are in dependency order.
-    if (directionOf(nodes) === 'forward') for (let t = 0; t < steps; t++) for (const n of nodes) values[n.id][t] = emit(n, t);
-    else for (let t = steps - 1; t >= 0; t--) for (const n of nodes) values[n.id][t] = emit(n, t);
+    const forward = directionOf(nodes) === 'forward';
+    for (let i = 0; i < steps; i++) {
+      const t = forward ? i : steps - 1 - i;
+      for (const n of nodes) values[n.id][t] = emit(n, t);
+      yield ++unrolledSteps / (perStep * steps);
+    }
   }
 
   const finalStates = new Map<string, NodeId>();

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { Random } from './random.ts';
-import { samplesParam, seedParam, streamSizeCheck } from './params.ts';
+import { EXAMPLES_PER_YIELD, samplesParam, seedParam, streamSizeCheck } from './params.ts';
 import type { Dataset } from './types.ts';
+import type { Work } from '../ir/work.ts';
 
 export const addingParams = z
   .strictObject({
@@ -22,7 +23,7 @@ export type AddingParams = z.output<typeof addingParams>;
  *    (one uniform in [0, ⌊T/2⌋), one uniform in [⌊T/2⌋, T)), 0 elsewhere.
  * y: dense [N, 1]: the sum of the two marked values (as stored in float32).
  */
-export function generateAdding(params: AddingParams): Dataset {
+export function* generateAdding(params: AddingParams): Work<Dataset> {
   const { length, samples } = params;
   const random = new Random(params.seed);
   const half = Math.floor(length / 2);
@@ -30,6 +31,7 @@ export function generateAdding(params: AddingParams): Dataset {
   const y = new Float32Array(samples);
   let squaredError = 0;
   for (let n = 0; n < samples; n++) {
+    if (n % EXAMPLES_PER_YIELD === 0) yield n / samples;
     const base = n * length * 2;
     for (let t = 0; t < length; t++) x[base + 2 * t] = random.uniform();
     const first = random.int(half);

@@ -11,8 +11,9 @@
  */
 import { z } from 'zod';
 import { Random } from './random.ts';
-import { samplesParam, seedParam, streamSizeCheck } from './params.ts';
+import { EXAMPLES_PER_YIELD, samplesParam, seedParam, streamSizeCheck } from './params.ts';
 import type { Dataset } from './types.ts';
+import type { Work } from '../ir/work.ts';
 
 /** The id of '<s>', which starts every decoderInput sequence. */
 export const START_TOKEN = 0;
@@ -35,7 +36,7 @@ export type CopyReverseParams = z.output<typeof copyReverseParams>;
  * decoderInput: tokens [N, T]: <s>, y_0, …, y_{T−2} (the target one step late).
  * All three have the vocabulary symbols + 1.
  */
-export function generateCopyReverse(params: CopyReverseParams): Dataset {
+export function* generateCopyReverse(params: CopyReverseParams): Work<Dataset> {
   const { task, length: steps, symbols, samples } = params;
   const random = new Random(params.seed);
   const x = new Int32Array(samples * steps);
@@ -43,6 +44,7 @@ export function generateCopyReverse(params: CopyReverseParams): Dataset {
   const decoderInput = new Int32Array(samples * steps);
   const counts = new Array<number>(symbols + 1).fill(0);
   for (let n = 0; n < samples; n++) {
+    if (n % EXAMPLES_PER_YIELD === 0) yield n / samples;
     const row = n * steps;
     for (let t = 0; t < steps; t++) x[row + t] = 1 + random.int(symbols);
     for (let t = 0; t < steps; t++) {

@@ -12,6 +12,7 @@ import { generateTagging, taggingParams } from './tagging.ts';
 import { generateText, textParams } from './text.ts';
 import { generateWeatherFood, weatherFoodParams } from './weather-food.ts';
 import { DatasetError, type Dataset, type DatasetContext, nonFiniteValue } from './types.ts';
+import { finish, type Work } from '../ir/work.ts';
 
 export * from './types.ts';
 export { Random } from './random.ts';
@@ -28,8 +29,13 @@ export interface DatasetDefinition<S extends z.ZodObject = z.ZodObject> {
   label: LocalizedText;
   help: LocalizedText;
   params: S;
-  /** params: already parsed by `params`. Throws DatasetError for user errors (a missing file). */
-  generate(params: z.output<S>, ctx: DatasetContext): Dataset;
+  /** The param that says how many examples to generate (what probeDataset sets to 1). */
+  examplesParam: keyof z.output<S> & string;
+  /**
+   * params: already parsed by `params`. Yields how far it is as it goes (see ir/work.ts). Throws
+   * DatasetError for user errors (a missing file).
+   */
+  generate(params: z.output<S>, ctx: DatasetContext): Work<Dataset>;
 }
 
 function defineDataset<S extends z.ZodObject>(definition: DatasetDefinition<S>): DatasetDefinition<S> {
@@ -45,6 +51,7 @@ export const DATASETS = {
       zh: '厨师轮流做苹果派、汉堡和鸡肉：晴天做和昨天一样的菜，雨天做下一道菜。昨天的菜只在第一步给出，网络必须记住它。输入：天气（以及第一道菜）；目标：每天的菜。',
     },
     params: weatherFoodParams,
+    examplesParam: 'samples',
     generate: generateWeatherFood,
   }),
   sine: defineDataset({
@@ -55,6 +62,7 @@ export const DATASETS = {
       zh: '从（可加噪声的）正弦波中截取的窗口，缩放到 [-1, 1]；目标是每个窗口之后的下一个值。',
     },
     params: sineParams,
+    examplesParam: 'samples',
     generate: generateSine,
   }),
   adding: defineDataset({
@@ -65,6 +73,7 @@ export const DATASETS = {
       zh: '一串 [0, 1) 之间的随机数，其中两个被标记（前半段和后半段各一个）；目标是它们的和。这是检验长期记忆的经典任务：总是回答 1 的均方误差约为 0.167。',
     },
     params: addingParams,
+    examplesParam: 'samples',
     generate: generateAdding,
   }),
   text: defineDataset({
@@ -75,6 +84,7 @@ export const DATASETS = {
       zh: '从 UTF-8 文本文件中截取的字符窗口；每个位置的目标是下一个字符。适用于任何文字，包括中文。',
     },
     params: textParams,
+    examplesParam: 'maxSamples',
     generate: generateText,
   }),
   'sequence-copy': defineDataset({
@@ -85,6 +95,7 @@ export const DATASETS = {
       zh: '随机的符号串；目标是同一个串，原样复制或反转。用于编码器–解码器网络：x 是源序列，decoderInput 是在起始符 <s> 之后晚一步的目标序列（教师强制），y 是目标序列。没有注意力时反转很难，有了注意力就很容易。',
     },
     params: copyReverseParams,
+    examplesParam: 'samples',
     generate: generateCopyReverse,
   }),
   tagging: defineDataset({
@@ -95,6 +106,7 @@ export const DATASETS = {
       zh: '由一个小语法生成的 10 个词的句子；目标是给每个词标注 PER（人名的一部分）或 O。有些开头的词有歧义："teddy" 在 "teddy roosevelt" 中是人名，在 "teddy bears" 中不是，只有下一个词能说明。只从左往右读的网络在这些词上只能猜；双向网络可以全部标对。',
     },
     params: taggingParams,
+    examplesParam: 'samples',
     generate: generateTagging,
   }),
 } as const;
@@ -182,8 +194,8 @@ function parseParams<K extends DatasetType>(type: K, params: unknown, at: string
   return { ok: true, value: { type, params: parsed.data } as DatasetSpec };
 }
 
-/** Runs the generator of a validated spec. Throws DatasetError for user errors. */
-export function generateDataset(spec: DatasetSpec, ctx: DatasetContext): Dataset {
+/** The generator of a validated spec, in pieces (see ir/work.ts). Throws DatasetError for user errors. */
+export function generateDataset(spec: DatasetSpec, ctx: DatasetContext): Work<Dataset> {
   switch (spec.type) {
     case 'weather-food':
       return DATASETS['weather-food'].generate(spec.params, ctx);
@@ -212,10 +224,27 @@ function assertNever(value: never): never {
  * `dataset.params.file: file not found: "/home/me/diary.txt"`; anything else is a bug and throws.
  */
 export function loadDataset(spec: unknown, ctx: DatasetContext, at = 'dataset'): Result<Dataset> {
+  return finish(loadDatasetWork(spec, ctx, at));
+}
+
+/**
+ * loadDataset cut to one example: the same streams (kinds, features, vocabulary) and the same
+ * errors in params and files, at the cost of one example, to check a graph against its data
+ * before all of it is generated.
+ */
+export function probeDataset(spec: unknown, ctx: DatasetContext, at = 'dataset'): Result<Dataset> {
+  const parsed = parseDatasetSpec(spec, at);
+  if (!parsed.ok) return parsed;
+  const { type, params } = parsed.value;
+  return loadDataset({ type, params: { ...params, [DATASETS[type].examplesParam]: 1 } }, ctx, at);
+}
+
+/** loadDataset in pieces (see ir/work.ts), for a caller that reports progress or stops while a large dataset is generated. */
+export function* loadDatasetWork(spec: unknown, ctx: DatasetContext, at = 'dataset'): Work<Result<Dataset>> {
   const parsed = parseDatasetSpec(spec, at);
   if (!parsed.ok) return parsed;
   try {
-    const dataset = generateDataset(parsed.value, ctx);
+    const dataset = yield* generateDataset(parsed.value, ctx);
     const bad = nonFiniteValue(dataset);
     return bad ? { ok: false, error: `${at}: ${bad}` } : { ok: true, value: dataset };
   } catch (error) {

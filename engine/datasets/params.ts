@@ -32,3 +32,6 @@ export function streamSizeCheck<P extends { samples: number }>(valuesPerSample: 
     }
   };
 }
+
+/** Generators yield (see ir/work.ts) once every this many examples. */
+export const EXAMPLES_PER_YIELD = 64;

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { Random } from './random.ts';
-import { samplesParam, seedParam, streamSizeCheck } from './params.ts';
+import { EXAMPLES_PER_YIELD, samplesParam, seedParam, streamSizeCheck } from './params.ts';
 import type { Dataset } from './types.ts';
+import type { Work } from '../ir/work.ts';
 
 export const sineParams = z
   .strictObject({
@@ -23,7 +24,7 @@ export type SineParams = z.output<typeof sineParams>;
  * x: dense [N, T, 1]: series[n .. n+T); y: dense [N, 1]: series[n+T].
  * The series has N + T values; normalisation holds its raw min and max.
  */
-export function generateSine(params: SineParams): Dataset {
+export function* generateSine(params: SineParams): Work<Dataset> {
   const { window, samples, period, noise } = params;
   const random = new Random(params.seed);
   const phase = 2 * Math.PI * random.uniform();
@@ -45,6 +46,7 @@ export function generateSine(params: SineParams): Dataset {
   const y = new Float32Array(samples);
   let squaredError = 0;
   for (let n = 0; n < samples; n++) {
+    if (n % EXAMPLES_PER_YIELD === 0) yield n / samples;
     x.set(scaled.subarray(n, n + window), n * window);
     y[n] = scaled[n + window];
     squaredError += (y[n] - x[n * window + window - 1]) ** 2;

@@ -16,8 +16,9 @@
  */
 import { z } from 'zod';
 import { Random } from './random.ts';
-import { samplesParam, seedParam, streamSizeCheck } from './params.ts';
+import { EXAMPLES_PER_YIELD, samplesParam, seedParam, streamSizeCheck } from './params.ts';
 import type { Dataset } from './types.ts';
+import type { Work } from '../ir/work.ts';
 
 /** Words per sentence (T). */
 export const SENTENCE_LENGTH = 10;
@@ -60,7 +61,7 @@ export type TaggingParams = z.output<typeof taggingParams>;
  * y: tokens [N, T], vocabulary TAGS.length: the tag of each word (0 O, 1 PER).
  * vocabulary: the words (TAGGING_WORDS); the tags' names are TAGS.
  */
-export function generateTagging(params: TaggingParams): Dataset {
+export function* generateTagging(params: TaggingParams): Work<Dataset> {
   const { samples } = params;
   const steps = SENTENCE_LENGTH;
   const random = new Random(params.seed);
@@ -71,6 +72,7 @@ export function generateTagging(params: TaggingParams): Dataset {
   const y = new Int32Array(samples * steps);
 
   for (let n = 0; n < samples; n++) {
+    if (n % EXAMPLES_PER_YIELD === 0) yield n / samples;
     let t = n * steps;
     const end = t + steps;
     const put = (word: number, tag: number) => {

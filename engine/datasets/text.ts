@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { Random } from './random.ts';
-import { seedParam } from './params.ts';
+import { EXAMPLES_PER_YIELD, seedParam } from './params.ts';
 import { DatasetError, MAX_STREAM_VALUES, type Dataset, type DatasetContext } from './types.ts';
+import type { Work } from '../ir/work.ts';
 
 export const textParams = z.strictObject({
   file: z.string().min(1).describe('UTF-8 text file, relative to the graph file (required).'),
@@ -29,7 +30,7 @@ export type TextParams = z.output<typeof textParams>;
  * each position. vocabulary: the file's distinct characters sorted by code point.
  * Throws DatasetError when the file is missing, empty, not UTF-8 or shorter than steps + 1.
  */
-export function generateText(params: TextParams, ctx: DatasetContext): Dataset {
+export function* generateText(params: TextParams, ctx: DatasetContext): Work<Dataset> {
   const { steps, maxSamples } = params;
   const stride = params.stride ?? steps;
   const { path, text } = ctx.readText(params.file);
@@ -56,6 +57,7 @@ export function generateText(params: TextParams, ctx: DatasetContext): Dataset {
   const y = new Int32Array(size * steps);
   const counts = new Float64Array(vocabulary.length);
   for (let n = 0; n < size; n++) {
+    if (n % EXAMPLES_PER_YIELD === 0) yield n / size;
     const s = starts[n];
     x.set(ids.subarray(s, s + steps), n * steps);
     y.set(ids.subarray(s + 1, s + steps + 1), n * steps);

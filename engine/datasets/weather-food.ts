@@ -8,8 +8,9 @@
  */
 import { z } from 'zod';
 import { Random } from './random.ts';
-import { samplesParam, seedParam, streamSizeCheck } from './params.ts';
+import { EXAMPLES_PER_YIELD, samplesParam, seedParam, streamSizeCheck } from './params.ts';
 import type { Dataset } from './types.ts';
+import type { Work } from '../ir/work.ts';
 
 export const DISHES = ['apple pie', 'burger', 'chicken'] as const;
 /** Input features: [sunny, rainy, yesterday is apple pie, … burger, … chicken]. */
@@ -30,7 +31,7 @@ export type WeatherFoodParams = z.output<typeof weatherFoodParams>;
  *    one-hot of yesterday's dish (zeros at later steps).
  * y: tokens [N, T], vocabulary 3: the dish made on each day.
  */
-export function generateWeatherFood(params: WeatherFoodParams): Dataset {
+export function* generateWeatherFood(params: WeatherFoodParams): Work<Dataset> {
   const { steps, samples, rainProbability } = params;
   const random = new Random(params.seed);
   const x = new Float32Array(samples * steps * FEATURES);
@@ -38,6 +39,7 @@ export function generateWeatherFood(params: WeatherFoodParams): Dataset {
   const counts = new Array<number>(DISHES.length).fill(0);
 
   for (let n = 0; n < samples; n++) {
+    if (n % EXAMPLES_PER_YIELD === 0) yield n / samples;
     let dish = random.int(DISHES.length); // yesterday's dish, the day before step 0
     x[n * steps * FEATURES + 2 + dish] = 1;
     for (let t = 0; t < steps; t++) {

@@ -1,18 +1,20 @@
 /**
  * Graphs as requests carry them: JSON parsed with the graph schema, the dataset generated with its
- * files resolved against the document's folder, and the diagnostics of both in protocol form.
+ * files resolved against the document's folder (whole, or cut to one example to check the graph
+ * against it), and the diagnostics of both in protocol form.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Diagnostic as EngineDiagnostic } from '../graph/diagnostics.ts';
 import { type Budgets, DEFAULT_BUDGETS } from '../compiler/budgets.ts';
 import { analyzeGraph } from '../compiler/validate.ts';
-import { loadDataset, type Dataset } from '../datasets/index.ts';
+import { loadDataset, loadDatasetWork, probeDataset, type Dataset } from '../datasets/index.ts';
 import { datasetFiles } from '../files/dataset-files.ts';
 import type { PathPolicy } from '../files/path-policy.ts';
 import { parseGraph } from '../graph/document.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Diagnostic } from '../protocol/messages.ts';
 import { streamTypes } from '../trainer/batches.ts';
+import { drive, type DriveOptions } from '../trainer/drive.ts';
 import { RequestError } from './errors.ts';
 
 /**
@@ -50,6 +52,23 @@ export function datasetOf(graph: GraphDocument, place: DatasetPlace): DatasetLoa
   return loaded.ok ? { ok: true, dataset: loaded.value } : { ok: false, error: loaded.error };
 }
 
+/** datasetOf cut to one example (see probeDataset): its streams, and any error in its params or files. */
+export function probeDatasetOf(graph: GraphDocument, place: DatasetPlace): DatasetLoad {
+  if (!graph.dataset) return { ok: true, dataset: undefined };
+  const loaded = probeDataset(graph.dataset, datasetFiles(place.baseDir, place.policy));
+  return loaded.ok ? { ok: true, dataset: loaded.value } : { ok: false, error: loaded.error };
+}
+
+/**
+ * The graph's whole dataset, generated in slices (see drive.ts): rejects with `o.signal`'s reason
+ * once stopped, and with 'dataset' naming the field that is wrong.
+ */
+export async function generateDatasetOf(spec: unknown, place: DatasetPlace, o: DriveOptions): Promise<Dataset> {
+  const loaded = await drive(loadDatasetWork(spec, datasetFiles(place.baseDir, place.policy)), o);
+  if (!loaded.ok) throw new RequestError('dataset', loaded.error);
+  return loaded.value;
+}
+
 /** The dataset, or 'dataset' naming the field that is wrong. */
 export function requireDatasetOf(graph: GraphDocument, place: DatasetPlace): Dataset | undefined {
   const loaded = datasetOf(graph, place);
@@ -68,9 +87,17 @@ export function toProtocolDiagnostic(d: EngineDiagnostic): Diagnostic {
   };
 }
 
-/** Every diagnostic of the graph; a dataset that cannot be built is one more (code 'dataset'). */
-export function diagnose(graph: GraphDocument, place: DatasetPlace, budgets: Pick<Budgets, 'parameters'> = DEFAULT_BUDGETS): { diagnostics: Diagnostic[]; dataset: Dataset | undefined } {
-  const loaded = datasetOf(graph, place);
+/**
+ * Every diagnostic of the graph; a dataset that cannot be built is one more (code 'dataset').
+ * `load` builds the dataset the graph is checked against (the whole one by default).
+ */
+export function diagnose(
+  graph: GraphDocument,
+  place: DatasetPlace,
+  budgets: Pick<Budgets, 'parameters'> = DEFAULT_BUDGETS,
+  load: (graph: GraphDocument, place: DatasetPlace) => DatasetLoad = datasetOf,
+): { diagnostics: Diagnostic[]; dataset: Dataset | undefined } {
+  const loaded = load(graph, place);
   const dataset = loaded.ok ? loaded.dataset : undefined;
   const diagnostics = analyzeGraph(graph, dataset ? streamTypes(dataset) : {}, budgets).diagnostics.map(toProtocolDiagnostic);
   if (!loaded.ok) diagnostics.unshift({ severity: 'error', code: 'dataset', message: loaded.error });

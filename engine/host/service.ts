@@ -18,7 +18,18 @@ import { messageOf, RequestError } from './errors.ts';
 import { PathPolicy } from '../files/path-policy.ts';
 import { BackupRefused, createBackupFolder } from '../files/backups.ts';
 import { join } from 'node:path';
-import { baseDirFor, type DatasetPlace, diagnose, graphHasErrors, hasErrors, parseGraphParam, requireDatasetOf, toProtocolDiagnostic } from './graphs.ts';
+import {
+  baseDirFor,
+  type DatasetPlace,
+  diagnose,
+  generateDatasetOf,
+  graphHasErrors,
+  hasErrors,
+  parseGraphParam,
+  probeDatasetOf,
+  requireDatasetOf,
+  toProtocolDiagnostic,
+} from './graphs.ts';
 import { checkpointFolderFor, CheckpointFolder, DEFAULT_CHECKPOINT_SECONDS } from './checkpoints.ts';
 import { createTemplates } from './templates.ts';
 import { TrainingRuns } from './training.ts';
@@ -119,12 +130,16 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       }
     },
 
+    // The graph is checked against one example of its dataset before the reply; the whole
+    // dataset is generated after it, as the run's first phase, which a stop can cut short.
     'train.start': ({ graph: json, documentPath, executor, from }) => {
       const graph = parseGraphParam(json);
-      const { diagnostics, dataset } = diagnose(graph, placeOf(documentPath), budgets);
+      const place = placeOf(documentPath);
+      const { diagnostics, dataset: probe } = diagnose(graph, place, budgets, probeDatasetOf);
       if (hasErrors(diagnostics)) failWithDiagnostics('train', diagnostics);
-      if (!dataset) throw new RequestError('dataset', 'the graph has no dataset to train on: choose one in the training settings');
-      return runs.start({ graph, dataset, executor, documentPath, ...(from !== undefined ? { from } : {}) });
+      if (!probe || !graph.dataset) throw new RequestError('dataset', 'the graph has no dataset to train on: choose one in the training settings');
+      const spec = graph.dataset;
+      return runs.start({ graph, dataset: (o) => generateDatasetOf(spec, place, o), executor, documentPath, ...(from !== undefined ? { from } : {}) });
     },
     'train.pause': ({ runId }) => runs.pause(runId),
     'train.resume': ({ runId }) => runs.resume(runId),

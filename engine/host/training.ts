@@ -10,7 +10,8 @@ import { resolveTraining, type GraphDocument } from '../graph/schema.ts';
 import type { HostEvent, Params, Result, StepPoint } from '../protocol/messages.ts';
 import { BudgetError, type Budgets } from '../compiler/budgets.ts';
 import { writeCheckpoint } from '../model/checkpoint.ts';
-import { train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
+import type { DriveOptions } from '../trainer/drive.ts';
+import { type SetupProgress, train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
 import { CheckpointFolder, RunCheckpoints } from './checkpoints.ts';
 import { messageOf, RequestError } from './errors.ts';
 import { runFromCheckpoint, runFromModelText } from './opened.ts';
@@ -63,7 +64,11 @@ interface ActiveRun {
 
 export interface StartOptions {
   readonly graph: GraphDocument;
-  readonly dataset: Dataset;
+  /**
+   * Generates the dataset, the run's first phase: reports the fraction done and rejects with the
+   * signal's reason once stopped (a RequestError says why it cannot be built).
+   */
+  readonly dataset: (o: DriveOptions) => Promise<Dataset>;
   readonly executor: ExecutorChoice;
   /** Where the graph's dataset files resolve, recorded in its checkpoints. */
   readonly documentPath?: string | null;
@@ -227,6 +232,8 @@ export class TrainingRuns {
     const batcher = new StepBatcher(runId, this.emit);
     const progress = { epochs: from?.resume?.position.epoch ?? 0, steps: from?.resume?.position.step ?? 0, loss: null as number | null };
     const settings = resolveTraining(o.graph.training);
+    // Generated as the run's first phase, before any epoch ends and so before any checkpoint.
+    let dataset: Dataset | null = null;
     const checkpoints = new RunCheckpoints(this.checkpoints, runId, from?.resume?.checkpoint, (position, weightInfo) =>
       writeCheckpoint({
         runId,
@@ -234,7 +241,7 @@ export class TrainingRuns {
         graph: o.graph,
         weightInfo,
         position,
-        training: { dataset: o.graph.dataset, vocabulary: o.dataset.vocabulary ? [...o.dataset.vocabulary] : undefined, normalisation: o.dataset.normalisation, seed: settings.seed, savedAt: new Date().toISOString() },
+        training: { dataset: o.graph.dataset, vocabulary: dataset?.vocabulary ? [...dataset.vocabulary] : undefined, normalisation: dataset?.normalisation, seed: settings.seed, savedAt: new Date().toISOString() },
       }),
     );
     const gate = async (): Promise<void> => {
@@ -288,10 +295,12 @@ export class TrainingRuns {
       }
     };
     let ended: HostEvent;
+    const onProgress = (p: SetupProgress) => this.emit({ type: 'train.progress', runId, ...p });
     try {
+      dataset = await generate(o, run.controller.signal, onProgress);
       const result = await train({
         graph: o.graph,
-        dataset: o.dataset,
+        dataset,
         settings,
         executor: chosen.executor,
         executorReason: chosen.reason,
@@ -301,7 +310,7 @@ export class TrainingRuns {
         onEpochEnd: checkpoints.epochEnded,
         gate,
         onEvent,
-        onProgress: (p) => this.emit({ type: 'train.progress', runId, ...p }),
+        onProgress,
       });
       this.keep({
         runId,
@@ -311,8 +320,8 @@ export class TrainingRuns {
         history: result.history,
         end: result.end,
         dataset: o.graph.dataset,
-        vocabulary: o.dataset.vocabulary,
-        normalisation: o.dataset.normalisation,
+        vocabulary: dataset.vocabulary,
+        normalisation: dataset.normalisation,
         seed: settings.seed,
       });
       ended = { type: 'train.ended', runId, ...withoutType(result.end) };
@@ -321,7 +330,7 @@ export class TrainingRuns {
       this.failed.add(runId);
       if (e instanceof TrainingCancelled) ended = { type: 'train.ended', runId, reason: 'cancelled', message: e.message, ...progress };
       else {
-        if (!(e instanceof BudgetError)) process.stderr.write(`engine host: run ${runId} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        if (!(e instanceof BudgetError || e instanceof RequestError)) process.stderr.write(`engine host: run ${runId} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
         ended = { type: 'train.ended', runId, reason: 'failed', message: `training failed: ${messageOf(e)}`, ...progress };
       }
     } finally {
@@ -338,6 +347,20 @@ export class TrainingRuns {
     this.kept.set(run.runId, run);
     for (const id of this.kept.keys()) if (this.kept.size > KEPT_RUNS) this.kept.delete(id);
   }
+}
+
+/** The run's dataset, generated as its first phase; throws TrainingCancelled when stopped meanwhile. */
+async function generate(o: StartOptions, signal: AbortSignal, onProgress: (p: SetupProgress) => void): Promise<Dataset> {
+  onProgress({ phase: 'dataset', done: 0, total: 1 });
+  let dataset: Dataset;
+  try {
+    dataset = await o.dataset({ signal, onProgress: (done) => onProgress({ phase: 'dataset', done, total: 1 }) });
+  } catch (e) {
+    if (signal.aborted) throw new TrainingCancelled('dataset');
+    throw new RequestError('dataset', `the dataset could not be generated: ${messageOf(e)}`);
+  }
+  onProgress({ phase: 'dataset', done: 1, total: 1 });
+  return dataset;
 }
 
 const finiteOnly = (metrics: Readonly<Record<string, number>>): Record<string, number> => Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));

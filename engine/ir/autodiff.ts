@@ -6,12 +6,18 @@
 import type { IrBuilder } from './builder.ts';
 import { gradOf } from './ops.ts';
 import type { NodeId } from './types.ts';
+import { finish, NODES_PER_YIELD, type Work } from './work.ts';
 
 /**
  * Appends to `b` the gradient of the scalar `loss` with respect to each of `wrt`.
  * Returns dLoss/dw for each w, in order (a zeros node where the loss does not depend on w).
  */
 export function differentiate(b: IrBuilder, loss: NodeId, wrt: readonly NodeId[]): NodeId[] {
+  return finish(differentiateWork(b, loss, wrt));
+}
+
+/** differentiate in pieces (see work.ts), yielding as it walks back from the loss. */
+export function* differentiateWork(b: IrBuilder, loss: NodeId, wrt: readonly NodeId[]): Work<NodeId[]> {
   if (b.shape(loss).length !== 0) throw new Error(`the loss must be a scalar, got shape [${b.shape(loss).join(', ')}]`);
   const forwardCount = loss + 1;
   const needed = new Array<boolean>(forwardCount).fill(false);
@@ -30,6 +36,7 @@ export function differentiate(b: IrBuilder, loss: NodeId, wrt: readonly NodeId[]
   try {
     b.at(b.node(loss).origin, () => contributions.set(loss, [b.emit({ type: 'const', value: 1 }, [])]));
     for (let id = loss; id >= 0; id--) {
+      if (id % NODES_PER_YIELD === 0) yield (forwardCount - id) / forwardCount;
       const node = b.node(id);
       if (!needed[id] || node.inputs.length === 0) continue;
       b.at(node.origin, () => {

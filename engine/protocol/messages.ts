@@ -75,6 +75,8 @@ export const Diagnostic = z.strictObject({
 export type Diagnostic = z.infer<typeof Diagnostic>;
 
 const RunId = z.string().min(1).max(64);
+/** What a run does before its first step, in order (train.progress). */
+export const SetupPhase = z.enum(['dataset', 'compile', 'initialise', 'prepare']);
 const FileName = z.string().min(1).max(255);
 const ExecutorChoice = z.enum(EXECUTOR_CHOICES);
 /** A graph document as JSON; the host parses it with the graph schema (and says where it fails). */
@@ -365,10 +367,12 @@ export const HostEvent = z.discriminatedUnion('type', [
     resumedFrom: z.strictObject({ epoch: z.number().int(), step: z.number().int() }).optional(),
   }),
   /**
-   * Before `train.started`: how far the run is in setting up (compiling; initialising the
-   * weights, counted in parameters). Sent a few times a second at most while a phase lasts.
+   * Before `train.started`: how far the run is in setting up, phase by phase: generating the
+   * dataset, compiling, initialising the weights (counted in parameters; the other phases count a
+   * fraction of 1), preparing the executor (one step that cannot be interrupted: a stop during it
+   * ends the run once it is over). Sent a few times a second at most while a phase lasts.
    */
-  z.strictObject({ type: z.literal('train.progress'), runId: RunId, phase: z.enum(['compile', 'initialise']), done: z.number().min(0), total: z.number().min(0) }),
+  z.strictObject({ type: z.literal('train.progress'), runId: RunId, phase: SetupPhase, done: z.number().min(0), total: z.number().min(0) }),
   /** Steps since the last such event (the host sends a few per second, not one per step). */
   z.strictObject({ type: z.literal('train.steps'), runId: RunId, points: z.array(StepPoint), stepsPerSecond: z.number() }),
   z.strictObject({

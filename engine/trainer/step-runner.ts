@@ -6,18 +6,19 @@
  * input and reports 'final:<delay>', and no gradient crosses the window's start. A run may also
  * return ∂loss/∂h_t of every recurrent state ('gradState:<delay>').
  *
- * Each variant (steps, batch size, stateful, with state gradients) is compiled once, and each of
- * its passes prepared on the executor once, on first use; the runner holds the programs and
- * releases them in `dispose`.
+ * Each variant (steps, batch size, stateful, with state gradients) is compiled once, in slices
+ * that give the event loop back, and each of its passes prepared on the executor once, on first
+ * use; the runner holds the programs and releases them in `dispose`.
  */
 import type { Budgets } from '../compiler/budgets.ts';
-import { type Compiled, compileGraph } from '../compiler/compile.ts';
+import { type Compiled, compileWork } from '../compiler/compile.ts';
 import type { Dataset } from '../datasets/types.ts';
 import { type Executor, float32, type FloatTensor, type Outputs, type Program, type Tensor } from '../executors/index.ts';
 import type { GraphDocument } from '../graph/schema.ts';
 import type { Random } from '../datasets/random.ts';
 import type { Weights } from '../model/init.ts';
 import { batchFeed, streamTypes, type TimeWindow } from './batches.ts';
+import { drive, type DriveOptions } from './drive.ts';
 
 export interface RunSpec {
   readonly pass: 'train' | 'forward';
@@ -58,9 +59,12 @@ export class StepRunner {
     private readonly budgets?: Pick<Budgets, 'steps' | 'parameters'>,
   ) {}
 
-  /** The graph compiled for `steps` steps and batch `batch`. Throws CompileError for a graph it cannot compile so. */
-  compile(steps: number, batch: number, stateful = false, stateGradients = false): Compiled {
-    return this.variant(steps, batch, stateful, stateGradients).compiled;
+  /**
+   * The graph compiled for `steps` steps and batch `batch`. Throws CompileError for a graph it
+   * cannot compile so; rejects with `o.signal`'s reason when stopped first.
+   */
+  async compile(steps: number, batch: number, stateful = false, stateGradients = false, o: DriveOptions = {}): Promise<Compiled> {
+    return (await this.variant(steps, batch, stateful, stateGradients, o)).compiled;
   }
 
   /** Runs one batch. Throws what compile, the executor's prepare and its run throw. */
@@ -70,7 +74,7 @@ export class StepRunner {
     const stateful = spec.states !== undefined;
     const stateGradients = spec.pass === 'train' && spec.stateGradients === true;
     const b = spec.rows.length;
-    const variant = this.variant(window.length, b, stateful, stateGradients);
+    const variant = await this.variant(window.length, b, stateful, stateGradients);
     const c = variant.compiled;
     const y = batchFeed(dataset.y, spec.rows, dataset.steps, window);
     const feeds: Record<string, Tensor> = { x: batchFeed(dataset.x, spec.rows, dataset.steps, window), y };
@@ -82,16 +86,18 @@ export class StepRunner {
       feeds[`state:${s.name}`] = float32(s.shape, state);
     }
     if (spec.pass === 'train') for (const m of c.masks) feeds[m.name] = dropoutMask(m.shape, m.rate, spec.dropout, m.name);
-    let program = variant.programs.get(spec.pass);
-    if (!program) {
-      const name = `${spec.pass}${stateful ? '+state' : ''}${stateGradients ? '+gradState' : ''}:T${window.length}:B${b}`;
-      const prepared = this.executor.prepare(spec.pass === 'train' ? c.train : c.forward, { name });
-      // A failed prepare is not kept: the next run tries again (and reports again).
-      prepared.catch(() => variant.programs.get(spec.pass) === prepared && variant.programs.delete(spec.pass));
-      variant.programs.set(spec.pass, (program = prepared));
-    }
-    const outputs = await (await program).run(feeds);
+    const outputs = await (await this.program(variant, spec.pass, `${stateful ? '+state' : ''}${stateGradients ? '+gradState' : ''}:T${window.length}:B${b}`)).run(feeds);
     return { compiled: c, outputs, y };
+  }
+
+  /**
+   * Compiles the variant and prepares its pass on the executor ahead of the first run, so that a
+   * caller can tell this phase apart. ONNX Runtime builds its session in one native call that
+   * holds the thread and cannot be interrupted: a stop is seen only once it returns.
+   */
+  async prepare(pass: RunSpec['pass'], steps: number, batch: number, stateful = false, stateGradients = false): Promise<void> {
+    const variant = await this.variant(steps, batch, stateful, stateGradients);
+    await this.program(variant, pass, `${stateful ? '+state' : ''}${stateGradients ? '+gradState' : ''}:T${steps}:B${batch}`);
   }
 
   /** Releases every program the runner prepared. */
@@ -101,13 +107,25 @@ export class StepRunner {
     await Promise.all(programs.map(async (p) => (await p.catch(() => null))?.dispose()));
   }
 
-  private variant(steps: number, batch: number, stateful: boolean, stateGradients: boolean): Variant {
-    const key = `${stateful ? 'S' : ''}${stateGradients ? 'G' : ''}T${steps}B${batch}`;
-    let v = this.variants.get(key);
-    if (!v) {
-      v = { compiled: compileGraph(this.graph, { steps, batch, streams: streamTypes(this.dataset), stateful, stateGradients, budgets: this.budgets }), programs: new Map() };
-      this.variants.set(key, v);
+  private program(variant: Variant, pass: RunSpec['pass'], suffix: string): Promise<Program> {
+    let program = variant.programs.get(pass);
+    if (!program) {
+      const prepared = this.executor.prepare(pass === 'train' ? variant.compiled.train : variant.compiled.forward, { name: `${pass}${suffix}` });
+      // A failed prepare is not kept: the next run tries again (and reports again).
+      prepared.catch(() => variant.programs.get(pass) === prepared && variant.programs.delete(pass));
+      variant.programs.set(pass, (program = prepared));
     }
+    return program;
+  }
+
+  private async variant(steps: number, batch: number, stateful: boolean, stateGradients: boolean, o: DriveOptions = {}): Promise<Variant> {
+    const key = `${stateful ? 'S' : ''}${stateGradients ? 'G' : ''}T${steps}B${batch}`;
+    const known = this.variants.get(key);
+    if (known) return known;
+    const compiled = await drive(compileWork(this.graph, { steps, batch, streams: streamTypes(this.dataset), stateful, stateGradients, budgets: this.budgets }), o);
+    // Whoever finished compiling this variant first keeps it (and the programs prepared for it).
+    const v = this.variants.get(key) ?? { compiled, programs: new Map() };
+    this.variants.set(key, v);
     return v;
   }
 }

@@ -15,7 +15,7 @@
  */
 import { freemem } from 'node:os';
 import { type Budgets, checkActivationMemory, DEFAULT_BUDGETS } from '../compiler/budgets.ts';
-import type { WeightInfo } from '../compiler/compile.ts';
+import type { Compiled, WeightInfo } from '../compiler/compile.ts';
 import { CompileError } from '../graph/diagnostics.ts';
 import { Random } from '../datasets/random.ts';
 import { checkWeightsAgainst } from '../model/file.ts';
@@ -57,10 +57,21 @@ export interface EpochRecord extends Evaluation {
   readonly validation?: Evaluation;
 }
 
-/** What a run does before its first step, each reported as it goes. */
-export type SetupPhase = 'compile' | 'initialise';
+/**
+ * What a run does before its first step, each reported as it goes: generating the dataset (done
+ * by whoever hands train() its dataset), compiling, initialising the weights and preparing the
+ * executor (building the ONNX Runtime session, which cannot be interrupted).
+ */
+export type SetupPhase = 'dataset' | 'compile' | 'initialise' | 'prepare';
 
-/** How far a run is in setting up: `done` of `total` units of a phase (parameters, for 'initialise'). */
+const DOING: Record<SetupPhase, string> = {
+  dataset: 'generating the dataset',
+  compile: 'compiling the graph',
+  initialise: 'initialising the weights',
+  prepare: 'preparing the executor',
+};
+
+/** How far a run is in setting up: `done` of `total` units of a phase (parameters for 'initialise', else a fraction of 1). */
 export interface SetupProgress {
   readonly phase: SetupPhase;
   readonly done: number;
@@ -167,8 +178,8 @@ export interface TrainResult {
 
 /** A run stopped before its first step: it has no weights to hand back. */
 export class TrainingCancelled extends Error {
-  constructor(phase: SetupPhase) {
-    super(phase === 'compile' ? 'stopped while compiling the graph' : 'stopped while initialising the weights');
+  constructor(readonly phase: SetupPhase) {
+    super(`stopped while ${DOING[phase]}`);
   }
 }
 
@@ -209,9 +220,9 @@ function stateGradNorms(outputs: Outputs, delays: ReadonlyMap<string, string>, s
 }
 
 /** Runs `compile`; a stateful compile refused for a backward recurrence says why truncated BPTT needs one. */
-function compileExplained<T>(compile: () => T): T {
+async function compileExplained<T>(compile: () => Promise<T>): Promise<T> {
   try {
-    return compile();
+    return await compile();
   } catch (e) {
     if (!(e instanceof CompileError) || !e.diagnostics.some((d) => d.code === 'time-direction')) throw e;
     throw new CompileError(
@@ -280,7 +291,15 @@ async function setUp(o: TrainOptions, runner: StepRunner): Promise<Setup> {
   const truncated = settings.truncatedBptt !== null;
   const windows = chunksOf(dataset.steps, settings.truncatedBptt?.steps ?? dataset.steps);
   report({ phase: 'compile', done: 0, total: 1 });
-  const first = compileExplained(() => runner.compile(windows[0].length, batchSize, truncated));
+  let first: Compiled;
+  try {
+    first = await compileExplained(() =>
+      runner.compile(windows[0].length, batchSize, truncated, false, { signal: o.signal, onProgress: (done) => report({ phase: 'compile', done, total: 1 }) }),
+    );
+  } catch (e) {
+    if (o.signal?.aborted) throw new TrainingCancelled('compile');
+    throw e;
+  }
   checkActivationMemory(first.train, budgets.memoryBytes, freemem());
   report({ phase: 'compile', done: 1, total: 1 });
   // Let a stop that came in while compiling through before the weights are made.
@@ -303,6 +322,14 @@ async function setUp(o: TrainOptions, runner: StepRunner): Promise<Setup> {
       if (o.signal?.aborted) throw new TrainingCancelled('initialise');
       throw e;
     }
+  const normsEvery = settings.gradientNormsOverTime === true ? 1 : settings.gradientNormsOverTime === false ? 0 : settings.gradientNormsOverTime;
+  // The program the first step runs: a forward pass when the first chunk only carries state.
+  const firstPass = truncated && !dataset.y.perStep && windows.length > 1 ? 'forward' : 'train';
+  report({ phase: 'prepare', done: 0, total: 1 });
+  await runner.prepare(firstPass, windows[0].length, batchSize, truncated, firstPass === 'train' && normsEvery > 0);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (o.signal?.aborted) throw new TrainingCancelled('prepare');
+  report({ phase: 'prepare', done: 1, total: 1 });
   const optimizer = createOptimizer(settings.optimizer, o.resume?.optimizer);
   const resumed = o.resume;
   return {
@@ -321,7 +348,7 @@ async function setUp(o: TrainOptions, runner: StepRunner): Promise<Setup> {
     dropout: resumed ? Random.at(resumed.dropout) : new Random(settings.seed ^ 0xd2097),
     heads: headsOf(first.analysis),
     delays: new Map(first.cell.nodes.flatMap((n) => (n.kind === 'delay' && n.input !== null ? [[n.name, n.block] as const] : []))),
-    normsEvery: settings.gradientNormsOverTime === true ? 1 : settings.gradientNormsOverTime === false ? 0 : settings.gradientNormsOverTime,
+    normsEvery,
     stopper: settings.earlyStopping ? new EarlyStopper(settings.earlyStopping.patience, settings.earlyStopping.minDelta, resumed?.stopper ?? undefined) : null,
     monitor: split.validation.length > 0 ? 'validation' : 'training',
     emit,
@@ -395,7 +422,7 @@ async function trainBatch(s: Setup, p: Progress, tally: EpochTally, epoch: numbe
   const { dataset } = o;
   // Truncated BPTT: every delay starts the batch from zeros and carries its state chunk to chunk.
   let states: Map<string, Float32Array> | undefined = truncated
-    ? new Map(runner.compile(windows[0].length, rows.length, true).states.map((st) => [st.name, new Float32Array(st.shape.reduce((a, b) => a * b, 1))]))
+    ? new Map((await runner.compile(windows[0].length, rows.length, true)).states.map((st) => [st.name, new Float32Array(st.shape.reduce((a, b) => a * b, 1))]))
     : undefined;
   const carry = (outputs: Outputs) => states && new Map([...states.keys()].map((name) => [name, outputs[`final:${name}`].data]));
   for (let ci = 0; ci < windows.length; ci++) {

@@ -1,8 +1,9 @@
 /**
  * Start, Pause, Resume and Stop (each enabled only when it means something), and the status of
- * the run: its state, epoch, step, loss, speed, and the executor in use with the reason a faster
- * one is not, beside the executors the engine's machine can and cannot run (and why not). A
- * refused start shows its reason here and as a toast.
+ * the run: its state, what it is setting up before its first step (with a progress bar), epoch,
+ * step, loss, speed, and the executor in use with the reason a faster one is not, beside the
+ * executors the engine's machine can and cannot run (and why not). A refused start shows its
+ * reason here and as a toast.
  */
 import { useTranslation } from 'react-i18next';
 import type { EngineClient } from '../../engine/protocol/client.ts';
@@ -14,7 +15,7 @@ import { Button } from '../ui/Button.tsx';
 import { useToasts } from '../ui/toasts.tsx';
 import type { RunSession } from './run-session.ts';
 import { useRunSession } from './run-session-context.tsx';
-import { documentIdOf, isActive, runForDocument } from './run-store.ts';
+import { documentIdOf, isActive, type RunData, runForDocument } from './run-store.ts';
 import { useLanguage } from '../ui/use-language.ts';
 import { bestText, endText, executorStatusText, executorSummaryText, failureText, formatLoss, formatSpeed, type Translate } from './run-text.ts';
 import { useRun, useStoredRun } from './use-run.ts';
@@ -53,6 +54,21 @@ function ExecutorAvailability({ client }: { readonly client: EngineClient }) {
         ))}
       </ul>
     </details>
+  );
+}
+
+/** The setup phase a run is in before its first step, and how far; preparing the executor has no measure, so its bar is indeterminate. */
+function SetupStatus({ setup }: { readonly setup: NonNullable<RunData['setup']> }) {
+  const { t } = useTranslation('training');
+  const phase = t(`setup.${setup.phase}`);
+  const measured = setup.phase !== 'prepare';
+  const fraction = setup.total > 0 ? Math.min(setup.done / setup.total, 1) : 0;
+  const percent = Math.floor(100 * fraction);
+  return (
+    <span className="run-setup" data-testid="train-setup" data-phase={setup.phase} data-done={fraction} title={measured ? undefined : t('setup.prepareNote')}>
+      <span>{measured ? t('setup.progress', { phase, percent }) : `${phase}…`}</span>
+      {measured ? <progress max={1} value={fraction} aria-label={phase} /> : <progress aria-label={phase} />}
+    </span>
   );
 }
 
@@ -107,7 +123,7 @@ export function RunControls() {
         <Button size="sm" data-testid="train-resume" disabled={!connected || phase !== 'paused'} onClick={request(() => runSession.resume(), 'error.resumeFailed')}>
           {t('action.resume')}
         </Button>
-        <Button variant="danger" size="sm" data-testid="train-stop" disabled={!connected || (phase !== 'running' && phase !== 'paused') || runId === null} onClick={request(() => runSession.stop(), 'error.stopFailed')}>
+        <Button variant="danger" size="sm" data-testid="train-stop" disabled={!connected || !isActive(phase) || runId === null} onClick={request(() => runSession.stop(), 'error.stopFailed')}>
           {t('action.stop')}
         </Button>
       </div>
@@ -124,6 +140,7 @@ export function RunControls() {
         ) : (
           <span className={`run-state run-state-${phase}`}>{t(`state.${phase}`)}</span>
         )}
+        {phase === 'starting' && run.setup && <SetupStatus setup={run.setup} />}
         {info && <span>{t('status.epoch', { done: run.epochsDone, total: info.epochs })}</span>}
         {run.step > 0 && <span>{t('status.step', { step: run.step })}</span>}
         {run.lastLoss !== null && <span className="run-loss">{t('status.loss', { loss: formatLoss(run.lastLoss) })}</span>}

@@ -5,6 +5,7 @@
  */
 import { copyReverseParams, generateCopyReverse } from '../../engine/datasets/copy-reverse.ts';
 import { decoderSource } from '../../engine/blocks/roles.ts';
+import { finish } from '../../engine/ir/work.ts';
 import type { DatasetSpec, GraphDocument } from '../../engine/graph/schema.ts';
 
 /** Whether a finished run can be decoded: a sequence-copy dataset, or a graph with a decoder input. */
@@ -20,7 +21,7 @@ export function exampleSource(dataset: DatasetSpec | undefined, seed: number): s
   if (dataset?.type !== 'sequence-copy') return '';
   const params = copyReverseParams.safeParse(dataset.params);
   if (!params.success) return '';
-  const one = generateCopyReverse({ ...params.data, samples: 1, seed });
+  const one = finish(generateCopyReverse({ ...params.data, samples: 1, seed }));
   const vocabulary = one.vocabulary ?? [];
   return Array.from(one.x.data, (id) => vocabulary[id] ?? '').join('');
 }

@@ -50,6 +50,7 @@ export class RunSession {
     if (!client) return;
     const receive = this.store.getState().receive;
     const offs = [
+      client.on('train.progress', receive),
       client.on('train.started', receive),
       client.on('train.steps', receive),
       client.on('train.epoch', receive),

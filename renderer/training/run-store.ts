@@ -104,8 +104,8 @@ export interface RunData {
   /** The run's settings ask for gradient norms over time (on some steps, at least). */
   readonly measuresGradients: boolean;
   readonly info: RunInfo | null;
-  /** Before the run's first step: how far it is in compiling and initialising its weights. */
-  readonly setup: { readonly phase: 'compile' | 'initialise'; readonly done: number; readonly total: number } | null;
+  /** Before the run's first step: which setup phase it is in (dataset, compile, weights, executor) and how far. */
+  readonly setup: Readonly<Pick<HostEventOf<'train.progress'>, 'phase' | 'done' | 'total'>> | null;
   readonly stepsPerSecond: number | null;
   /** The last step number seen, and its loss. */
   readonly step: number;

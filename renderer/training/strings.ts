@@ -75,6 +75,14 @@ export const training = {
       ended: 'Finished',
       failed: 'Failed',
     },
+    setup: {
+      dataset: 'Generating the dataset',
+      compile: 'Compiling the graph',
+      initialise: 'Initialising the weights',
+      prepare: 'Preparing the executor',
+      prepareNote: 'This step cannot be interrupted: Stop takes effect as soon as it is done.',
+      progress: '{{phase}}: {{percent}}%',
+    },
     status: {
       epoch: 'Epoch {{done}} / {{total}}',
       step: 'Step {{step}}',
@@ -278,6 +286,14 @@ export const training = {
       paused: '已暂停',
       ended: '已完成',
       failed: '失败',
+    },
+    setup: {
+      dataset: '正在生成数据集',
+      compile: '正在编译计算图',
+      initialise: '正在初始化权重',
+      prepare: '正在准备执行器',
+      prepareNote: '这一步无法中断：完成后“停止”会立即生效。',
+      progress: '{{phase}}：{{percent}}%',
     },
     status: {
       epoch: '第 {{done}} / {{total}} 轮',

@@ -1,8 +1,8 @@
 /**
  * The CLI's budgets and Ctrl-C, as a user meets them: a child process, its exit code and stderr.
  * A compile over the steps budget and a graph over the parameter budget end with exit 1 and one
- * line naming the limit and how to raise it; Ctrl-C while a large model initialises stops the
- * run with exit 130.
+ * line naming the limit and how to raise it; Ctrl-C while a large dataset is generated, a long
+ * graph compiles or a large model initialises stops the command with exit 130.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -31,6 +31,24 @@ const save = (name: string, doc: Doc) => {
   return path;
 };
 
+/** Runs the CLI, sends SIGINT once stderr matches `when`, and returns how it exited. */
+async function interrupt(args: string[], when: RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['bin/rnn-studio.js', ...args], { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) =>
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (when.test(stderr)) resolve();
+    }),
+  );
+  child.kill('SIGINT');
+  const code = await exited;
+  return { code, stdout, stderr };
+}
+
 describe('rnn-studio budgets', () => {
   it('compile --steps 10000000: exit 1 at once, one line naming the limit and how to raise it', () => {
     const r = run('compile', 'templates/adding-lstm.rnn.json', '--steps', '10000000');
@@ -57,19 +75,26 @@ describe('rnn-studio budgets', () => {
     const g = adding();
     g.nodes.find((n) => n.type === 'lstm')!.params.units = 1024;
     g.dataset.params.samples = 64;
-    const child = spawn(process.execPath, ['bin/rnn-studio.js', 'train', save('large.rnn.json', g)], { env });
-    let stderr = '';
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) =>
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (/initialising the weights/.test(stderr)) resolve();
-      }),
-    );
-    child.kill('SIGINT');
-    assert.equal(await exited, 130, stderr);
+    const { code, stderr } = await interrupt(['train', save('large.rnn.json', g)], /initialising the weights/);
+    assert.equal(code, 130, stderr);
     assert.match(stderr, /stopping…/);
     assert.match(stderr, /rnn-studio: stopped: .*large\.rnn\.json: stopped while initialising the weights/);
     assert.doesNotMatch(stderr, /^training /m, 'it never started training');
+  });
+
+  it('Ctrl-C while the graph compiles: exit 130, naming the phase, and no result', async () => {
+    const { code, stderr, stdout } = await interrupt(['compile', 'templates/adding-lstm.rnn.json', '--steps', '10000'], /compiling the graph: \d+%/);
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /rnn-studio: stopped: templates\/adding-lstm\.rnn\.json: stopped while compiling the graph/);
+    assert.equal(stdout, '', 'nothing compiled is printed');
+  });
+
+  it('Ctrl-C while the dataset is generated: exit 130, naming the phase, before compiling', async () => {
+    const g = adding();
+    g.dataset.params = { length: 8, samples: 1_000_000, seed: 1 };
+    const { code, stderr } = await interrupt(['train', save('many.rnn.json', g)], /generating the dataset: \d+%/);
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /rnn-studio: stopped: .*many\.rnn\.json: stopped while generating the dataset/);
+    assert.doesNotMatch(stderr, /compiling|^training /m, 'it stopped before compiling');
   });
 });

@@ -46,7 +46,8 @@ describe('stopping a run while it initialises', () => {
     assert.equal(end.steps, 0);
 
     const progress = h.eventsOf('train.progress', runId);
-    assert.deepEqual(progress.slice(0, 2).map((e) => [e.phase, e.done, e.total]), [['compile', 0, 1], ['compile', 1, 1]]);
+    const finished = (phase: string) => progress.some((e) => e.phase === phase && e.done === e.total);
+    assert.ok(finished('dataset') && finished('compile'), 'the dataset was generated and the graph compiled first');
     const init = progress.filter((e) => e.phase === 'initialise');
     assert.ok(init.every((e) => e.done < e.total), 'stopped before every weight was made');
 
