@@ -130,7 +130,9 @@ async function dragFor(page: Page, from: { x: number; y: number }, ms: number): 
 async function openGraph(page: Page, name: string, blocks: number): Promise<void> {
   await fileMenu(page, 'open');
   await page.locator(`[data-testid="file-entry"][data-name="${name}"]`).click();
-  await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length === n, blocks, { timeout: 60_000 });
+  // A large graph draws only the blocks in view: wait for the document, then for blocks on screen.
+  await page.waitForFunction((title) => document.querySelector('.document-title')?.textContent === title, chainGraph(blocks).name, { timeout: 60_000 });
+  await page.locator('.react-flow__node').first().waitFor();
   await settleViewport(page);
 }
 
