@@ -57,7 +57,7 @@ export const LAYERS = {
   renderer: {
     folders: ['renderer'],
     mayImport: [...PURE_ENGINE, 'electron/common'],
-    packages: ['react', 'react-dom', 'react-i18next', 'i18next', '@xyflow/react', 'zustand', 'immer', 'uplot', 'zod', 'elkjs'],
+    packages: ['react', 'react-dom', 'react-i18next', 'i18next', '@xyflow/react', 'zustand', 'immer', 'uplot', 'zod', 'elkjs', 'fuse.js'],
     node: false,
     why: 'the renderer runs in a browser: only the pure engine, electron/common and browser packages, never electron, Node or the Node engine',
   },

@@ -18,6 +18,7 @@ export const REMOVE_BACKUP = 'rnn-studio:remove-backup';
 // ─── Renderer tells main (ipcRenderer.send ↔ ipcMain.on) ──────────────────────────────────
 export const SET_DOCUMENT_STATE = 'rnn-studio:set-document-state';
 export const CLOSE_WINDOW = 'rnn-studio:close-window';
+export const FORGET_RECENT_FILE = 'rnn-studio:forget-recent-file';
 
 // ─── Main tells the renderer (webContents.send / postMessage ↔ ipcRenderer.on) ────────────
 export const HOST_STATUS = 'rnn-studio:host-status';

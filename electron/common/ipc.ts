@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import {
   CLOSE_WINDOW,
+  FORGET_RECENT_FILE,
   ENGINE_PORT,
   HOST_STATUS,
   LIST_BACKUPS,
@@ -126,6 +127,8 @@ export const IPC = {
   removeBackup: invoke(REMOVE_BACKUP, z.tuple([BackupId]), result(z.null())),
   setDocumentState: send(SET_DOCUMENT_STATE, z.tuple([DocumentState])),
   closeWindow: send(CLOSE_WINDOW, z.tuple([])),
+  /** Takes a file off the recent list: the page could not open it. */
+  forgetRecentFile: send(FORGET_RECENT_FILE, z.tuple([AbsolutePath])),
   /**
    * The engine host's state as main sees it; after 'ready' a new engine port arrives. The payload
    * is the engine protocol's own `host.status` event: the states are the engine's vocabulary,

@@ -235,6 +235,9 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
 
   listen('setDocumentState', (target, [state]) => target.document.setState(state));
   listen('closeWindow', (target) => target.document.closeNow());
+  listen('forgetRecentFile', (_target, [path]) => {
+    deps.recent.remove(path).catch((e: unknown) => deps.log(`could not update recent files: ${e instanceof Error ? e.message : String(e)}`));
+  });
 
   return { allow };
 }

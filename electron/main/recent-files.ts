@@ -74,6 +74,16 @@ export class RecentFiles {
     });
   }
 
+  /** Takes `path` off the list (the app could not open it). */
+  remove(path: string): Promise<void> {
+    return this.serial(async () => {
+      const absolute = resolve(path);
+      const stored = await this.read();
+      const next = stored.filter((p) => !this.same(p, absolute));
+      if (next.length !== stored.length) await this.write(next);
+    });
+  }
+
   clear(): Promise<void> {
     return this.serial(() => this.write([]));
   }

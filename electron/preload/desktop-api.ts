@@ -76,6 +76,9 @@ export function createDesktopApi(ipc: PreloadIpc): DesktopApi {
     closeWindow: () => {
       ipc.send(IPC.closeWindow.channel);
     },
+    forgetRecentFile: (path) => {
+      ipc.send(IPC.forgetRecentFile.channel, path);
+    },
     onHostStatus: (listener) => subscribe('onHostStatus', listener),
     onMenuCommand: (listener) => subscribe('onMenuCommand', listener),
     onOpenFile: (listener) => subscribe('onOpenFile', listener),

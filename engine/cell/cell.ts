@@ -97,6 +97,8 @@ export class CellBuilder {
    */
   targets?: (block: string, size: number) => CellRef;
   block = '';
+  /** Each param's node by name: a block reads its weights often, and a graph can hold hundreds of blocks. */
+  private readonly params = new Map<string, CellRef>();
 
   /**
    * `steps`: the T the cell will be unrolled over, when known (allSteps and repeat need or check it).
@@ -135,9 +137,11 @@ export class CellBuilder {
   }
 
   param(name: string, shape: Shape): CellRef {
-    const known = this.nodes.find((n) => n.kind === 'param' && n.name === name);
-    if (known) return known.id;
-    return this.push({ kind: 'param', name, shape, dtype: 'float32', domain: 'once' });
+    const known = this.params.get(name);
+    if (known !== undefined) return known;
+    const id = this.push({ kind: 'param', name, shape, dtype: 'float32', domain: 'once' });
+    this.params.set(name, id);
+    return id;
   }
 
   /** A data input; `perStep` inputs are sequences (their per-step shape is given). */

@@ -9,6 +9,7 @@ import type { EngineClient } from '../../engine/protocol/client.ts';
 import type { Diagnostic } from '../../engine/protocol/messages.ts';
 import type { GraphDocument } from '../../engine/graph/schema.ts';
 import type { DocumentStore } from '../store/document-store.ts';
+import { validationKey } from '../store/structure-key.ts';
 
 export const VALIDATE_DEBOUNCE_MS = 200;
 
@@ -19,12 +20,6 @@ export function localDiagnostics(doc: GraphDocument): Diagnostic[] {
   } catch (e) {
     return [{ severity: 'error', code: 'internal', message: `the graph could not be analysed: ${e instanceof Error ? e.message : String(e)}` }];
   }
-}
-
-/** What validation depends on: the document without positions and editor state, and its path. */
-export function validationKey(doc: GraphDocument, path: string | null): string {
-  const { ui: _ui, ...rest } = doc;
-  return JSON.stringify([path, { ...rest, nodes: doc.nodes.map(({ position: _p, ...n }) => n) }]);
 }
 
 export async function validateDocument(client: EngineClient | null, doc: GraphDocument, path: string | null): Promise<Diagnostic[]> {

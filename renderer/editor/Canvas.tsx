@@ -19,7 +19,7 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { type MouseEvent as ReactMouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type MouseEvent as ReactMouseEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type DocumentState, type XY } from '../store/document-store.ts';
 import { useDocument, useDocumentStore } from '../store/context.tsx';
@@ -29,14 +29,14 @@ import { BlockNode } from './BlockNode.tsx';
 import { type ConnectionHints, connectionHints, verdictFor } from './connection-hints.ts';
 import { ContextMenu, type MenuRequest } from './ContextMenu.tsx';
 import type { MenuTarget } from './context-menu.ts';
-import { type BlockFlowNode, toFlowEdges } from './flow-model.ts';
+import type { BlockFlowNode } from './flow-model.ts';
 import { ConnectionHintsContext } from './hints-context.ts';
 import { roomForGrowth } from './layout/boxes.ts';
 import { useAnalysis } from './use-analysis.ts';
 import { useClipboard } from './use-clipboard.ts';
 import { useArrange } from './use-arrange.ts';
 import { useFocusView } from './use-focus-view.ts';
-import { type Measured, useFlowNodes } from './use-flow-nodes.ts';
+import { type Measured, useFlowEdges, useFlowNodes } from './use-flow-nodes.ts';
 
 const NODE_TYPES = { block: BlockNode };
 /** Small graphs are shown at their natural size rather than blown up to fill the canvas. */
@@ -64,6 +64,19 @@ function TidyUpIcon() {
     </svg>
   );
 }
+
+// React Flow's props are compared by identity: a new object or function on every render of the
+// canvas (each pointer move of a drag) would make it redo work for every node of the graph.
+const DEFAULT_EDGE_OPTIONS = { type: 'default' };
+const MULTI_SELECTION_KEYS = ['Meta', 'Control'];
+const MINIMAP_STYLE = { width: 168, height: 108 };
+/**
+ * From this many blocks on, blocks and connections outside the view are not drawn: each frame of
+ * a drag then paints what is on screen only. (Below it, drawing everything costs less than
+ * working out what is visible on every pan.)
+ */
+const DRAW_VISIBLE_ONLY_FROM = 150;
+const minimapColour = (n: BlockFlowNode) => CATEGORY_COLOURS[n.data.category ?? ''] ?? '#94a3b8';
 
 function requestOf(c: Connection | Edge) {
   return { source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' };
@@ -109,7 +122,7 @@ export function Canvas() {
   const onPaneContextMenu = useCallback((e: MouseEvent | ReactMouseEvent) => openMenu(e, { kind: 'canvas' }), [openMenu]);
 
   const nodes = useFlowNodes(doc, analysis, diagnostics, selection.nodes, measured, language);
-  const edges = useMemo(() => toFlowEdges(doc, analysis, diagnostics, selection.edges), [doc, analysis, diagnostics, selection.edges]);
+  const edges = useFlowEdges(doc, analysis, diagnostics, selection.edges);
 
   // A newly loaded document is shown whole (after its nodes have been measured).
   useEffect(() => {
@@ -253,16 +266,17 @@ export function Canvas() {
           onPaneContextMenu={onPaneContextMenu}
           deleteKeyCode={null}
           selectionKeyCode="Shift"
-          multiSelectionKeyCode={['Meta', 'Control']}
+          multiSelectionKeyCode={MULTI_SELECTION_KEYS}
           connectionRadius={24}
-          defaultEdgeOptions={{ type: 'default' }}
+          defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
           minZoom={0.2}
           maxZoom={2}
           fitView
           fitViewOptions={FIT_VIEW}
+          onlyRenderVisibleElements={doc.nodes.length >= DRAW_VISIBLE_ONLY_FROM}
         >
           <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#c8cfdb" />
-          <MiniMap pannable zoomable style={{ width: 168, height: 108 }} nodeColor={(n) => CATEGORY_COLOURS[(n.data as BlockFlowNode['data']).category ?? ''] ?? '#94a3b8'} nodeStrokeWidth={2} maskColor="rgba(241, 244, 249, 0.7)" />
+          <MiniMap<BlockFlowNode> pannable zoomable style={MINIMAP_STYLE} nodeColor={minimapColour} nodeStrokeWidth={2} maskColor="rgba(241, 244, 249, 0.7)" />
           <Controls showInteractive={false}>
             <ControlButton data-testid="tidy-up" title={t('layout.tidyUpTitle', { shortcut: TIDY_UP_KEYS })} aria-label={t('layout.tidyUp')} disabled={doc.nodes.length === 0} onClick={() => void arrange.tidyUp()}>
               <TidyUpIcon />

@@ -8,6 +8,7 @@ import { expandNode, OPENABLE_BLOCKS } from '../../engine/blocks/expand.ts';
 import { getBlock } from '../../engine/blocks/registry.ts';
 import type { GraphNode } from '../../engine/graph/schema.ts';
 import { shallowEqual, useDocument, useDocumentStore } from '../store/context.tsx';
+import { sameStructure } from '../store/structure-key.ts';
 import { Button } from '../ui/Button.tsx';
 import { useLanguage } from '../ui/use-language.ts';
 import { CollapseButton } from './CollapseButton.tsx';
@@ -17,10 +18,15 @@ import { describeType } from './type-text.ts';
 import { useAnalysis } from './use-analysis.ts';
 import { useArrange } from './use-arrange.ts';
 
+/** The inspector shows no position, so a block being dragged does not re-render it. */
+function sameButPosition(a: GraphNode | undefined, b: GraphNode | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.id === b.id && a.type === b.type && a.params === b.params && a.label === b.label);
+}
+
 export function Inspector() {
   const { t } = useTranslation('editor');
   const selection = useDocument((s) => s.selection);
-  const node = useDocument((s) => (s.selection.nodes.length === 1 && s.selection.edges.length === 0 ? s.doc.nodes.find((n) => n.id === s.selection.nodes[0]) : undefined));
+  const node = useDocument((s) => (s.selection.nodes.length === 1 && s.selection.edges.length === 0 ? s.doc.nodes.find((n) => n.id === s.selection.nodes[0]) : undefined), sameButPosition);
   const count = selection.nodes.length + selection.edges.length;
   let body;
   if (node) body = <NodeInspector node={node} />;
@@ -116,7 +122,8 @@ function NodeInspector({ node }: { node: GraphNode }) {
 function OpenButton({ nodeId }: { nodeId: string }) {
   const { t } = useTranslation('editor');
   const arrange = useArrange();
-  const doc = useDocument((s) => s.doc);
+  // Opening depends on the graph's structure only: moving a block does not check it again.
+  const doc = useDocument((s) => s.doc, sameStructure);
   const check = useMemo(() => expandNode(doc, nodeId), [doc, nodeId]);
   return (
     <section className="inspector-section">

@@ -2,8 +2,10 @@
  * The engine's block catalog as the editor shows it: palette groups and search, the kind of value
  * each port carries, a one-line summary of a block's params. Pure (no React), tested in Node.
  */
-import { BLOCKS } from '../../engine/blocks/registry.ts';
+import Fuse from 'fuse.js';
+import { BLOCKS, type BlockType } from '../../engine/blocks/registry.ts';
 import type { AnyBlock, InputPort, PortType } from '../../engine/blocks/types.ts';
+import { BLOCK_SYNONYMS } from './block-synonyms.ts';
 
 export type Category = AnyBlock['category'];
 
@@ -15,20 +17,66 @@ export interface PaletteGroup {
   readonly blocks: readonly AnyBlock[];
 }
 
-const fold = (s: string) => s.normalize('NFKC').toLowerCase();
+/** How far a match may be from the query (Fuse's 0 exact … 1 anything): forgives a typo or two. */
+const FUZZINESS = 0.3;
+/** Matches scored worse than this (0 best … 1 worst) are left out: a query's letters scattered through long help text. */
+const WORST_SCORE = 0.6;
 
-/** Whether `block` matches a search: its type, or its label in either language. */
-export function matchesQuery(block: AnyBlock, query: string): boolean {
-  const words = fold(query).split(/\s+/).filter(Boolean);
-  if (words.length === 0) return true;
-  const haystack = fold(`${block.type} ${block.label.en} ${block.label.zh}`);
-  return words.every((w) => haystack.includes(w));
+interface SearchRecord {
+  readonly block: AnyBlock;
+  readonly type: string;
+  readonly label: readonly string[];
+  readonly synonyms: readonly string[];
+  readonly help: readonly string[];
 }
 
+const indexes = new WeakMap<readonly AnyBlock[], Fuse<SearchRecord>>();
+
+/** The search index of `blocks`: the type and labels count most, then synonyms, then help, in both languages. */
+function indexOf(blocks: readonly AnyBlock[]): Fuse<SearchRecord> {
+  let index = indexes.get(blocks);
+  if (!index) {
+    const records = blocks.map((block): SearchRecord => {
+      const synonyms = BLOCK_SYNONYMS[block.type as BlockType];
+      return { block, type: block.type, label: [block.label.en, block.label.zh], synonyms: synonyms ? [...synonyms.en, ...synonyms.zh] : [], help: [block.help.en, block.help.zh] };
+    });
+    index = new Fuse(records, {
+      keys: [
+        { name: 'type', weight: 3 },
+        { name: 'label', weight: 3 },
+        { name: 'synonyms', weight: 2 },
+        { name: 'help', weight: 1 },
+      ],
+      threshold: FUZZINESS,
+      ignoreLocation: true,
+      // Help text is long; at Fuse's full length penalty a word in it ("forget") would never count.
+      fieldNormWeight: 0.25,
+      includeScore: true,
+      // Words separated by spaces must each match ("last step").
+      useExtendedSearch: true,
+    });
+    indexes.set(blocks, index);
+  }
+  return index;
+}
+
+/**
+ * The blocks a palette search finds, best match first: by type, label, synonym or help text, in
+ * English or Chinese, forgiving small typos. An empty query finds every block, in catalog order.
+ */
+export function searchBlocks(query: string, blocks: readonly AnyBlock[] = BLOCKS): readonly AnyBlock[] {
+  const text = query.normalize('NFKC').trim();
+  if (text === '') return blocks;
+  return indexOf(blocks)
+    .search(text)
+    .filter((r) => (r.score ?? 1) <= WORST_SCORE)
+    .map((r) => r.item.block);
+}
+
+/** The palette's groups in category order; within a group, the best matches first. */
 export function paletteGroups(query: string, blocks: readonly AnyBlock[] = BLOCKS): PaletteGroup[] {
-  return CATEGORY_ORDER.map((category) => ({ category, blocks: blocks.filter((b) => b.category === category && matchesQuery(b, query)) })).filter(
-    (g) => g.blocks.length > 0,
-  );
+  const found = searchBlocks(query, blocks);
+  return CATEGORY_ORDER.map((category) => ({ category, blocks: found.filter((b) => b.category === category) })).filter((g) => g.blocks.length > 0);
 }
 
 /** What a port carries, for its colour: known from the analysis, or what the port accepts. */

@@ -74,7 +74,7 @@ export function blockNodeData(node: GraphNode, analysis: Analysis | null, diagno
 }
 
 /** Edges coloured by the kind of value they carry, marked where a diagnostic names them. */
-export function toFlowEdges(doc: GraphDocument, analysis: Analysis | null, diagnostics: readonly Diagnostic[], selected: readonly string[]): BlockFlowEdge[] {
+export function toFlowEdges(doc: Pick<GraphDocument, 'edges'>, analysis: Analysis | null, diagnostics: readonly Diagnostic[], selected: readonly string[]): BlockFlowEdge[] {
   const chosen = new Set(selected);
   return doc.edges.map((e) => {
     const kind = kindOfType(analysis?.nodes.get(e.source)?.outputs?.[e.sourcePort]);

@@ -40,3 +40,19 @@ export function nextBanner(current: Banner, v: EngineView, everConnected: boolea
   if (v.host.state === 'ready' && (current?.kind === 'down' || current?.kind === 'lost')) return { kind: 'back' };
   return current;
 }
+
+/**
+ * Why a page served by `rnn-studio serve` has never reached the engine, when the address is the
+ * likely cause: the server refuses a WebSocket without this launch's token, and a browser does
+ * not say why a WebSocket failed. 'token-missing': the address has no `?token=`; 'token-refused':
+ * it has one, which may be an earlier launch's (or the server stopped). Null once connected, and
+ * for a page not served over http(s) (inside the desktop app).
+ */
+export type ConnectionHelp = 'token-missing' | 'token-refused' | null;
+
+export function connectionHelp(v: EngineView, everConnected: boolean, page: { readonly protocol: string; readonly search: string }): ConnectionHelp {
+  if (everConnected || v.connection === 'open' || (page.protocol !== 'http:' && page.protocol !== 'https:')) return null;
+  // The first attempt is still under way: nothing to say yet.
+  if (v.connection === 'connecting') return null;
+  return new URLSearchParams(page.search).get('token') ? 'token-refused' : 'token-missing';
+}

@@ -122,6 +122,10 @@ export function createBrowserFileService({ getClient, prompts, storage, download
       return readRecent(storage).map((name) => ({ key: name, name, detail: workspace === null ? name : `${workspace} · ${name}` }));
     },
 
+    async forgetRecent(item) {
+      writeRecent(storage, forgetRecent(readRecent(storage), item.key));
+    },
+
     canSaveInPlace: (path) => names.has(path),
 
     async save(path, text, suggestedName) {

@@ -61,6 +61,10 @@ export function createDesktopFileService(api: DesktopApi): DesktopFileService {
       return files.map((f) => ({ key: f.path, name: f.name, detail: f.path }));
     },
 
+    async forgetRecent(item) {
+      api.forgetRecentFile(item.key);
+    },
+
     canSaveInPlace: (path) => writable.has(path),
 
     async save(path, text, suggestedName) {

@@ -211,7 +211,22 @@ export function createFileActions({ document, service, getClient, ui, t, trainin
 
     openRecent: exclusive(async (item: RecentItem) => {
       const outcome = await service.openRecent(item);
-      if (!outcome.ok) return failed(outcome.failure, 'open');
+      // A file that cannot be opened leaves the list, so the menu does not keep offering it; with
+      // the engine away nothing is known about the file, and it stays.
+      if (!outcome.ok) {
+        if (outcome.failure.kind === 'engine-offline') return failed(outcome.failure, 'open');
+        await service.forgetRecent(item);
+        const reason = failureMessage(t, outcome.failure, 'open');
+        ui.notify('error', outcome.failure.kind === 'missing' ? reason : t('error.recentRemoved', { name: item.name, reason }));
+        return false;
+      }
+      const read = readGraphText(outcome.value.text);
+      if (!read.ok) {
+        await service.forgetRecent(item);
+        ui.notify('error', t('error.recentUnreadable', { name: item.name }));
+        ui.showDocumentErrors(outcome.value.name, read.errors);
+        return false;
+      }
       return replaceWith(outcome.value, outcome.value.path, false);
     }),
 

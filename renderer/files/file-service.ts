@@ -57,6 +57,8 @@ export interface FileService {
   openRecent(item: RecentItem): Promise<Outcome<OpenedGraph>>;
   /** Newest first. */
   recent(): Promise<readonly RecentItem[]>;
+  /** Takes a file off the recent list (it could not be opened). */
+  forgetRecent(item: RecentItem): Promise<void>;
   /** Whether `save(path, …)` writes to `path` itself rather than asking for a place. */
   canSaveInPlace(path: string): boolean;
   /** Writes `text` to `path` in place (when `canSaveInPlace`), else asks for a place; null when cancelled. */

@@ -42,6 +42,10 @@ const en = {
     downNoReason: 'The engine stopped; restarting… Your graph is safe.',
     lost: 'Lost the connection to the engine; reconnecting… Your graph is safe.',
     back: 'The engine is running again.',
+    tokenMissing:
+      'This page is not connected to the engine: its address has no token. Open the address that `rnn-studio serve` printed in its terminal, with the ?token=… part at the end.',
+    tokenRefused:
+      'The engine refused this page: the token in its address is not this server’s (the server may have been started again since), or the server has stopped. Open the address that `rnn-studio serve` printed in its terminal, with its ?token=… part.',
     dismiss: 'Dismiss',
   },
   tabs: {
@@ -126,6 +130,8 @@ const zh: Strings = {
     downNoReason: '引擎已停止，正在重启…你的图不会丢失。',
     lost: '与引擎的连接已断开，正在重新连接…你的图不会丢失。',
     back: '引擎已恢复运行。',
+    tokenMissing: '此页面未连接到引擎：地址中没有令牌。请打开 `rnn-studio serve` 在终端中打印的地址，包括末尾的 ?token=… 部分。',
+    tokenRefused: '引擎拒绝了此页面：地址中的令牌不属于这个服务器（服务器可能已重新启动），或服务器已停止。请打开 `rnn-studio serve` 在终端中打印的地址，包括其中的 ?token=… 部分。',
     dismiss: '关闭',
   },
   tabs: {

@@ -10,10 +10,10 @@ import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, useReac
 import '@xyflow/react/dist/style.css';
 import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { GraphDocument } from '../../engine/graph/schema.ts';
 import type { UnrolledView as View } from '../../engine/protocol/messages.ts';
 import { useEngine } from '../connection/context.tsx';
 import { shallowEqual, useDocument, useDocumentStore } from '../store/context.tsx';
+import { structureKey } from '../store/structure-key.ts';
 import { initialViewport, layoutSize, layoutUnrolled, type UnrolledEdge, type UnrolledNode } from './layout.ts';
 import { edgeTypes, nodeTypes } from './UnrolledParts.tsx';
 import './unrolled.css';
@@ -44,17 +44,6 @@ function useVisible(ref: RefObject<HTMLElement | null>): boolean {
   return visible;
 }
 
-/** The parts of a document that compiling reads, as text to compare (positions and names left out). */
-const keys = new WeakMap<GraphDocument, string>();
-function compileKey(doc: GraphDocument): string {
-  let key = keys.get(doc);
-  if (key === undefined) {
-    key = JSON.stringify([doc.nodes.map((n) => [n.id, n.type, n.params, n.label]), doc.edges, doc.dataset]);
-    keys.set(doc, key);
-  }
-  return key;
-}
-
 const parseSteps = (text: string): number | null => {
   const n = Number(text);
   return Number.isInteger(n) && n >= MIN_STEPS && n <= MAX_STEPS ? n : null;
@@ -66,7 +55,7 @@ export function UnrolledView() {
   const store = useDocumentStore();
   const path = useDocument((s) => s.path);
   // What the unrolled graph depends on: moving a block or renaming the graph does not recompile.
-  const structure = useDocument((s) => compileKey(s.doc));
+  const structure = useDocument((s) => structureKey(s.doc));
   const hasErrors = useDocument((s) => s.diagnostics.some((d) => d.severity === 'error'));
   const rootRef = useRef<HTMLDivElement>(null);
   const visible = useVisible(rootRef);

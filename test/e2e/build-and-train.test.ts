@@ -1,21 +1,19 @@
 /**
  * A person builds input → LSTM → dense → output from an empty graph, trains it on the sine
  * dataset, watches the loss fall, and stops the run. While it streams, the test measures the
- * renderer's long tasks and how soon each batch of step points is drawn (numbers for the release
- * note; printed as diagnostics).
+ * renderer's long tasks and how soon each batch of step points is drawn, and reports them against
+ * the streaming targets as diagnostics; it asserts that every point that arrived is drawn, not how fast.
  */
 import assert from 'node:assert/strict';
 import { cpus } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { assertNoPageErrors, chartState, clickNode, connect, dragBlock, graphOnCanvas, newGraph, nodeLocator, openApp, screenshot, type Served, startSuite, stopSuite, typeInto } from './harness.ts';
-import { drawLatencies, mean, observeLongTasks, percentile, ProbeLog, readLongTasks, readSample, type Sample, tasksDuring } from './streaming-metrics.ts';
+import { drawLatencies, mean, observeLongTasks, ProbeLog, readLongTasks, readSample, type Sample, streamingReport, tasksDuring } from './streaming-metrics.ts';
 
 /** How long the test watches the run stream before it stops it. */
 const STREAM_MS = 5000;
 const SAMPLE_EVERY_MS = 100;
-const LONG_TASK_MS = 50;
-const P95_LIMIT_MS = 250;
 
 let served: Served;
 let browser: Browser;
@@ -146,23 +144,15 @@ describe('build and train', () => {
     const to = last.now;
     const latencies = drawLatencies(arrivals, drawn.records, { from, to, lastRead: last.now });
     assert.ok(latencies.length >= 10, `latencies measured for ${latencies.length} batches`);
-    const p50 = percentile(latencies, 50);
-    const p95 = percentile(latencies, 95);
-    const worst = Math.max(...latencies);
     const tasks = await readLongTasks(page);
-    const during = tasksDuring(tasks, from, to);
-    const longest = during.reduce((m, task) => Math.max(m, task.duration), 0);
     const executor = await page.getByTestId('train-executor').innerText().catch(() => 'unknown');
     const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Chromium ${browser.version()}`;
     t.diagnostic(`streaming window ${((to - from) / 1000).toFixed(1)} s: ${last.points} step points in ${arrivals.length} batches; executor ${executor}; machine ${machine}`);
-    t.diagnostic(`renderer long tasks while streaming: ${during.length} (longest ${longest.toFixed(0)} ms; limit: none over ${LONG_TASK_MS} ms); whole page life: ${tasks.length}, longest ${tasks.reduce((m, task) => Math.max(m, task.duration), 0).toFixed(0)} ms`);
-    t.diagnostic(`batch arrival → chart draw: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${worst.toFixed(1)} ms over ${latencies.length} batches (limit p95 ≤ ${P95_LIMIT_MS} ms)`);
-    assert.deepEqual(
-      during.map((task) => Math.round(task.duration)),
-      [],
-      `no main-thread task over ${LONG_TASK_MS} ms while streaming`,
-    );
-    assert.ok(p95 <= P95_LIMIT_MS, `p95 arrival → draw latency ${p95.toFixed(1)} ms ≤ ${P95_LIMIT_MS} ms`);
+    // Speed is reported, not asserted (see STREAMING_TARGETS); that every point is drawn is asserted.
+    for (const line of streamingReport(tasksDuring(tasks, from, to), latencies)) t.diagnostic(line);
+    t.diagnostic(`whole page life: ${tasks.length} long tasks, longest ${tasks.reduce((m, task) => Math.max(m, task.duration), 0).toFixed(0)} ms`);
+    const arrivedPoints = Math.max(...arrivals.map((a) => a.points));
+    assert.ok(final.points >= arrivedPoints, `the chart shows every point that arrived (${final.points} of ${arrivedPoints})`);
 
     // Nothing of the graph changed by training.
     assert.equal((await graphOnCanvas(page)).nodes.length, 4);

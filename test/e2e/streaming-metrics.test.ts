@@ -1,7 +1,7 @@
 /** The arithmetic behind the build-and-train measurements, checked without a browser. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { drawLatencies, percentile, ProbeLog, tasksDuring } from './streaming-metrics.ts';
+import { drawLatencies, percentile, ProbeLog, streamingReport, tasksDuring } from './streaming-metrics.ts';
 
 describe('streaming metrics', () => {
   test('each batch is timed to the first draw that shows its points', () => {
@@ -69,5 +69,17 @@ describe('streaming metrics', () => {
       { start: 1001, duration: 80 }, // after
     ];
     assert.deepEqual(tasksDuring(tasks, 100, 1000), [tasks[1], tasks[2]]);
+  });
+});
+
+describe('streaming report', () => {
+  test('says whether each target was met, with the numbers', () => {
+    const fast = streamingReport([{ start: 0, duration: 50 }], [10, 20, 30]);
+    assert.match(fast[0], /^renderer long tasks while streaming: 1 \(longest 50 ms\); target none over 50 ms: met$/);
+    assert.match(fast[1], /p50 20\.0 ms, p95 30\.0 ms, max 30\.0 ms over 3 batches; target p95 ≤ 250 ms: met$/);
+    const slow = streamingReport([{ start: 0, duration: 114 }], [...Array.from({ length: 19 }, () => 10), 400]);
+    assert.match(slow[0], /longest 114 ms\); target none over 50 ms: missed$/);
+    assert.match(slow[1], /p95 10\.0 ms/);
+    assert.match(streamingReport([], Array.from({ length: 10 }, () => 300))[1], /target p95 ≤ 250 ms: missed$/);
   });
 });

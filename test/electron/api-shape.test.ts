@@ -73,6 +73,7 @@ describe('the desktop API shape', () => {
       onOpenFile: () => api.onOpenFile(() => undefined),
       onSaveBeforeClose: () => api.onSaveBeforeClose(() => undefined),
       closeWindow: () => api.closeWindow(),
+      forgetRecentFile: () => api.forgetRecentFile('/a.rnn.json'),
     };
     for (const [name, run] of Object.entries(exercise)) {
       const before = calls.length;

@@ -113,6 +113,17 @@ describe('recent files', () => {
     assert.deepEqual((await s.recent.list()).map((f) => f.path).sort(), [...paths].sort());
   });
 
+  it('takes a file off the list, in any case where the system ignores case', async () => {
+    const s = setup('win32');
+    const [a, b] = [s.touch('a.rnn.json'), s.touch('b.rnn.json')];
+    await s.recent.add(a);
+    await s.recent.add(b);
+    await s.recent.remove(a.toUpperCase());
+    assert.deepEqual((await s.recent.list()).map((f) => f.path), [b]);
+    await s.recent.remove(join(s.dir, 'never-listed.rnn.json'));
+    assert.deepEqual((await s.recent.list()).map((f) => f.path), [b]);
+  });
+
   it('clears the list', async () => {
     const s = setup();
     await s.recent.add(s.touch('a.rnn.json'));

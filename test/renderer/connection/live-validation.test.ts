@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { localDiagnostics, validationKey, watchDiagnostics } from '../../../renderer/connection/live-validation.ts';
+import { localDiagnostics, watchDiagnostics } from '../../../renderer/connection/live-validation.ts';
+import { validationKey } from '../../../renderer/store/structure-key.ts';
 import { createDocumentStore } from '../../../renderer/store/document-store.ts';
 import { exampleGraph } from '../../../renderer/store/example-graph.ts';
 import type { GraphDocument } from '../../../engine/graph/schema.ts';

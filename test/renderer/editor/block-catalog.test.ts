@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BLOCKS, getBlock } from '../../../engine/blocks/registry.ts';
 import { inputPortKind, kindOfType, paletteGroups, paramSummary } from '../../../renderer/editor/block-catalog.ts';
+import { BLOCK_SYNONYMS } from '../../../renderer/editor/block-synonyms.ts';
 
 const types = (query: string) => paletteGroups(query).flatMap((g) => g.blocks.map((b) => b.type));
 
@@ -17,12 +18,47 @@ describe('palette', () => {
   it('search matches English and Chinese labels and the type, ignoring case', () => {
     assert.ok(types('lstm').includes('lstm'));
     assert.ok(!types('lstm').includes('gru'));
-    assert.deepEqual(types('Last STEP'), ['lastStep']);
+    assert.equal(types('Last STEP')[0], 'lastStep');
+    assert.ok(!types('Last STEP').includes('lstm'));
     assert.ok(types('长短期').includes('lstm'));
     assert.ok(!types('长短期').includes('dense'));
     assert.ok(types('延迟').includes('delay'));
     assert.ok(types('dense').includes('dense'));
     assert.deepEqual(types('no such block'), []);
+  });
+
+  it('"gate" and "门" find the gated cells, through their help text and synonyms', () => {
+    for (const query of ['gate', 'gated', '门', '门控']) {
+      const found = types(query);
+      for (const gated of ['lstm', 'gru', 'minimalGatedUnit', 'peepholeLstm']) assert.ok(found.includes(gated), `"${query}" finds ${gated} (found ${found.join(', ')})`);
+      assert.ok(!found.includes('dense') && !found.includes('input'), `"${query}" finds no ungated block (found ${found.join(', ')})`);
+    }
+  });
+
+  it('other names in either language find a block', () => {
+    assert.ok(types('fully connected').includes('dense'));
+    assert.ok(types('感知机').includes('dense'));
+    assert.ok(types('cross-entropy').includes('output'));
+    assert.ok(types('交叉熵').includes('output'));
+    assert.ok(types('feedback').includes('delay'));
+    assert.ok(types('正则化').includes('dropout'));
+  });
+
+  it('help text is searched, and a typo is forgiven', () => {
+    assert.ok(types('forget').includes('lstm'), 'the LSTM\'s help names its forget gate');
+    assert.ok(types('遗忘门').includes('lstm'));
+    assert.ok(types('lsmt').includes('lstm'));
+    assert.ok(types('atention').includes('attention'));
+  });
+
+  it('within a category the best match comes first', () => {
+    const recurrent = paletteGroups('gru').find((g) => g.category === 'recurrent')!;
+    assert.equal(recurrent.blocks[0].type, 'gru');
+  });
+
+  it('every synonym list names a block of the catalog', () => {
+    const known = new Set(BLOCKS.map((b) => b.type));
+    for (const type of Object.keys(BLOCK_SYNONYMS)) assert.ok(known.has(type), `synonyms for unknown block '${type}'`);
   });
 });
 

@@ -5,6 +5,7 @@ import { analyzeGraph } from '../../../engine/compiler/validate.ts';
 import type { Diagnostic } from '../../../engine/protocol/messages.ts';
 import { blockNodeData, diagnosticsByNode, toFlowEdges } from '../../../renderer/editor/flow-model.ts';
 import { exampleGraph } from '../../../renderer/store/example-graph.ts';
+import { sameFlowEdge, sameFlowNode } from '../../../renderer/editor/use-flow-nodes.ts';
 
 const doc = exampleGraph();
 const analysis = analyzeGraph(doc);
@@ -67,5 +68,37 @@ describe('edges', () => {
         ['e4', 'out', 'in', 'vector'],
       ],
     );
+  });
+});
+
+describe('nodes and edges handed to React Flow', () => {
+  const flowNode = (id: string, data = blockNodeData(node(id), analysis, [], 'en')) => ({ id, type: 'block' as const, position: node(id).position, data, selected: false, measured: undefined });
+
+  it('a node that draws the same is the same object, even with data built anew', () => {
+    const before = flowNode('lstm1');
+    const again = flowNode('lstm1');
+    assert.notEqual(again.data, before.data);
+    assert.equal(sameFlowNode(before, again), before);
+  });
+
+  it('a moved, selected or changed node is a new object', () => {
+    const before = flowNode('lstm1');
+    const moved = { ...flowNode('lstm1'), position: { x: 1, y: 2 } };
+    assert.equal(sameFlowNode(before, moved), moved);
+    const selected = { ...flowNode('lstm1'), selected: true };
+    assert.equal(sameFlowNode(before, selected), selected);
+    const relabelled = flowNode('lstm1', blockNodeData({ ...node('lstm1'), label: 'memory' }, analysis, [], 'en'));
+    assert.equal(sameFlowNode(before, relabelled), relabelled);
+    assert.equal(sameFlowNode(undefined, before), before);
+  });
+
+  it('an edge is kept unless its ends, selection or marking change', () => {
+    const [before] = toFlowEdges(doc, analysis, [], []);
+    const [again] = toFlowEdges(doc, analysis, [], []);
+    assert.equal(sameFlowEdge(before, again), before);
+    const [selected] = toFlowEdges(doc, analysis, [], [before.id]);
+    assert.equal(sameFlowEdge(before, selected), selected);
+    const [marked] = toFlowEdges(doc, analysis, [{ severity: 'error', code: 'kind-mismatch', edgeId: before.id, message: 'e' }], []);
+    assert.equal(sameFlowEdge(before, marked), marked);
   });
 });

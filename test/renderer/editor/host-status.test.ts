@@ -1,7 +1,7 @@
 /** The engine status in the top bar and the crash banner, through a crash and a lost connection. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Banner, type EngineView, nextBanner, statusShown } from '../../../renderer/editor/host-status.ts';
+import { type Banner, connectionHelp, type EngineView, nextBanner, statusShown } from '../../../renderer/editor/host-status.ts';
 
 const view = (state: EngineView['host']['state'], connection: EngineView['connection'] = 'open', message: string | null = null): EngineView => ({
   host: { state, message },
@@ -47,5 +47,22 @@ describe('banner', () => {
   it('no banner for a page that never reached an engine', () => {
     const banners = run([view('starting', 'connecting'), view('stopped', 'closed', 'refused'), view('stopped', 'closed', 'refused')]);
     assert.deepEqual(banners, [null, null, null]);
+  });
+});
+
+describe('connection help', () => {
+  const served = (search: string) => ({ protocol: 'http:', search });
+
+  it('a served page that never connected says to open the printed address, with or without a token', () => {
+    assert.equal(connectionHelp(view('stopped', 'closed'), false, served('')), 'token-missing');
+    assert.equal(connectionHelp(view('stopped', 'closed'), false, served('?lang=zh')), 'token-missing');
+    assert.equal(connectionHelp(view('stopped', 'closed'), false, served('?token=abc')), 'token-refused');
+  });
+
+  it('says nothing while the first attempt runs, once connected, after a later loss, or inside the desktop app', () => {
+    assert.equal(connectionHelp(view('stopped', 'connecting'), false, served('')), null);
+    assert.equal(connectionHelp(view('ready'), false, served('')), null);
+    assert.equal(connectionHelp(view('stopped', 'closed'), true, served('?token=abc')), null, 'a lost connection has its own banner');
+    assert.equal(connectionHelp(view('stopped', 'closed'), false, { protocol: 'app:', search: '' }), null);
   });
 });

@@ -38,10 +38,13 @@ describe('desktop file service', () => {
       { path: 'C:\\graphs\\kept.rnn.json', name: 'kept.rnn.json' },
       { path: 'C:\\graphs\\gone.rnn.json', name: 'gone.rnn.json' },
     ];
-    const files = createDesktopFileService(fakeDesktop({ recent, files: { 'C:\\graphs\\kept.rnn.json': 'K' } }).api);
+    const desktop = fakeDesktop({ recent, files: { 'C:\\graphs\\kept.rnn.json': 'K' } });
+    const files = createDesktopFileService(desktop.api);
     const [kept, gone] = await files.recent();
     assert.deepEqual(kept, { key: 'C:\\graphs\\kept.rnn.json', name: 'kept.rnn.json', detail: 'C:\\graphs\\kept.rnn.json' });
     assert.deepEqual(await files.openRecent(gone), { ok: false, failure: { kind: 'missing', name: 'gone.rnn.json' } });
+    await files.forgetRecent(gone);
+    assert.deepEqual(desktop.forgotten, [gone.key], 'main is asked to take it off the list');
     const opened = await files.openRecent(kept);
     assert.ok(opened.ok && opened.value.name === 'kept.rnn.json' && files.canSaveInPlace(kept.key));
   });

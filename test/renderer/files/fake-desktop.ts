@@ -25,6 +25,8 @@ export interface FakeDesktop {
   readonly exports: { text: string; suggestedName: string; filter: string }[];
   /** Paths read with openGraphPath, in order. */
   readonly reads: string[];
+  /** Paths taken off the recent list. */
+  readonly forgotten: string[];
   /** Sends `path` to every `onOpenFile` listener, as main does. */
   handOver(path: string): void;
   /** How many `onOpenFile` listeners are subscribed. */
@@ -36,6 +38,7 @@ export function fakeDesktop(options: FakeDesktopOptions = {}): FakeDesktop {
   const saves: FakeDesktop['saves'] = [];
   const exports: FakeDesktop['exports'] = [];
   const reads: string[] = [];
+  const forgotten: string[] = [];
   const openFileListeners = new Set<(path: string) => void>();
   const ok = <T>(value: T): Result<T> => ({ ok: true, value });
   const unused = () => assert.fail('not used by the file service');
@@ -66,6 +69,9 @@ export function fakeDesktop(options: FakeDesktopOptions = {}): FakeDesktop {
     readBackup: unused,
     writeBackup: unused,
     removeBackup: unused,
+    forgetRecentFile(path) {
+      forgotten.push(path);
+    },
     setDocumentState: unused,
     onHostStatus: unused,
     onMenuCommand: unused,
@@ -82,6 +88,7 @@ export function fakeDesktop(options: FakeDesktopOptions = {}): FakeDesktop {
     saves,
     exports,
     reads,
+    forgotten,
     handOver: (path) => {
       for (const listener of openFileListeners) listener(path);
     },

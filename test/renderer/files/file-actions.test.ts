@@ -5,13 +5,13 @@
  */
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next from 'i18next';
 import { createBrowserFileService } from '../../../renderer/files/browser-file-service.ts';
 import { suggestedFileName } from '../../../renderer/files/file-names.ts';
 import { createFileActions, type DocumentAccess, type FileActions, type FileActionsDeps, type ToastKind } from '../../../renderer/files/file-actions.ts';
-import { fail, failureOf, succeed } from '../../../renderer/files/file-service.ts';
+import { fail, failureOf, type FileService, succeed } from '../../../renderer/files/file-service.ts';
 import { RunSession } from '../../../renderer/training/run-session.ts';
 import { compileGraph } from '../../../engine/compiler/compile.ts';
 import { initWeights } from '../../../engine/model/init.ts';
@@ -45,6 +45,7 @@ interface Harness {
   /** The questions asked about the open document's run, and what happened to it, in order. */
   readonly trainingLog: string[];
   readonly prompts: ScriptedPrompts;
+  readonly service: FileService;
 }
 
 describe('file actions', () => {
@@ -114,7 +115,7 @@ describe('file actions', () => {
         notify: (kind, message) => void toasts.push({ kind, message }),
       },
     });
-    h = { actions, state, loads, toasts, errorDialogs, unsavedAsked, trainingLog, prompts };
+    h = { actions, state, loads, toasts, errorDialogs, unsavedAsked, trainingLog, prompts, service };
     return h;
   }
 
@@ -331,6 +332,37 @@ describe('file actions', () => {
       assert.match(toast.message, /engine is not connected/);
     }
     assert.match(h.toasts[1].message, /Export JSON/, 'a save that cannot happen points to the way that still works');
+  });
+
+  it('takes a recent file that cannot be opened off the list, and says so', async () => {
+    put('good.rnn.json', serializeGraph(template('adding-lstm.rnn.json')));
+    put('later-broken.rnn.json', serializeGraph(template('char-gru.rnn.json')));
+    put('later-gone.rnn.json', serializeGraph(template('sine-elman.rnn.json')));
+    const { actions, state, service } = harness({ prompts: [{ open: 'later-gone.rnn.json' }, { open: 'later-broken.rnn.json' }, { open: 'good.rnn.json' }] });
+    for (let i = 0; i < 3; i++) assert.equal(await actions.open(), true);
+    const names = async () => (await service.recent()).map((r) => r.name);
+    assert.deepEqual(await names(), ['good.rnn.json', 'later-broken.rnn.json', 'later-gone.rnn.json']);
+    put('later-broken.rnn.json', '{ "format": "rnn-studio.graph", ');
+    rmSync(join(host.workspace, 'later-gone.rnn.json'));
+    const opened = state.doc;
+    const [, broken, gone] = await service.recent();
+
+    assert.equal(await actions.openRecent(broken), false);
+    assert.equal(state.doc, opened, 'the document is unchanged');
+    assert.deepEqual(h.toasts.at(-1), { kind: 'error', message: '“later-broken.rnn.json” is not a graph file this app can read, so it has been removed from the recent files.' });
+    assert.equal(h.errorDialogs.length, 1, 'what is wrong with the file is shown');
+    assert.deepEqual(await names(), ['good.rnn.json', 'later-gone.rnn.json']);
+
+    assert.equal(await actions.openRecent(gone), false);
+    assert.deepEqual(h.toasts.at(-1), { kind: 'error', message: '“later-gone.rnn.json” no longer exists. It has been removed from the recent files.' });
+    assert.deepEqual(await names(), ['good.rnn.json']);
+
+    // With the engine away nothing is known about the file: it stays.
+    client = null;
+    const [good] = await service.recent();
+    assert.equal(await actions.openRecent(good), false);
+    assert.match(h.toasts.at(-1)!.message, /engine is not connected/);
+    assert.deepEqual(await names(), ['good.rnn.json']);
   });
 
   it('runs one action at a time', async () => {
