@@ -2,6 +2,7 @@
  * `rnn-studio`: the engine without the app.
  *   validate FILE · compile FILE --steps T · train FILE · predict MODEL --input JSON · sample MODEL
  *   forecast MODEL --history FILE --steps N · import-weights GRAPH --node ID --state-dict JSON
+ *   export-tfjs MODEL -o DIR
  *   serve [--port P] [--workspace DIR] [--open]
  * Exit codes: 0 success, 1 a user error (one line naming the file and node, no stack trace) or a
  * size over its budget (--max-steps, --max-parameters, --max-memory raise them), 2 bad usage,
@@ -14,6 +15,7 @@ import { EXECUTOR_CHOICES } from '../protocol/executors.ts';
 import { InputError } from '../inference/predict.ts';
 import { commands } from './commands.ts';
 import { Interrupted, oneLine, UserError } from './errors.ts';
+import { registerExportTfjs } from './export-tfjs.ts';
 import { registerImportWeights } from './import-weights.ts';
 import { serveCommand } from './serve.ts';
 
@@ -121,6 +123,7 @@ export function buildProgram(): Command {
     .action(commands.forecast);
 
   registerImportWeights(program);
+  registerExportTfjs(program);
 
   program
     .command('serve')

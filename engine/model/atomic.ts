@@ -41,11 +41,11 @@ function failure(path: string, e: unknown): Error {
 }
 
 /**
- * Replaces the file at `path` with `text` (UTF-8) atomically; an existing file keeps its
+ * Replaces the file at `path` with `text` (UTF-8, or bytes as they are) atomically; an existing file keeps its
  * permissions. Throws an Error naming `path` (the file system error as its cause) and leaves any
  * existing file unchanged; a symbolic link at `path` is refused.
  */
-export function saveFileAtomic(path: string, text: string): void {
+export function saveFileAtomic(path: string, text: string | Uint8Array): void {
   const mode = modeOf(lstatSync(path, { throwIfNoEntry: false }) ?? null, path);
   const temp = tempPathFor(path);
   let created = false;
