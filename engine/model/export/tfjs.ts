@@ -39,6 +39,19 @@ export interface TfjsModelJson {
   readonly convertedBy: null;
   readonly modelTopology: { class_name: 'Sequential'; config: { name: string; layers: KerasLayer[] }; keras_version: string; backend: string };
   readonly weightsManifest: { paths: string[]; weights: WeightEntry[] }[];
+  /** What a caller needs to feed the model and read its answer (TF.js: `model.getUserDefinedMetadata()`). */
+  readonly userDefinedMetadata: { rnnStudio: TfjsMetadata };
+}
+
+export interface TfjsMetadata {
+  readonly graph: string;
+  /** The input block the model reads and the output block whose prediction it gives. */
+  readonly input: string;
+  readonly output: string;
+  /** Token id → symbol, for models that read or predict tokens. */
+  readonly vocabulary?: readonly string[];
+  /** Dense inputs and predictions are on the scale [-1, 1] from [min, max]: raw = min + (v + 1) / 2 · (max − min). */
+  readonly normalisation?: { readonly min: number; readonly max: number };
 }
 
 export interface TfjsExport {
@@ -239,6 +252,15 @@ export function exportTfjs(model: ModelFile): TfjsExport {
     convertedBy: null,
     modelTopology: { class_name: 'Sequential', config: { name: graph.name, layers: built.layers }, keras_version: 'tfjs-layers', backend: 'tensor_flow.js' },
     weightsManifest: [{ paths: [], weights: built.weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: 'float32' as const })) }],
+    userDefinedMetadata: {
+      rnnStudio: {
+        graph: graph.name,
+        input: chain[0],
+        output: chain[chain.length - 1],
+        ...(model.training?.vocabulary ? { vocabulary: model.training.vocabulary } : {}),
+        ...(model.training?.normalisation ? { normalisation: model.training.normalisation } : {}),
+      },
+    },
   };
   return { modelJson, weightData: bytes.buffer };
 }

@@ -82,7 +82,13 @@ function filesHandler(dir: string): tf.io.IOHandler {
       const bytes = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
       let at = 0;
       for (const s of shards) bytes.set(s, (at += s.length) - s.length);
-      return { modelTopology: json.modelTopology, weightSpecs: group.weights as tf.io.WeightsManifestEntry[], weightData: bytes.buffer, format: json.format };
+      return {
+        modelTopology: json.modelTopology,
+        weightSpecs: group.weights as tf.io.WeightsManifestEntry[],
+        weightData: bytes.buffer,
+        format: json.format,
+        userDefinedMetadata: json.userDefinedMetadata,
+      };
     },
   };
 }
@@ -94,6 +100,8 @@ async function worstError(graph: GraphDocument, seed: number, shardBytes?: numbe
   writeTfjs(dir, exportTfjs(model), shardBytes);
   const loaded = await tf.loadLayersModel(filesHandler(dir));
   const { id, examples, tensor } = inputsFor(graph, seed + 1);
+  const output = graph.nodes.find((n) => n.type === 'output')!.id;
+  assert.deepEqual(loaded.getUserDefinedMetadata(), { rnnStudio: { graph: graph.name, input: id, output } });
   const ours = await predict(graph, weightsToMap(model), { [id]: examples }, new ReferenceExecutor());
   const [out] = Object.values(ours.outputs);
   const theirs = loaded.predict(tensor) as tf.Tensor;
@@ -134,7 +142,7 @@ describe('TF.js export', () => {
 
   const graphs: [string, GraphDocument][] = [
     ['embedding → gru (resetAfter false) → dense per step → softmax', chain('chars', [['x', 'input', { kind: 'tokens', size: 7 }], ['e', 'embedding', { dim: 4 }], ['g', 'gru', { units: 5, resetAfter: false }], ['d', 'dense', { units: 7 }], ['o', 'output', { loss: 'softmaxCrossEntropy' }]])],
-    ['stacked bidirectional lstm (sum) → dropout → last states → dense → sigmoid', chain('bilstm', [['x', 'input', { size: 3 }], ['bi', 'bidirectional', { cell: { type: 'lstm', units: 4, layers: 2 }, merge: 'sum', returnSequences: false }], ['drop', 'dropout', { rate: 0.3 }], ['d', 'dense', { units: 2, activation: 'relu' }], ['o', 'output', { loss: 'binaryCrossEntropy' }]])],
+    ['stacked bidirectional lstm (sum) → dropout → last states → dense → sigmoid', chain('bilstm', [['x', 'input', { size: 3 }], ['bi', 'bidirectional', { cell: { type: 'lstm', units: 4, layers: 2 }, merge: 'sum', returnSequences: false }], ['drop', 'dropout', { rate: 0.3 }], ['d', 'dense', { units: 2, activation: 'tanh' }], ['o', 'output', { loss: 'binaryCrossEntropy' }]])],
     ['bidirectional gru and elman (concat, average) → 3 stacked elman layers → activation', chain('stack', [['x', 'input', { size: 2 }], ['bg', 'bidirectional', { cell: { type: 'gru', units: 3, resetAfter: false }, merge: 'average' }], ['be', 'bidirectional', { cell: { type: 'elman', units: 2, activation: 'relu' } }], ['s', 'elman', { units: 3, layers: 3 }], ['a', 'activation', { fn: 'sigmoid' }], ['o', 'output', {}]])],
     ['a vector input → dense without bias', chain('vector', [['x', 'input', { size: 4, sequence: false }], ['d', 'dense', { units: 3, useBias: false, activation: 'tanh' }], ['o', 'output', {}]])],
   ];
@@ -142,6 +150,13 @@ describe('TF.js export', () => {
     it(`${what}: TF.js predicts what predict does`, async () => {
       assert.ok((await worstError(graph, 5)) <= 1e-5);
     });
+
+  it('carries the vocabulary and the normalisation in the metadata', () => {
+    const model = modelOf(graphs[0][1], 4);
+    const training = { epochs: 1, steps: 1, finalLoss: 0.5, seed: 1, savedAt: '2026-01-01T00:00:00Z', vocabulary: ['a', 'b', 'c', 'd', 'e', 'f', ' '], normalisation: { min: -3, max: 5 } };
+    const { modelJson } = exportTfjs({ ...model, training });
+    assert.deepEqual(modelJson.userDefinedMetadata.rnnStudio, { graph: 'chars', input: 'x', output: 'o', vocabulary: training.vocabulary, normalisation: training.normalisation });
+  });
 
   it('splits the weights over shards that TF.js joins back', async () => {
     const graph = graphs[0][1];
