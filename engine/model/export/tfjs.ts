@@ -105,7 +105,7 @@ function chainOf(graph: GraphDocument): string[] {
     if (leaving.length === 0) break;
     if (leaving.length > 1) throw new TfjsExportError(`block '${id}' feeds ${leaving.length} blocks (${leaving.map((e) => e.target).join(', ')}); a TF.js Sequential model is one chain`);
     const [edge] = leaving;
-    if (edge.sourcePort !== 'out') throw new TfjsExportError(`block '${id}': its port '${edge.sourcePort}' is wired; TF.js export takes only each block's 'out'`);
+    if (edge.sourcePort !== 'out') throw new TfjsExportError(`block '${id}': its port '${edge.sourcePort}' is wired; TF.js export takes only each block's 'out' (a bidirectional block's merged output)`);
     chain.push(edge.target);
   }
   for (const edge of graph.edges)
@@ -125,7 +125,6 @@ function checkBlock(id: string, type: string, p: Params): void {
   if (type === 'bidirectional') {
     const inner = str(cell!, 'type');
     if (!(inner in RECURRENT)) throw refuse(NO_LAYER[inner] ?? `TF.js Layers has no ${inner} cell`);
-    if (str(p, 'merge') === 'none') throw refuse("merge 'none' has no joined output; TF.js Bidirectional needs concat, sum, average or multiply");
   }
   const cellType = cell && (type === 'bidirectional' ? str(cell, 'type') : type);
   if (cell && cellType === 'gru' && bool(cell, 'resetAfter'))
@@ -157,11 +156,12 @@ function recurrentConfig(cellType: string, cell: Params, name: string, returnSeq
  */
 export function exportTfjs(model: ModelFile): TfjsExport {
   const graph = model.graph;
-  for (const node of graph.nodes) {
-    const { type, p } = paramsOf(graph, node.id);
-    checkBlock(node.id, type, p);
-  }
+  // The wiring first: a graph that is not one chain stays refused whatever its blocks are.
   const chain = chainOf(graph);
+  for (const id of chain) {
+    const { type, p } = paramsOf(graph, id);
+    checkBlock(id, type, p);
+  }
   const stored = weightsToMap(model);
   const weight = (node: string, name: string) => {
     const values = stored.get(`${node}.${name}`);

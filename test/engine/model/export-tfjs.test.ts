@@ -120,8 +120,8 @@ describe('TF.js export', () => {
   const supported = ['adding-lstm.rnn.json', 'sine-elman.rnn.json'];
   const refused: Record<string, RegExp> = {
     'char-gru.rnn.json': /^block 'gru' \(gru\): resetAfter is true .* use resetAfter false$/,
-    'reverse-plain.rnn.json': /^block 'encoder' \(gru\): resetAfter is true/,
-    'reverse-attention.rnn.json': /^block 'encoder' \(gru\): resetAfter is true/,
+    'reverse-plain.rnn.json': /^the graph has 2 input blocks \(source, previous\); a TF\.js Sequential model reads one input$/,
+    'reverse-attention.rnn.json': /^the graph has 2 input blocks \(source, previous\); a TF\.js Sequential model reads one input$/,
     'weather-food-jordan.rnn.json': /^block 'cook' \(jordan\): TF\.js Layers has no Jordan network/,
   };
 
@@ -136,7 +136,7 @@ describe('TF.js export', () => {
     });
 
   for (const [file, reason] of Object.entries(refused))
-    it(`${file}: refused in one line naming the block`, () => {
+    it(`${file}: refused in one line naming the blocks`, () => {
       assert.throws(() => exportTfjs(modelOf(template(file), 3)), (e: unknown) => e instanceof TfjsExportError && !e.message.includes('\n') && reason.test(e.message));
     });
 
@@ -165,11 +165,11 @@ describe('TF.js export', () => {
     assert.ok(json.weightsManifest[0].paths.length > 1);
   });
 
-  it('refuses a bidirectional block without a merge, and a block TF.js has no layer for', () => {
+  it('refuses a wired direction port, and a block TF.js has no layer for', () => {
     const refusal = (reason: RegExp) => (e: unknown) => e instanceof TfjsExportError && reason.test(e.message);
     const none = chain('none', [['x', 'input', { size: 2 }], ['bi', 'bidirectional', { cell: { type: 'elman', units: 2 }, merge: 'none' }], ['o', 'output', {}]]);
     none.edges[1] = { ...none.edges[1], sourcePort: 'forward' };
-    assert.throws(() => exportTfjs(modelOf(none, 1)), refusal(/^block 'bi' \(bidirectional\): merge 'none' has no joined output/));
+    assert.throws(() => exportTfjs(modelOf(none, 1)), refusal(/^block 'bi': its port 'forward' is wired; TF\.js export takes only each block's 'out'/));
     const ctrnn = chain('ctrnn', [['x', 'input', { size: 2 }], ['c', 'ctrnn', { units: 2, returnSequences: false }], ['o', 'output', {}]]);
     assert.throws(() => exportTfjs(modelOf(ctrnn, 1)), refusal(/^block 'c' \(ctrnn\): TF\.js Layers has no continuous-time RNN layer$/));
   });
