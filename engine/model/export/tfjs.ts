@@ -106,6 +106,7 @@ function chainOf(graph: GraphDocument): string[] {
     if (leaving.length > 1) throw new TfjsExportError(`block '${id}' feeds ${leaving.length} blocks (${leaving.map((e) => e.target).join(', ')}); a TF.js Sequential model is one chain`);
     const [edge] = leaving;
     if (edge.sourcePort !== 'out') throw new TfjsExportError(`block '${id}': its port '${edge.sourcePort}' is wired; TF.js export takes only each block's 'out' (a bidirectional block's merged output)`);
+    if (chain.includes(edge.target)) throw new TfjsExportError(`block '${id}' feeds back into '${edge.target}'; a TF.js Sequential model has no loops outside its recurrent layers`);
     chain.push(edge.target);
   }
   for (const edge of graph.edges)
