@@ -31,6 +31,7 @@ const SLOW = [
   'test/engine/cli/fuzz.test.ts', // thousands of mutated graphs through validate and compile
   'test/engine/cli/budgets-cli.test.ts',
   'test/engine/model/import-weights-cli.test.ts',
+  'test/engine/model/export-tfjs.test.ts', // TensorFlow.js loads each exported model from its files
   'test/engine/model/pytorch-import.test.ts',
   'test/engine/model/torch-real-parity.test.ts', // real PyTorch in one Python process, then T up to 40 on both executors
   'test/engine/blocks/torch-parity.test.ts',

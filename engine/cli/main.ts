@@ -2,7 +2,7 @@
  * `rnn-studio`: the engine without the app.
  *   validate FILE · compile FILE --steps T · train FILE · predict MODEL --input JSON · sample MODEL
  *   forecast MODEL --history FILE --steps N · import-weights GRAPH --node ID --state-dict JSON
- *   export MODEL --format onnx --steps T
+ *   export MODEL --format onnx|tfjs [--steps T | --dynamic]
  *   serve [--port P] [--workspace DIR] [--open]
  * Exit codes: 0 success, 1 a user error (one line naming the file and node, no stack trace) or a
  * size over its budget (--max-steps, --max-parameters, --max-memory raise them), 2 bad usage,
