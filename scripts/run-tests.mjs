@@ -51,6 +51,7 @@ const SLOW = [
   'test/engine/host/service.test.ts',
   'test/engine/host/service-training.test.ts',
   'test/engine/host/service-decode.test.ts',
+  'test/engine/host/service-onnx.test.ts',
   'test/engine/host/train-stop.test.ts',
   'test/engine/inference/decode.test.ts',
   'test/engine/inference/draw.test.ts',

@@ -127,6 +127,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     sample: ({ runId, ...o }) => runs.sample(runId, o),
     decode: ({ runId, ...o }) => runs.decode(runId, o),
     'model.export': ({ runId }) => runs.exportModel(runId),
+    'model.onnxChoices': ({ runId }) => runs.onnxChoices(runId),
+    'model.exportOnnx': ({ runId, ...o }) => runs.exportOnnx(runId, o),
 
     'templates.list': async () => ({ templates: await templates.list() }),
     'templates.open': ({ id }) => templates.open(id),

@@ -11,6 +11,7 @@ import type { HostEvent, Params, Result, StepPoint } from '../protocol/messages.
 import { BudgetError, type Budgets } from '../compiler/budgets.ts';
 import { train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
 import { messageOf, RequestError } from './errors.ts';
+import { exportOnnxOf, onnxChoices } from './onnx-export.ts';
 import { decodeWith, exportModel, predictWith, sampleWith, type TrainedRun } from './trained.ts';
 
 /** How many finished runs keep their weights (the oldest is forgotten first). */
@@ -139,6 +140,14 @@ export class TrainingRuns {
 
   exportModel(runId: string): Result<'model.export'> {
     return exportModel(this.trained(runId));
+  }
+
+  onnxChoices(runId: string): Result<'model.onnxChoices'> {
+    return onnxChoices(this.trained(runId), this.budgets);
+  }
+
+  exportOnnx(runId: string, o: { steps: number | 'any'; batch: number }): Result<'model.exportOnnx'> {
+    return exportOnnxOf(this.trained(runId), o, this.budgets);
   }
 
   /** Stops a run in progress, waits for it to end and releases the executors. */

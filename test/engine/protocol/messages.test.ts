@@ -73,6 +73,8 @@ describe('parseClientMessage', () => {
       sample: { runId: 'r' },
       decode: { runId: 'r', source: 'abc' },
       'model.export': { runId: 'r' },
+      'model.onnxChoices': { runId: 'r' },
+      'model.exportOnnx': { runId: 'r', steps: 'any' },
       'templates.list': {},
       'templates.open': { id: 't' },
       'files.list': {},
