@@ -119,7 +119,7 @@ function OnnxExportDialog({ choices, onClose }: { readonly choices: OnnxChoices;
       ) : (
         <p className="field-help">{t('onnx.noSequence')}</p>
       )}
-      <label className="field field-narrow">
+      <label className="field onnx-batch">
         <span className="field-label">{t('onnx.batch')}</span>
         <input className="field-input" data-testid="onnx-batch" inputMode="numeric" value={form.batch} title={t('onnx.batchHelp')} aria-invalid={batchInvalid !== null || undefined} onChange={(e) => setForm({ ...form, batch: e.target.value })} />
       </label>
