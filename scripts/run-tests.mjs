@@ -54,6 +54,7 @@ const SLOW = [
   'test/engine/host/service.test.ts',
   'test/engine/host/service-training.test.ts',
   'test/engine/host/service-decode.test.ts',
+  'test/engine/host/service-onnx.test.ts',
   'test/engine/host/train-stop.test.ts',
   'test/engine/host/checkpoints.test.ts',
   'test/engine/host/train-stop-early.test.ts',

@@ -9,6 +9,7 @@ export const OPEN_GRAPH_DIALOG = 'rnn-studio:open-graph-dialog';
 export const OPEN_GRAPH_PATH = 'rnn-studio:open-graph-path';
 export const SAVE_GRAPH = 'rnn-studio:save-graph';
 export const SAVE_TEXT_DIALOG = 'rnn-studio:save-text-dialog';
+export const SAVE_BYTES_DIALOG = 'rnn-studio:save-bytes-dialog';
 export const RECENT_FILES = 'rnn-studio:recent-files';
 export const LIST_BACKUPS = 'rnn-studio:list-backups';
 export const READ_BACKUP = 'rnn-studio:read-backup';

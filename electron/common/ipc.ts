@@ -25,6 +25,7 @@ import {
   SAVE_BEFORE_CLOSE,
   SAVE_GRAPH,
   SAVE_TEXT_DIALOG,
+  SAVE_BYTES_DIALOG,
   SET_DOCUMENT_STATE,
   WRITE_BACKUP,
 } from './channels.ts';
@@ -51,7 +52,7 @@ export const MenuCommand = z.enum(MENU_COMMANDS);
 export type MenuCommand = z.infer<typeof MenuCommand>;
 
 /** Which kind of file a save dialog offers. */
-export const SAVE_FILTERS = ['graph', 'model', 'json'] as const;
+export const SAVE_FILTERS = ['graph', 'model', 'json', 'onnx'] as const;
 export const SaveFilter = z.enum(SAVE_FILTERS);
 export type SaveFilter = z.infer<typeof SaveFilter>;
 
@@ -60,6 +61,7 @@ export const FILE_EXTENSIONS: Readonly<Record<SaveFilter, string>> = {
   graph: 'rnn.json',
   model: 'rnn-model.json',
   json: 'json',
+  onnx: 'onnx',
 };
 
 export const ErrorInfo = z.object({ code: z.string(), message: z.string() });
@@ -116,6 +118,8 @@ export const IPC = {
   saveGraph: invoke(SAVE_GRAPH, z.tuple([AbsolutePath.nullable(), z.string(), SuggestedName]), result(SavedFile.nullable())),
   /** Save dialog for any text (model files, exports). Null when cancelled. */
   saveTextDialog: invoke(SAVE_TEXT_DIALOG, z.tuple([z.string(), SuggestedName, SaveFilter]), result(SavedFile.nullable())),
+  /** Save dialog for a binary file (an ONNX model), written as the bytes given. Null when cancelled. */
+  saveBytesDialog: invoke(SAVE_BYTES_DIALOG, z.tuple([z.instanceof(Uint8Array), SuggestedName, SaveFilter]), result(SavedFile.nullable())),
   /** Never fails: a list that cannot be read is an empty one. */
   recentFiles: invoke(RECENT_FILES, z.tuple([]), z.array(RecentFile)),
   /** The backups in userData, newest first; damaged ones with their problem. */

@@ -49,10 +49,10 @@ export async function readTextFile(path: string, maxBytes: number = MAX_OPEN_BYT
   return { ok: true, value: { path, text } };
 }
 
-/** Replaces the file at `path` with `text` atomically. */
-export async function writeTextFile(path: string, text: string): Promise<Result<{ path: string }>> {
+/** Replaces the file at `path` with `content` (text, or the bytes of a binary file) atomically. */
+export async function writeTextFile(path: string, content: string | Uint8Array): Promise<Result<{ path: string }>> {
   try {
-    await saveFileAtomicAsync(path, text);
+    await saveFileAtomicAsync(path, content);
     return { ok: true, value: { path } };
   } catch (e) {
     return fail('io', reasonOf(e));

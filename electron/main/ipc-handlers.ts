@@ -143,7 +143,8 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
 
   const saveFilters = (filter: SaveFilter) => {
     const strings = deps.strings;
-    const name = filter === 'graph' ? strings.filterGraph : filter === 'model' ? strings.filterModel : strings.filterJson;
+    const names: Record<SaveFilter, string> = { graph: strings.filterGraph, model: strings.filterModel, json: strings.filterJson, onnx: strings.filterOnnx };
+    const name = names[filter];
     return [{ name, extensions: [FILE_EXTENSIONS[filter]] }];
   };
 
@@ -196,16 +197,20 @@ export function registerIpcHandlers<S, W>(ipc: IpcMainLike<S>, deps: IpcHandlerD
     return written;
   });
 
-  answer('saveTextDialog', async (target, [text, suggestedName, filter]) => {
+  answer('saveTextDialog', (target, [text, suggestedName, filter]) => saveThroughDialog(target, text, suggestedName, filter));
+  answer('saveBytesDialog', (target, [bytes, suggestedName, filter]) => saveThroughDialog(target, bytes, suggestedName, filter));
+
+  /** Asks where to save, writes `content` there atomically; a graph goes on the recent list, anything else only moves the dialog's start folder. */
+  async function saveThroughDialog(target: IpcTarget<W>, content: string | Uint8Array, suggestedName: string, filter: SaveFilter) {
     const destination = await askSavePath(target, join(startFolder(), suggestedFileName(suggestedName, filter, deps.strings.untitled)), filter);
     if (destination === null) return ok(null);
-    const written = await writeTextFile(destination, text);
+    const written = await writeTextFile(destination, content);
     if (written.ok) {
       if (filter === 'graph') await remember(destination);
       else lastFolder = dirname(destination);
     }
     return written;
-  });
+  }
 
   /** The backups folder's answer; its refusals keep their code and message. */
   const backupsDo = async <T>(act: () => Promise<T>): Promise<{ ok: true; value: T } | Failure> => {

@@ -58,6 +58,7 @@ export function createDesktopApi(ipc: PreloadIpc): DesktopApi {
     openGraphPath: (path) => ask('openGraphPath', path),
     saveGraph: (path, text, suggestedName) => ask('saveGraph', path, text, suggestedName),
     saveTextDialog: (text, suggestedName, filter) => ask('saveTextDialog', text, suggestedName, filter),
+    saveBytesDialog: (bytes, suggestedName, filter) => ask('saveBytesDialog', bytes, suggestedName, filter),
     recentFiles: () =>
       ipc.invoke(IPC.recentFiles.channel).then(
         (raw) => {

@@ -153,6 +153,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     'checkpoints.list': () => runs.listCheckpoints(),
     'checkpoints.open': ({ id }) => runs.open({ checkpoint: id }),
     'checkpoints.discard': ({ id }) => runs.discardCheckpoint(id),
+    'model.onnxChoices': ({ runId }) => runs.onnxChoices(runId),
+    'model.exportOnnx': ({ runId, ...o }) => runs.exportOnnx(runId, o),
 
     'templates.list': async () => ({ templates: await templates.list() }),
     'templates.open': ({ id }) => templates.open(id),

@@ -12,7 +12,7 @@ import type { Executor } from '../executors/index.ts';
 import { greedyDecode } from '../inference/decode.ts';
 import { InputError, predict } from '../inference/predict.ts';
 import { sample } from '../inference/sample.ts';
-import { ModelWriteError, writeModel } from '../model/file.ts';
+import { ModelWriteError, type TrainingRecord, writeModel } from '../model/file.ts';
 import type { Weights } from '../model/init.ts';
 import type { OpenedRun, Params, Result } from '../protocol/messages.ts';
 import type { TrainerPosition } from '../trainer/position.ts';
@@ -104,35 +104,34 @@ export function decodeWith(run: TrainedRun, o: Omit<Params<'decode'>, 'runId'>, 
 }
 
 /** A file name from the graph's name: letters and digits of any script, joined by '-'. */
-export function suggestedModelName(graph: GraphDocument): string {
+export function suggestedModelName(graph: GraphDocument, ending = '.rnn-model.json'): string {
   const stem = graph.name
     .normalize('NFC')
     .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '')
     .toLowerCase()
     .slice(0, 80);
-  return `${stem || 'model'}.rnn-model.json`;
+  return `${stem || 'model'}${ending}`;
+}
+
+/** What a model file (and an export's metadata) records of how the run trained. */
+export function trainingRecordOf(run: TrainedRun): TrainingRecord {
+  return {
+    epochs: run.end.epochs,
+    steps: run.end.steps,
+    finalLoss: run.history.at(-1)?.loss ?? null,
+    dataset: run.dataset,
+    vocabulary: run.vocabulary ? [...run.vocabulary] : undefined,
+    normalisation: run.normalisation,
+    seed: run.seed,
+    history: run.history.map((e) => ({ ...e, metrics: { ...e.metrics } })),
+    savedAt: new Date().toISOString(),
+  };
 }
 
 export function exportModel(run: TrainedRun): Result<'model.export'> {
   try {
-    const text = writeModel({
-      graph: run.graph,
-      weights: run.weights,
-      weightInfo: run.weightInfo,
-      encoding: 'base64',
-      training: {
-        epochs: run.end.epochs,
-        steps: run.end.steps,
-        finalLoss: run.history.at(-1)?.loss ?? null,
-        dataset: run.dataset,
-        vocabulary: run.vocabulary ? [...run.vocabulary] : undefined,
-        normalisation: run.normalisation,
-        seed: run.seed,
-        history: run.history.map((e) => ({ ...e, metrics: { ...e.metrics } })),
-        savedAt: new Date().toISOString(),
-      },
-    });
+    const text = writeModel({ graph: run.graph, weights: run.weights, weightInfo: run.weightInfo, encoding: 'base64', training: trainingRecordOf(run) });
     return { text, suggestedName: suggestedModelName(run.graph) };
   } catch (e) {
     if (e instanceof ModelWriteError) throw new RequestError('internal', `run '${run.runId}' cannot be exported: ${e.message}`);

@@ -14,6 +14,7 @@ import type { DriveOptions } from '../trainer/drive.ts';
 import { type SetupProgress, train, TrainingCancelled, type TrainEvent } from '../trainer/train.ts';
 import { CheckpointFolder, RunCheckpoints } from './checkpoints.ts';
 import { messageOf, RequestError } from './errors.ts';
+import { exportOnnxOf, onnxChoices } from './onnx-export.ts';
 import { runFromCheckpoint, runFromModelText } from './opened.ts';
 import { decodeWith, exportModel, openedRunOf, predictWith, sampleWith, type TrainedRun } from './trained.ts';
 
@@ -187,6 +188,14 @@ export class TrainingRuns {
 
   exportModel(runId: string): Result<'model.export'> {
     return exportModel(this.trained(runId));
+  }
+
+  onnxChoices(runId: string): Result<'model.onnxChoices'> {
+    return onnxChoices(this.trained(runId), this.budgets);
+  }
+
+  exportOnnx(runId: string, o: { steps: number | 'any'; batch: number }): Result<'model.exportOnnx'> {
+    return exportOnnxOf(this.trained(runId), o, this.budgets);
   }
 
   /** Stops a run in progress, waits for it to end and releases the executors. */

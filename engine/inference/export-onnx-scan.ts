@@ -22,6 +22,16 @@ import { exportedPredictions, graphName, metadataOf, type OnnxExport, type OnnxV
 import { inputBlocks, InputError } from './predict.ts';
 
 const { onnx } = onnxProto;
+
+/** The graph cannot be exported for any number of steps; `reason` says why without naming a CLI flag. */
+export class AnyLengthRefused extends InputError {
+  constructor(
+    readonly reason: string,
+    instead: string,
+  ) {
+    super(`--dynamic: ${reason}; ${instead}`);
+  }
+}
 const TensorType = onnx.TensorProto.DataType;
 const INTS = onnx.AttributeProto.AttributeType.INTS;
 const AXIS0 = 'axes:0';
@@ -67,13 +77,13 @@ function scanProblem({ cell, predictions }: Lowered): string | undefined {
 export function exportOnnxScan(graph: GraphDocument, weights: ReadonlyMap<string, Float32Array>, training: TrainingRecord | undefined, o: { batch: number; budgets?: Pick<Budgets, 'parameters'> }): OnnxExport {
   const budgets = { steps: 1, parameters: (o.budgets ?? DEFAULT_BUDGETS).parameters };
   const problem = scanProblem(lowerToCell(graph, analyzeGraph(graph, undefined, budgets), o.batch, { steps: 1, sourcesByNode: true }));
-  if (problem) throw new InputError(`--dynamic: ${problem}; export a fixed length with --steps T instead`);
+  if (problem) throw new AnyLengthRefused(problem, 'export a fixed length with --steps T instead');
   const compiled = compileGraph(graph, { steps: 1, batch: o.batch, stateful: true, sourcesByNode: true, budgets });
   const ir = compiled.forward;
   const predictions = exportedPredictions(compiled, weights);
   const states = compiled.states.map((s) => s.name);
   const specs = inputBlocks(graph);
-  if (!specs.some((s) => s.sequence)) throw new InputError('--dynamic: the graph reads no sequence, so there is no time dimension to leave open; export it with --steps 1');
+  if (!specs.some((s) => s.sequence)) throw new AnyLengthRefused('the graph reads no sequence, so there is no time dimension to leave open', 'export it with --steps 1');
   const ids = [...specs.map((s) => s.id), ...predictions.map((k) => k.slice(4))];
   const body = irToModelProto(ir, { name: 'step', outputs: [...states.map((s) => `final:${s}`), ...predictions], initializers: weights, reserve: ids }).graph ?? {};
   const bodyInputs = new Map((body.input ?? []).map((v) => [v.name ?? '', v]));
@@ -102,7 +112,7 @@ export function exportOnnxScan(graph: GraphDocument, weights: ReadonlyMap<string
     stepFeeds.push(info(element, dtype, [o.batch, ...features]));
     unsqueeze.push({ opType: 'Unsqueeze', input: [element, AXIS0], output: [feed], name: `unsqueeze ${feed}` });
   }
-  if (scanned.length === 0) throw new InputError('--dynamic: no output reads a sequence input, so there is no time dimension to leave open; export it with --steps 1');
+  if (scanned.length === 0) throw new AnyLengthRefused('no output reads a sequence input, so there is no time dimension to leave open', 'export it with --steps 1');
   const stateInputs = states.map((s) => bodyInputs.get(`state:${s}`) ?? info(`state:${s}`, 'float32', []));
   for (const name of bodyInputs.keys()) if (!name.startsWith('state:')) throw new Error(`internal: the one-step graph reads '${name}', which the Scan does not give it`);
 

@@ -185,6 +185,10 @@ export const CheckpointInfo = z.strictObject({
 export type CheckpointInfo = z.infer<typeof CheckpointInfo>;
 const Tensor = z.strictObject({ shape: z.array(z.number().int()), data: z.array(z.number()) });
 
+/** An input or output of an exported ONNX model: batch-major shape, -1 for a time dimension of any size. */
+export const OnnxValue = z.strictObject({ name: z.string(), dtype: z.enum(['float32', 'int32']), shape: z.array(z.number().int()), dims: z.array(z.string()) });
+export type OnnxValue = z.infer<typeof OnnxValue>;
+
 // ─── Requests and their results ─────────────────────────────────────────────────────────────
 
 export const METHODS = {
@@ -271,6 +275,26 @@ export const METHODS = {
   /** Opens a checkpoint as a finished run; training from it (`train.start` with `from`) goes on where it stood. */
   'checkpoints.open': { params: z.strictObject({ id: z.string().min(1).max(64) }), result: OpenedRun },
   'checkpoints.discard': { params: z.strictObject({ id: z.string().min(1).max(64) }), result: Empty },
+  /**
+   * What an ONNX export of a trained run can be: whether the model reads sequences (then the
+   * export needs a number of steps), and whether any number of steps works (an ONNX Scan) or why
+   * not, naming the block.
+   */
+  'model.onnxChoices': {
+    params: z.strictObject({ runId: RunId }),
+    result: z.strictObject({
+      sequences: z.boolean(),
+      anyLength: z.union([z.strictObject({ possible: z.literal(true) }), z.strictObject({ possible: z.literal(false), reason: z.string() })]),
+    }),
+  },
+  /**
+   * A trained run as an ONNX model for inference, as `rnn-studio export --format onnx` writes it:
+   * `steps` fixed (the model unrolled over them) or 'any' (an ONNX Scan); the file's bytes in base64.
+   */
+  'model.exportOnnx': {
+    params: z.strictObject({ runId: RunId, steps: z.union([z.number().int().min(1), z.literal('any')]), batch: z.number().int().min(1).max(100_000).default(1) }),
+    result: z.strictObject({ base64: z.string(), bytes: z.number().int(), suggestedName: z.string(), inputs: z.array(OnnxValue), outputs: z.array(OnnxValue) }),
+  },
   'templates.list': { params: Empty, result: z.strictObject({ templates: z.array(TemplateInfo) }) },
   /** A template's text and the path its dataset files resolve against. */
   'templates.open': { params: z.strictObject({ id: z.string() }), result: z.strictObject({ text: z.string(), documentPath: z.string() }) },
@@ -429,6 +453,8 @@ export const ClientMessage = z.discriminatedUnion('method', [
   requestOf('checkpoints.list'),
   requestOf('checkpoints.open'),
   requestOf('checkpoints.discard'),
+  requestOf('model.onnxChoices'),
+  requestOf('model.exportOnnx'),
   requestOf('templates.list'),
   requestOf('templates.open'),
   requestOf('files.list'),

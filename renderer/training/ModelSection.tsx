@@ -1,6 +1,6 @@
 /**
- * What a finished run leaves: "Export model…" (the graph and its trained weights as a model file)
- * and, for a character model, a box that samples text from it; for an encoder–decoder, a box
+ * What a finished run leaves: "Export model…" (the graph and its trained weights as a model file),
+ * "Export as ONNX…" (OnnxExport.tsx) and, for a character model, a box that samples text from it; for an encoder–decoder, a box
  * that decodes a source and shows its attention. Only for the open document's run (`useRun`);
  * a run of an earlier version of the graph exports that version, and its button says so.
  */
@@ -11,6 +11,7 @@ import { Button } from '../ui/Button.tsx';
 import { useToasts } from '../ui/toasts.tsx';
 import { canDecode } from './decode-source.ts';
 import { DecodeBox } from './DecodeBox.tsx';
+import { OnnxExportButton } from './OnnxExport.tsx';
 import { useRunSession } from './run-session-context.tsx';
 import { saveModelText } from './save-model.ts';
 import { runForDocument } from './run-store.ts';
@@ -33,7 +34,10 @@ export function ModelSection() {
       <h3 id="training-model-heading" className="training-heading">
         {t('section.model')}
       </h3>
-      <ExportButton earlier={relation === 'earlier'} />
+      <div className="model-exports">
+        <ExportButton earlier={relation === 'earlier'} />
+        <OnnxExportButton earlier={relation === 'earlier'} />
+      </div>
       {datasetType === 'text' && <SampleBox key={runId} />}
       {decodable && <DecodeBox key={runId} />}
     </section>

@@ -12,6 +12,7 @@ import { mayChangeNetwork, networkHash } from '../../engine/graph/network-hash.t
 import { type GraphDocument, resolveTraining } from '../../engine/graph/schema.ts';
 import type { DocumentStore } from '../store/document-store.ts';
 import { type AdoptedRun, createRunStore, documentIdOf, isActive, runDocumentOf, type RunStore } from './run-store.ts';
+import type { OnnxRequest } from './onnx-export-form.ts';
 
 const unavailable = (what: string): ProtocolError => ({ code: 'host-unavailable', message: `the engine is not connected, so ${what} cannot be sent` });
 
@@ -180,6 +181,21 @@ export class RunSession {
     const parsed = parseGraph(reply.value.graph);
     if (!parsed.ok) return { ok: false, error: { code: 'invalid-graph', message: parsed.errors.map((e) => e.message).join('; ') } };
     return { ok: true, value: { doc: parsed.graph, run: reply.value, origin } };
+  }
+
+  async onnxChoices(): Promise<Parsed<Result<'model.onnxChoices'>>> {
+    const runId = this.store.getState().runId;
+    if (!this.client) return { ok: false, error: unavailable('model.onnxChoices') };
+    if (runId === null) return { ok: false, error: { code: 'not-found', message: 'there is no trained run to export' } };
+    return this.client.call('model.onnxChoices', { runId });
+  }
+
+  async exportOnnx(request: OnnxRequest): Promise<Parsed<Result<'model.exportOnnx'>>> {
+    const runId = this.store.getState().runId;
+    if (!this.client) return { ok: false, error: unavailable('model.exportOnnx') };
+    if (runId === null) return { ok: false, error: { code: 'not-found', message: 'there is no trained run to export' } };
+    // Unrolling a long sequence for a big model takes a while.
+    return this.client.call('model.exportOnnx', { ...request, runId }, { timeoutMs: 300_000 });
   }
 
   async sample(request: SampleRequest): Promise<Parsed<Result<'sample'>>> {

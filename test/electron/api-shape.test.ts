@@ -62,6 +62,7 @@ describe('the desktop API shape', () => {
       openGraphPath: () => api.openGraphPath('/a.rnn.json'),
       saveGraph: () => api.saveGraph(null, '{}', 'a'),
       saveTextDialog: () => api.saveTextDialog('{}', 'a', 'json'),
+      saveBytesDialog: () => api.saveBytesDialog(new Uint8Array([1]), 'a', 'onnx'),
       recentFiles: () => api.recentFiles(),
       listBackups: () => api.listBackups(),
       readBackup: () => api.readBackup('backup-1'),

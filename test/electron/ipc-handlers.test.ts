@@ -14,6 +14,7 @@ import {
   READ_BACKUP,
   RECENT_FILES,
   SAVE_GRAPH,
+  SAVE_BYTES_DIALOG,
   SAVE_TEXT_DIALOG,
   SET_DOCUMENT_STATE,
   WRITE_BACKUP,
@@ -312,6 +313,32 @@ describe('IPC handlers: saving', () => {
     // The next dialog starts where this one ended; a suggested name cannot point elsewhere.
     await s.invoke(SAVE_TEXT_DIALOG, '{}', '../../etc/passwd', 'json');
     assert.equal(s.saveAsked[1].defaultPath, join(s.dir, 'passwd.json'));
+  });
+});
+
+describe('IPC handlers: saving bytes', () => {
+  it('writes a binary file byte for byte through a dialog offering the kind’s file type', async () => {
+    const s = setup();
+    const model = join(s.dir, 'sine.onnx');
+    // Every byte value, and no valid UTF-8: a text path would mangle it.
+    const bytes = Uint8Array.from({ length: 512 }, (_, i) => (i * 7 + 0x80) & 0xff);
+    s.saveAnswers.push({ canceled: false, filePath: model });
+    assert.deepEqual(await s.invoke(SAVE_BYTES_DIALOG, bytes, 'sine.onnx', 'onnx'), { ok: true, value: { path: model } });
+    assert.equal(s.saveAsked[0].defaultPath, model);
+    assert.deepEqual(s.saveAsked[0].filters?.[0], { name: 'ONNX model', extensions: ['onnx'] });
+    assert.deepEqual(new Uint8Array(readFileSync(model)), bytes);
+    assert.deepEqual(tmpFilesIn(s.dir), []);
+    assert.deepEqual(await s.invoke(RECENT_FILES), [], 'a model is no document to reopen');
+  });
+
+  it('writes nothing when cancelled, and refuses text where bytes are promised', async () => {
+    const s = setup();
+    assert.deepEqual(await s.invoke(SAVE_BYTES_DIALOG, new Uint8Array([1, 2]), 'a', 'onnx'), { ok: true, value: null });
+    assert.deepEqual(readdirSync(s.dir).filter((n) => n.endsWith('.onnx')), []);
+    const refused = (await s.invoke(SAVE_BYTES_DIALOG, 'AQI=', 'a', 'onnx')) as Result<unknown>;
+    assert.ok(!refused.ok);
+    assert.equal(refused.error.code, 'bad-request');
+    assert.equal(s.saveAsked.length, 1, 'no dialog for a refused request');
   });
 });
 

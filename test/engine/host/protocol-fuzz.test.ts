@@ -47,6 +47,8 @@ const VALID: Readonly<Record<string, Json>> = {
   sample: { runId: 'run-1', length: 5 },
   decode: { runId: 'run-1', source: 'abc' },
   'model.export': { runId: 'run-1' },
+  'model.onnxChoices': { runId: 'run-1' },
+  'model.exportOnnx': { runId: 'run-1', steps: 4, batch: 2 },
   'templates.list': {},
   'templates.open': { id: 'sine-elman' },
   'files.list': {},

@@ -77,6 +77,8 @@ describe('parseClientMessage', () => {
       'checkpoints.list': {},
       'checkpoints.open': { id: 'run-1-0123abcd' },
       'checkpoints.discard': { id: 'run-1-0123abcd' },
+      'model.onnxChoices': { runId: 'r' },
+      'model.exportOnnx': { runId: 'r', steps: 'any' },
       'templates.list': {},
       'templates.open': { id: 't' },
       'files.list': {},

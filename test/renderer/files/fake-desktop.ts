@@ -64,6 +64,7 @@ export function fakeDesktop(options: FakeDesktopOptions = {}): FakeDesktop {
       exports.push({ text, suggestedName, filter });
       return ok({ path: `/home/ada/exports/${suggestedName}` });
     },
+    saveBytesDialog: unused,
     recentFiles: async () => options.recent ?? [],
     listBackups: unused,
     readBackup: unused,
