@@ -61,12 +61,18 @@ async function cancellable<T>(file: string, phase: SetupPhase, signal: AbortSign
   }
 }
 
+/** How long a setup phase runs before its progress is printed: $RNN_STUDIO_PROGRESS_AFTER_MS, default 500. */
+function progressAfterMs(): number {
+  const set = Number(process.env.RNN_STUDIO_PROGRESS_AFTER_MS);
+  return Number.isFinite(set) && set >= 0 ? set : 500;
+}
+
 /**
  * How far each setup phase is, at most once a second, once the phase has lasted `quietMs` (so a
  * quick one prints nothing); preparing the executor, which reports no progress and cannot be
  * interrupted, says so as it starts.
  */
-function setupReporter(quietMs = 500): (e: SetupProgress) => void {
+function setupReporter(quietMs = progressAfterMs()): (e: SetupProgress) => void {
   let phase: SetupPhase | null = null;
   let started = 0;
   let last = -Infinity;

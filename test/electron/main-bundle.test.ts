@@ -200,7 +200,11 @@ describe('dist/electron/main.cjs with a fake Electron', () => {
     assert.equal(record.forks.length, 1);
     const fork = record.forks[0];
     assert.equal(fork.modulePath, join(appPath, 'dist', 'electron', 'engine-host.cjs'));
-    assert.deepEqual(fork.args, ['--templates', join(appPath, 'templates')], 'no folder of the user is open to the engine before they choose one');
+    assert.deepEqual(
+      fork.args,
+      ['--templates', join(appPath, 'templates'), '--checkpoints', join(appPath, 'user-data', 'checkpoints')],
+      'no folder of the user is open to the engine before they choose one; checkpoints go to userData',
+    );
     assert.equal(fork.options.serviceName, 'RNN Studio engine');
 
     const contents = record.windows[0].webContents;
@@ -240,7 +244,7 @@ describe('dist/electron/main.cjs with a fake Electron', () => {
     await new Promise((r) => setTimeout(r, 700));
     const second = main.record.forks[1];
     assert.ok(second, 'the host was restarted');
-    assert.deepEqual(second.args, ['--folder', folder, '--templates', join(main.appPath, 'templates')]);
+    assert.deepEqual(second.args, ['--folder', folder, '--templates', join(main.appPath, 'templates'), '--checkpoints', join(main.appPath, 'user-data', 'checkpoints')]);
   });
 
   it('asks before closing a window with unsaved changes, and Save goes to the page', async () => {

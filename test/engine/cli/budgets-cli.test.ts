@@ -32,18 +32,23 @@ const save = (name: string, doc: Doc) => {
 };
 
 /** Runs the CLI, sends SIGINT once stderr matches `when`, and returns how it exited. */
-async function interrupt(args: string[], when: RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['bin/rnn-studio.js', ...args], { env });
+async function interrupt(args: string[], when: RegExp, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['bin/rnn-studio.js', ...args], { env: { ...env, ...extraEnv } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve) =>
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (when.test(stderr)) resolve();
-    }),
-  );
+  // The child may end without printing `when` (it must not then hang the test): no signal is sent.
+  const seen = await Promise.race([
+    new Promise<true>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (when.test(stderr)) resolve(true);
+      }),
+    ),
+    exited.then(() => false as const),
+  ]);
+  assert.ok(seen, `the command ended before printing ${when}:\n${stderr}`);
   child.kill('SIGINT');
   const code = await exited;
   return { code, stdout, stderr };
@@ -92,7 +97,8 @@ describe('rnn-studio budgets', () => {
   it('Ctrl-C while the dataset is generated: exit 130, naming the phase, before compiling', async () => {
     const g = adding();
     g.dataset.params = { length: 8, samples: 1_000_000, seed: 1 };
-    const { code, stderr } = await interrupt(['train', save('many.rnn.json', g)], /generating the dataset: \d+%/);
+    // Progress printed from the first slice on, so the signal comes while the dataset is generated however fast the machine.
+    const { code, stderr } = await interrupt(['train', save('many.rnn.json', g)], /generating the dataset: \d+%/, { RNN_STUDIO_PROGRESS_AFTER_MS: '0' });
     assert.equal(code, 130, stderr);
     assert.match(stderr, /rnn-studio: stopped: .*many\.rnn\.json: stopped while generating the dataset/);
     assert.doesNotMatch(stderr, /compiling|^training /m, 'it stopped before compiling');
