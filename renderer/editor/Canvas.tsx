@@ -1,6 +1,7 @@
 /**
- * The graph editor canvas (React Flow, controlled by the document store). Drags move blocks in
- * the store (one undo step per drag); connections go through `store.connect`, which refuses what
+ * The graph editor canvas (React Flow, controlled by the document store). While a block is
+ * dragged its position lives here only, and the document takes the final position when the drag
+ * ends (one undo step); connections go through `store.connect`, which refuses what
  * the engine would reject, and the reason is shown. While a connection is dragged, ports that
  * would take it are marked.
  */
@@ -19,7 +20,7 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { type MouseEvent as ReactMouseEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type MouseEvent as ReactMouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type DocumentState, type XY } from '../store/document-store.ts';
 import { useDocument, useDocumentStore } from '../store/context.tsx';
@@ -121,7 +122,13 @@ export function Canvas() {
   const onEdgeContextMenu = useCallback((e: ReactMouseEvent, edge: Edge) => openMenu(e, { kind: 'edge', id: edge.id }), [openMenu]);
   const onPaneContextMenu = useCallback((e: MouseEvent | ReactMouseEvent) => openMenu(e, { kind: 'canvas' }), [openMenu]);
 
-  const nodes = useFlowNodes(doc, analysis, diagnostics, selection.nodes, measured, language);
+  // The dragged blocks' positions until the drag ends. A pointer move then redraws those blocks
+  // only: through the document it would make a new document, and the analysis, diagnostics,
+  // backup, minimap and every other subscriber would redo their work sixty times a second.
+  const [dragged, setDragged] = useState<Readonly<Record<string, XY>> | null>(null);
+  const draggedRef = useRef<Readonly<Record<string, XY>> | null>(null);
+  const documentNodes = useFlowNodes(doc, analysis, diagnostics, selection.nodes, measured, language);
+  const nodes = useMemo(() => (dragged ? documentNodes.map((n) => (dragged[n.id] ? { ...n, position: dragged[n.id] } : n)) : documentNodes), [documentNodes, dragged]);
   const edges = useFlowEdges(doc, analysis, diagnostics, selection.edges);
 
   // A newly loaded document is shown whole (after its nodes have been measured).
@@ -173,8 +180,17 @@ export function Canvas() {
             break;
         }
       }
-      if (Object.keys(dragging).length > 0) s.moveNodes(dragging, 'drag');
-      if (endedAny) s.moveNodes(ended, 'end');
+      if (Object.keys(dragging).length > 0) {
+        draggedRef.current = { ...draggedRef.current, ...dragging };
+        setDragged(draggedRef.current);
+      }
+      if (endedAny) {
+        // The drop may name no position: the block stays where the last move put it.
+        const final = { ...draggedRef.current, ...ended };
+        draggedRef.current = null;
+        s.moveNodes(final, 'end');
+        setDragged(null);
+      }
       if (selectionChanged) s.select([...chosen], s.selection.edges);
       if (Object.keys(sizes).length > 0) {
         // Blocks that grew (error callouts) push the blocks below them down, as part of the

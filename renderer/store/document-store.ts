@@ -4,7 +4,7 @@
  * patches make undo/redo (one entry per user action: a whole drag is one entry). Selection,
  * diagnostics and the saved-state marker live outside the history.
  */
-import { applyPatches, current, type Draft, enablePatches, produce, produceWithPatches } from 'immer';
+import { applyPatches, current, type Draft, enablePatches, original, produce, produceWithPatches } from 'immer';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { expandNode, type WeightPiece } from '../../engine/blocks/expand.ts';
 import { getBlock } from '../../engine/blocks/registry.ts';
@@ -112,11 +112,17 @@ function setUi(d: Draft<GraphDocument>, ui: GraphDocument['ui']): void {
   } else if (!sameValue(d.ui, ui)) d.ui = structuredClone(ui);
 }
 
+/**
+ * Moves blocks of a fresh draft. The blocks are read from the draft's original: reading them
+ * through the draft would make a proxy of every block, which in a graph of hundreds costs more
+ * than the move itself.
+ */
 function placeNodes(d: Draft<GraphDocument>, positions: Record<string, XY>): void {
-  for (const node of d.nodes) {
+  const { nodes } = original(d) ?? d;
+  nodes.forEach((node, i) => {
     const p = positions[node.id];
-    if (p && (node.position.x !== p.x || node.position.y !== p.y)) node.position = { x: p.x, y: p.y };
-  }
+    if (p && (node.position.x !== p.x || node.position.y !== p.y)) d.nodes[i].position = { x: p.x, y: p.y };
+  });
 }
 
 export function createDocumentStore(initial: GraphDocument = emptyDocument(), options: DocumentStoreOptions = {}): DocumentStore {

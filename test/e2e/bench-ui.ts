@@ -146,13 +146,15 @@ async function main(): Promise<void> {
   }
   const sizes = values.sizes.split(',').map(Number);
   const dragMs = Number(values['drag-ms']);
-  const served = await startServe();
   const browser = await launchBrowser();
   const chromium = browser.version();
   const rows: string[][] = [];
   try {
     for (const blocks of sizes) {
       const name = `bench-${blocks}.rnn.json`;
+      // A workspace of its own for each graph: the previous graph's edits are backed up to its
+      // workspace, and the app would open by offering to restore them.
+      const served = await startServe();
       writeFileSync(join(served.workspace, name), `${JSON.stringify(chainGraph(blocks), null, 2)}\n`);
       const app = await openApp(browser, served, { initScript: observeLongTasks });
       try {
@@ -186,11 +188,11 @@ async function main(): Promise<void> {
         if (app.errors.length > 0) process.stderr.write(`page errors with ${blocks} blocks:\n${app.errors.join('\n')}\n`);
       } finally {
         await app.close();
+        await served.close();
       }
     }
   } finally {
     await browser.close();
-    await served.close();
   }
   const head = ['blocks', 'drag: long tasks', 'total ms', 'longest ms', 'frame p95 ms', 'CPU ms', 'typing: long tasks', 'total ms', 'longest ms', 'frame p95 ms', 'CPU ms'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

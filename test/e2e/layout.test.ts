@@ -2,7 +2,8 @@
  * Layout in the real browser: every shipped template opens with no two blocks overlapping and no
  * port label cut short, in English and in Chinese; opening a block as primitives lays its cell out
  * clear of its neighbours, and Tidy up (shortcut and button) leaves no overlaps either; blocks
- * added by clicking the palette each land in free space. Boxes are the rendered nodes'
+ * added by clicking the palette each land in free space; a drag of several selected blocks moves
+ * them together and is undone in one step. Boxes are the rendered nodes'
  * getBoundingClientRect, labels are cut short where scrollWidth exceeds clientWidth.
  */
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { assertNoPageErrors, clickNode, fileMenu, graphOnCanvas, newGraph, openApp, screenshot, type Served, settleViewport, startSuite, stopSuite } from './harness.ts';
+import { assertNoPageErrors, clickNode, fileMenu, graphOnCanvas, newGraph, nodeLocator, openApp, screenshot, type Served, settleViewport, startSuite, stopSuite } from './harness.ts';
 
 let served: Served;
 let browser: Browser;
@@ -160,6 +161,55 @@ describe('layout', () => {
     const added = await settledProblems(page, (p) => p.overlaps.length === 0);
     assert.deepEqual(added.overlaps, []);
     await screenshot(page, 'layout-palette-clicks');
+    assertNoPageErrors(t, app);
+  });
+
+  test('a drag moves all selected blocks with the pointer; the drop is one undo step', async (t) => {
+    const app = await openApp(browser, served);
+    t.after(() => app.close());
+    const { page } = app;
+    await settleViewport(page);
+    const positionsNow = async () => new Map((await graphOnCanvas(page)).nodes.map((n) => [n.id, n.position]));
+    const settlesAt = async (expected: Map<string, { x: number; y: number }>, message: string) => {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const now = await positionsNow();
+        try {
+          assert.deepEqual(now, expected, message);
+          return;
+        } catch (e) {
+          if (Date.now() > deadline) throw e;
+          await page.waitForTimeout(50);
+        }
+      }
+    };
+    const start = await positionsNow();
+    const [first, second] = [...start.keys()];
+    await clickNode(page, first);
+    await nodeLocator(page, second).locator('.block-node-header').click({ modifiers: ['ControlOrMeta'] });
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node.selected').length === 2);
+
+    const header = await nodeLocator(page, second).locator('.block-node-header').boundingBox();
+    assert.ok(header);
+    const from = { x: header.x + 20, y: header.y + header.height / 2 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 30, from.y + 20, { steps: 5 });
+    await page.mouse.move(from.x + 60, from.y + 40, { steps: 5 });
+    // Before the drop the blocks follow the pointer, both by the same amount.
+    const during = await positionsNow();
+    const shift = (id: string, at: Map<string, { x: number; y: number }>) => ({ x: at.get(id)!.x - start.get(id)!.x, y: at.get(id)!.y - start.get(id)!.y });
+    const [moved, alongside] = [shift(second, during), shift(first, during)];
+    assert.ok(Math.abs(moved.x - alongside.x) < 0.01 && Math.abs(moved.y - alongside.y) < 0.01, `the other selected block moves with it (${JSON.stringify({ moved, alongside })})`);
+    assert.ok(moved.x > 20 && moved.y > 10, `the dragged block follows the pointer (${JSON.stringify(moved)})`);
+    await page.mouse.up();
+    await settlesAt(during, 'the blocks stay where they were dropped');
+    const dropped = during;
+
+    await page.keyboard.press('ControlOrMeta+z');
+    await settlesAt(start, 'one undo puts both blocks back where the drag began');
+    await page.keyboard.press('ControlOrMeta+Shift+z');
+    await settlesAt(dropped, 'redo puts them where they were dropped');
     assertNoPageErrors(t, app);
   });
 
