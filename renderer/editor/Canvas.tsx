@@ -193,10 +193,10 @@ export function Canvas() {
       }
       if (selectionChanged) s.select([...chosen], s.selection.edges);
       if (Object.keys(sizes).length > 0) {
-        // Blocks that grew (error callouts) push the blocks below them down, as part of the
-        // action that brought the callouts; a document just opened is left as its file has it.
+        // Blocks that grew (error callouts) push the blocks below them down (no undo step of its
+        // own: see makeRoom); a document just opened is left as its file has it.
         const room = roomForGrowth(s.doc, measuredRef.current, sizes);
-        if (Object.keys(room).length > 0 && s.canUndo) s.arrangeNodes(room, s.doc);
+        if (Object.keys(room).length > 0 && s.canUndo) s.makeRoom(room);
         measuredRef.current = { ...measuredRef.current, ...sizes };
         setMeasured((m) => {
           const changed = Object.entries(sizes).some(([id, d]) => m[id]?.width !== d.width || m[id]?.height !== d.height);

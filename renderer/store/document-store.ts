@@ -62,6 +62,12 @@ export interface DocumentState {
    * previous action made: if nothing changed since, the move joins that action's undo step.
    */
   arrangeNodes(positions: Record<string, XY>, joining?: GraphDocument): void;
+  /**
+   * Moves blocks aside to make room for blocks that grew (error callouts): a consequence of
+   * whatever changed what they show, never an undo step of its own (undo takes back the change,
+   * and the blocks stay where there is room).
+   */
+  makeRoom(positions: Record<string, XY>): void;
   /** Places nodes of the document `loaded` as part of loading it: no undo step, no unsaved change; nothing if it was edited since. */
   settleLoaded(positions: Record<string, XY>, loaded: GraphDocument): void;
   setParams(nodeId: string, params: Record<string, unknown>): void;
@@ -259,11 +265,20 @@ export function createDocumentStore(initial: GraphDocument = emptyDocument(), op
       arrangeNodes(positions, joining) {
         settleDrag();
         const doc = get().doc;
+        // Undo and redo put blocks back where they were, laid out for what they showed then: a
+        // move joining "the previous action" after one would join an unrelated entry and drop redo.
+        if (joining === doc && history.justTravelled) return;
         const [next, patches, inverse] = produceWithPatches(doc, (d) => placeNodes(d, positions));
         if (patches.length === 0) return;
         if (joining === doc) history.amend(patches, inverse, now());
         else history.record(patches, inverse, null, now());
         set({ doc: next, ...status(next) });
+      },
+
+      makeRoom(positions) {
+        const doc = get().doc;
+        const next = produce(doc, (d) => placeNodes(d, positions));
+        if (next !== doc) set({ doc: next, ...status(next) });
       },
 
       settleLoaded(positions, loaded) {

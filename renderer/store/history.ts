@@ -21,6 +21,8 @@ export class PatchHistory {
   private future: HistoryEntry[] = [];
   /** Set after undo, redo or save: the next edit starts a new entry even with the same key. */
   private sealed = true;
+  /** The last change was an undo or a redo (not an action): nothing since may join an entry. */
+  private travelled = false;
 
   constructor(private readonly limit = 500) {}
 
@@ -44,10 +46,17 @@ export class PatchHistory {
     this.past.push({ patches, inverse, key, at });
     if (this.past.length > this.limit) this.past.shift();
     this.sealed = false;
+    this.travelled = false;
+  }
+
+  /** Whether the document is as an undo or redo left it, with no action since. */
+  get justTravelled(): boolean {
+    return this.travelled;
   }
 
   /** Adds to the last entry (an action finished in two parts is still one undo step); a new entry when there is none. */
   amend(patches: Patch[], inverse: Patch[], at: number): void {
+    this.travelled = false;
     const last = this.past[this.past.length - 1];
     if (!last) return this.record(patches, inverse, null, at);
     this.future = [];
@@ -60,6 +69,7 @@ export class PatchHistory {
     const entry = this.past.pop();
     if (entry) this.future.push(entry);
     this.sealed = true;
+    this.travelled = entry !== undefined;
     return entry;
   }
 
@@ -68,6 +78,7 @@ export class PatchHistory {
     const entry = this.future.pop();
     if (entry) this.past.push(entry);
     this.sealed = true;
+    this.travelled = entry !== undefined;
     return entry;
   }
 

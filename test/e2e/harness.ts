@@ -149,10 +149,17 @@ export interface App {
 export interface OpenOptions {
   /** Runs in the page before the app's own scripts (e.g. to install a PerformanceObserver). */
   readonly initScript?: () => void;
+  /**
+   * Keep the backups earlier pages left in the workspace, so the app offers to restore them. By
+   * default they are removed first: a page closed with unsaved edits (as most tests leave theirs)
+   * would otherwise greet the next test's page with the Restore dialog.
+   */
+  readonly keepBackups?: boolean;
 }
 
 /** A fresh browser context with the app at 1440×900, in English, connected to the engine. */
 export async function openApp(browser: Browser, served: Served, options: OpenOptions = {}): Promise<App> {
+  if (!options.keepBackups) rmSync(join(served.workspace, '.rnn-studio', 'backups'), { recursive: true, force: true });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'en-US' });
   // A step that cannot happen fails in seconds, not after Playwright's default 30 s.
   context.setDefaultTimeout(10_000);

@@ -121,7 +121,7 @@ describe('recovery', () => {
 
     const second = await startServe(workspace);
     try {
-      const app = await openApp(browser!, second, { initScript: () => localStorage.setItem('rnn-studio.language', 'zh') });
+      const app = await openApp(browser!, second, { keepBackups: true, initScript: () => localStorage.setItem('rnn-studio.language', 'zh') });
       await restoreAndCheck(app.page, id, 'renamed before the kill', 'recovery-zh', { restore: '恢复', backedUp: /^备份于 / });
       assertNoPageErrors(t, app);
       await app.close();

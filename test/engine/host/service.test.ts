@@ -29,11 +29,11 @@ describe('graph.validate', () => {
 
   it('a document that does not parse: invalid-graph naming the JSON paths', async () => {
     const g = templateJson('sine-elman.rnn.json');
-    delete g.nodes[1].position;
+    g.nodes[1].position = { x: 'left' };
     g.nodes[2].id = '2bad';
     const e = await h.fails('graph.validate', { graph: g });
     assert.equal(e.code, 'invalid-graph');
-    assert.match(e.message, /nodes\[1\]\.position \(node 'rnn'\)/);
+    assert.match(e.message, /nodes\[1\]\.position\.x \(node 'rnn'\)/);
     assert.match(e.message, /nodes\[2\]\.id/);
   });
 
