@@ -10,31 +10,10 @@ import type { WeightInfo } from '../../../engine/compiler/compile.ts';
 import { Random } from '../../../engine/datasets/random.ts';
 import { type MatrixProducts, onnxMatrixProducts } from '../../../engine/executors/onnx/products.ts';
 import { BLOCKED_QR_FROM, initWeights, initWeightsAsync, type InitProgress } from '../../../engine/model/init.ts';
-import { orthogonalMatrix } from '../../../engine/model/orthogonal.ts';
+import { orthonormalityError, plainOrthogonal } from '../../helpers/orthogonality.ts';
 import { orthogonalMatrixBlocked } from '../../../engine/model/orthogonal-blocked.ts';
 
-function unblocked(rows: number, cols: number, seed: number): Float64Array {
-  const work = orthogonalMatrix(rows, cols, new Random(seed));
-  for (;;) {
-    const step = work.next();
-    if (step.done) return step.value;
-  }
-}
 
-/** max |QᵀQ − I| over the shorter side's vectors of a row-major [rows, cols] matrix. */
-function orthonormalityError(q: Float64Array, rows: number, cols: number): number {
-  const n = Math.min(rows, cols);
-  const m = Math.max(rows, cols);
-  const at = (i: number, k: number) => (rows <= cols ? q[i * cols + k] : q[k * cols + i]);
-  let worst = 0;
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j <= i; j++) {
-      let dot = 0;
-      for (let k = 0; k < m; k++) dot += at(i, k) * at(j, k);
-      worst = Math.max(worst, Math.abs(dot - (i === j ? 1 : 0)));
-    }
-  return worst;
-}
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   assert.equal(a.length, b.length);
@@ -60,7 +39,7 @@ describe('the blocked QR on ONNX Runtime', () => {
 
   it('gives the plain-JavaScript QR’s matrix to 1e-10, for the same seed', () => {
     shapes.forEach(([rows, cols], i) => {
-      const diff = maxDiff(fast[i], unblocked(rows, cols, 17));
+      const diff = maxDiff(fast[i], plainOrthogonal(rows, cols, 17));
       assert.ok(diff < 1e-10, `[${rows}, ${cols}]: max difference ${diff.toExponential(2)}`);
     });
   });

@@ -7,47 +7,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { WeightInfo } from '../../../engine/compiler/compile.ts';
-import { Random } from '../../../engine/datasets/random.ts';
 import { initWeights, initWeightsAsync, type InitProgress } from '../../../engine/model/init.ts';
-import { orthogonalMatrix } from '../../../engine/model/orthogonal.ts';
+import { orthonormalityError, plainOrthogonal } from '../../helpers/orthogonality.ts';
 
-function drained(rows: number, cols: number, seed: number): Float64Array {
-  const work = orthogonalMatrix(rows, cols, new Random(seed));
-  for (;;) {
-    const step = work.next();
-    if (step.done) return step.value;
-  }
-}
 
-/** max |QQᵀ − I| (rows ≤ cols) or |QᵀQ − I| of a row-major [rows, cols] matrix, in float64. */
-function orthonormalityError(q: Float64Array, rows: number, cols: number): number {
-  const n = Math.min(rows, cols);
-  const m = Math.max(rows, cols);
-  const at = (i: number, k: number) => (rows <= cols ? q[i * cols + k] : q[k * cols + i]);
-  let worst = 0;
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j <= i; j++) {
-      let dot = 0;
-      for (let k = 0; k < m; k++) dot += at(i, k) * at(j, k);
-      worst = Math.max(worst, Math.abs(dot - (i === j ? 1 : 0)));
-    }
-  return worst;
-}
 
 const info = (shape: number[]): WeightInfo => ({ param: 'n.u', node: 'n', name: 'u', shape, init: 'orthogonal' });
 
 describe('orthogonal matrices by Householder QR', () => {
   it('orthonormal to 1e-12 in float64: square, tall, wide, and a matrix with more than one panel', () => {
     for (const [rows, cols] of [[64, 64], [96, 32], [32, 128], [1, 7], [7, 1], [33, 200]]) {
-      const error = orthonormalityError(drained(rows, cols, 3), rows, cols);
+      const error = orthonormalityError(plainOrthogonal(rows, cols, 3), rows, cols);
       assert.ok(error < 1e-12, `[${rows}, ${cols}]: max |QᵀQ − I| = ${error.toExponential(2)}`);
     }
   });
 
   it('deterministic by seed: the same seed gives the same matrix, another seed another one', () => {
-    assert.deepEqual(drained(40, 120, 11), drained(40, 120, 11));
-    const other = drained(40, 120, 12);
-    const same = drained(40, 120, 11);
+    assert.deepEqual(plainOrthogonal(40, 120, 11), plainOrthogonal(40, 120, 11));
+    const other = plainOrthogonal(40, 120, 12);
+    const same = plainOrthogonal(40, 120, 11);
     assert.ok(other.some((v, i) => Math.abs(v - same[i]) > 1e-3));
   });
 
