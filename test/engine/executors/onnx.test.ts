@@ -16,20 +16,10 @@ import { irToOnnx } from '../../../engine/executors/onnx/emit.ts';
 import { float32, int32, type Outputs, runOnce } from '../../../engine/executors/index.ts';
 import { OrtExecutor } from '../../../engine/executors/onnx/ort.ts';
 import { tensorsFrom64 } from '../../../engine/executors/tensors.ts';
+import { mulberry32 } from '../../helpers/gradcheck.ts';
 
 const TOLERANCE = 1e-4;
 
-/** mulberry32: a small seeded PRNG, so every run feeds the same numbers. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A graph under construction together with the random values fed to its inputs and params. */
 class Case {
@@ -40,7 +30,7 @@ class Case {
   private readonly random: () => number;
 
   constructor(seed: number) {
-    this.random = prng(seed);
+    this.random = mulberry32(seed);
   }
 
   /** A float input; values uniform in [lo, hi) unless given. Values are float32-exact so both executors see the same numbers. */

@@ -22,26 +22,16 @@ import type { TrainingRecord } from '../../../engine/model/file.ts';
 import { STUDIO_VERSION } from '../../../engine/protocol/version.ts';
 import { graph } from '../../helpers/graphs.ts';
 import { loadTemplate, TEMPLATES_DIR } from '../../helpers/templates.ts';
+import { mulberry32 } from '../../helpers/gradcheck.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'onnx-export-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A small seeded generator (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Initialised weights with every value moved a little, so that no bias is zero and no structure is special. */
 function weightsFor(doc: GraphDocument, seed: number): Weights {
   const c = compileGraph(doc, { steps: 1, batch: 1, sourcesByNode: true });
-  const next = random(seed);
+  const next = mulberry32(seed);
   const weights = initWeights(c.weights, seed);
   for (const values of weights.values()) for (let i = 0; i < values.length; i++) values[i] += (next() - 0.5) * 0.2;
   return weights;
@@ -49,7 +39,7 @@ function weightsFor(doc: GraphDocument, seed: number): Weights {
 
 /** predict's input JSON: batch × time × features (or token ids), random. */
 function inputsFor(doc: GraphDocument, steps: number, batch: number, seed: number): Record<string, unknown[]> {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const one = (tokens: boolean, size: number) => (tokens ? Math.floor(next() * size) : Array.from({ length: size }, () => next() * 4 - 2));
   return Object.fromEntries(
     inputBlocks(doc).map((s) => [s.id, Array.from({ length: batch }, () => (s.sequence ? Array.from({ length: steps }, () => one(s.tokens, s.size)) : one(s.tokens, s.size)))]),

@@ -18,22 +18,13 @@ import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../../engine
 import { predict } from '../../../engine/inference/predict.ts';
 import { exportTfjs, TfjsExportError, type TfjsModelJson, writeTfjs } from '../../../engine/model/export/tfjs.ts';
 import { type ModelFile, readModelText, weightsToMap, writeModel } from '../../../engine/model/file.ts';
+import { mulberry32 } from '../../helpers/gradcheck.ts';
 
 const TEMPLATES = join(import.meta.dirname, '../../../templates');
 const T = 6;
 const B = 3;
 const work = mkdtempSync(join(tmpdir(), 'rnn-tfjs-'));
 
-/** A small seeded generator (mulberry32), so every run uses the same numbers. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function chain(name: string, blocks: readonly (readonly [id: string, type: string, params: Record<string, unknown>])[]): GraphDocument {
   return {
@@ -53,7 +44,7 @@ function template(file: string): GraphDocument {
 
 /** A model file of `graph` with every weight (biases too) drawn from the seed, written and read back. */
 function modelOf(graph: GraphDocument, seed: number): ModelFile {
-  const rng = random(seed);
+  const rng = mulberry32(seed);
   const { weights } = compileGraph(graph, { steps: 1, batch: 1 });
   const values = new Map(weights.map((w) => [w.param, Float32Array.from({ length: w.shape.reduce((a, b) => a * b, 1) }, () => rng() - 0.5)]));
   const read = readModelText(writeModel({ graph, weights: values, weightInfo: weights, encoding: 'base64' }));
@@ -65,7 +56,7 @@ function modelOf(graph: GraphDocument, seed: number): ModelFile {
 function inputsFor(graph: GraphDocument, seed: number): { id: string; examples: unknown[]; tensor: tf.Tensor } {
   const node = graph.nodes.find((n) => n.type === 'input')!;
   const p = node.params as { kind?: string; size?: number; sequence?: boolean };
-  const rng = random(seed);
+  const rng = mulberry32(seed);
   const size = p.size ?? 1;
   const one = () => (p.kind === 'tokens' ? Math.floor(rng() * size) : Array.from({ length: size }, () => Math.fround(rng() * 2 - 1)));
   const examples = Array.from({ length: B }, () => (p.sequence === false ? one() : Array.from({ length: T }, one)));

@@ -16,21 +16,12 @@ import { runReference } from '../../../engine/executors/reference.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../../engine/graph/schema.ts';
 import { type Tensor64, tensor } from '../../../engine/ir/tensor64.ts';
 import { readModelText, weightsToMap, writeModel } from '../../../engine/model/file.ts';
+import { mulberry32 } from '../../helpers/gradcheck.ts';
 
 const T = 5;
 const B = 2;
 const F = 3;
 
-/** A small seeded generator (mulberry32), so every run uses the same numbers. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function chain(blocks: readonly (readonly [id: string, type: string, params: Record<string, unknown>])[]): GraphDocument {
   return {
@@ -48,7 +39,7 @@ function chain(blocks: readonly (readonly [id: string, type: string, params: Rec
  */
 function throughModelFile(doc: GraphDocument, seed: number) {
   const compiled = compileGraph(doc, { steps: T, batch: B });
-  const rng = random(seed);
+  const rng = mulberry32(seed);
   const values = new Map(compiled.weights.map((w) => [w.param, Float32Array.from({ length: w.shape.reduce((a, b) => a * b, 1) }, () => rng() - 0.5)]));
   const read = readModelText(writeModel({ graph: doc, weights: values, weightInfo: compiled.weights, encoding: 'base64' }));
   if (!read.ok) assert.fail(read.errors.map((e) => e.message).join('\n'));
