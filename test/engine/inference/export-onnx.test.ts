@@ -79,6 +79,16 @@ const close = (actual: ArrayLike<number>, expected: readonly number[], what: str
   return worst;
 };
 
+/** Checks each of predict's outputs against ONNX Runtime's (shape, then values); the largest difference. */
+function worstAgainst(results: ort.InferenceSession.OnnxValueMapType, outputs: Record<string, { shape: number[]; data: number[] }>, where: string): number {
+  let worst = 0;
+  for (const [id, want] of Object.entries(outputs)) {
+    assert.deepEqual([...results[id].dims], want.shape, `output '${id}' shape${where}`);
+    worst = Math.max(worst, close(results[id].data as Float32Array, want.data, `output '${id}'${where}`));
+  }
+  return worst;
+}
+
 const templates = readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.rnn.json'));
 
 describe('ONNX export of every template equals predict', () => {
@@ -102,11 +112,7 @@ describe('ONNX export of every template equals predict', () => {
         assert.deepEqual([...session.inputNames].sort(), inputBlocks(doc).map((s) => s.id).sort());
         assert.deepEqual([...session.outputNames].sort(), Object.keys(expected.outputs).sort());
         const results = await session.run(ortFeeds(doc, json));
-        let worst = 0;
-        for (const [id, want] of Object.entries(expected.outputs)) {
-          assert.deepEqual([...results[id].dims], want.shape, `output '${id}' shape`);
-          worst = Math.max(worst, close(results[id].data as Float32Array, want.data, `output '${id}'`));
-        }
+        const worst = worstAgainst(results, expected.outputs, '');
         t.diagnostic(`${file}: worst |ONNX − predict| ${worst.toExponential(2)}`);
       } finally {
         await session.release();
@@ -157,10 +163,7 @@ describe('ONNX export for any length (Scan) equals predict at every length', () 
           const json = inputsFor(doc, steps, batch, steps);
           const expected = await predict(doc, weights, json, new ReferenceExecutor());
           const results = await session.run(ortFeeds(doc, json));
-          for (const [id, want] of Object.entries(expected.outputs)) {
-            assert.deepEqual([...results[id].dims], want.shape, `output '${id}' shape at T=${steps}`);
-            worst = Math.max(worst, close(results[id].data as Float32Array, want.data, `output '${id}' at T=${steps}`));
-          }
+          worst = Math.max(worst, worstAgainst(results, expected.outputs, ` at T=${steps}`));
         }
         t.diagnostic(`${file}: worst |ONNX − predict| over T = 1, 4, 17: ${worst.toExponential(2)}`);
       } finally {
