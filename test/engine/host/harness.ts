@@ -95,3 +95,13 @@ export function templateJson(file: string): TemplateJson {
 }
 
 export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Trains `template`, made small by `shorten`, through the host to its end; the run's id. Fails unless it completes. */
+export async function trainTemplate(h: Harness, template: string, shorten: (g: TemplateJson) => void): Promise<string> {
+  const g = templateJson(template);
+  shorten(g);
+  const { runId } = await h.ok('train.start', { graph: g });
+  await h.until((events) => events.some((e) => e.type === 'train.ended' && e.runId === runId), `${template} to train`, 60_000);
+  assert.equal(h.eventsOf('train.ended', runId)[0].reason, 'completed');
+  return runId;
+}

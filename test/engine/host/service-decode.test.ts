@@ -6,27 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { HostEvent } from '../../../engine/protocol/index.ts';
-import { harness, templateJson } from './harness.ts';
+import { harness, trainTemplate } from './harness.ts';
 
 const h = harness();
 after(() => h.service.dispose());
 
-const ended = (runId: string) => (events: readonly HostEvent[]) => events.some((e) => e.type === 'train.ended' && e.runId === runId);
 
-async function train(template: string, shorten: (g: ReturnType<typeof templateJson>) => void): Promise<string> {
-  const g = templateJson(template);
-  shorten(g);
-  const { runId } = await h.ok('train.start', { graph: g });
-  await h.until(ended(runId), `${template} to train`, 60_000);
-  assert.equal(h.eventsOf('train.ended', runId)[0].reason, 'completed');
-  return runId;
-}
 
 describe('decode', () => {
   let reverse = '';
   before(async () => {
-    reverse = await train('reverse-attention.rnn.json', (g) => {
+    reverse = await trainTemplate(h, 'reverse-attention.rnn.json', (g) => {
       g.dataset.params.samples = 96;
       g.dataset.params.length = 6;
       g.training.epochs = 2;
@@ -69,7 +59,7 @@ describe('decode', () => {
     assert.match(listed.message, /source\[1\]: 'ab' is not in the run's vocabulary/);
     assert.equal((await h.fails('decode', { runId: 'run-unknown', source: 'ab' })).code, 'not-found');
 
-    const weather = await train('weather-food-jordan.rnn.json', (g) => {
+    const weather = await trainTemplate(h, 'weather-food-jordan.rnn.json', (g) => {
       g.dataset.params.samples = 64;
       g.training.epochs = 1;
     });

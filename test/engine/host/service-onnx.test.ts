@@ -7,22 +7,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import type { HostEvent } from '../../../engine/protocol/index.ts';
-import { harness, templateJson } from './harness.ts';
+import { harness, trainTemplate } from './harness.ts';
 
 const h = harness();
 after(() => h.service.dispose());
 
-const ended = (runId: string) => (events: readonly HostEvent[]) => events.some((e) => e.type === 'train.ended' && e.runId === runId);
 
-async function train(template: string, shorten: (g: ReturnType<typeof templateJson>) => void): Promise<string> {
-  const g = templateJson(template);
-  shorten(g);
-  const { runId } = await h.ok('train.start', { graph: g });
-  await h.until(ended(runId), `${template} to train`, 60_000);
-  assert.equal(h.eventsOf('train.ended', runId)[0].reason, 'completed');
-  return runId;
-}
 
 /** A batch × time × 1 series, different in every example and step. */
 const series = (batch: number, steps: number) => Array.from({ length: batch }, (_, b) => Array.from({ length: steps }, (_, t) => [Math.sin(0.4 * t + b) * 0.8]));
@@ -48,11 +38,11 @@ describe('model.exportOnnx', () => {
   let sine = '';
   let attention = '';
   before(async () => {
-    sine = await train('sine-elman.rnn.json', (g) => {
+    sine = await trainTemplate(h, 'sine-elman.rnn.json', (g) => {
       g.dataset.params.samples = 64;
       g.training.epochs = 1;
     });
-    attention = await train('reverse-attention.rnn.json', (g) => {
+    attention = await trainTemplate(h, 'reverse-attention.rnn.json', (g) => {
       g.dataset.params.samples = 32;
       g.dataset.params.length = 4;
       g.training.epochs = 1;
